@@ -1,0 +1,20 @@
+# Every external dependency, found once (DESIGN.md "Dependencies"). Debian 12 packages only.
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json url system)
+find_package(OpenSSL 3 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(tomlplusplus CONFIG REQUIRED)
+find_package(fmt CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(argon2 REQUIRED IMPORTED_TARGET libargon2)
+pkg_check_modules(xcrypt REQUIRED IMPORTED_TARGET libxcrypt)
+pkg_check_modules(hiredis REQUIRED IMPORTED_TARGET hiredis)
+
+# Boost.Asio/Beast: coroutines, no deprecated names, no std::allocator warnings from old code paths.
+add_library(warden_boost_config INTERFACE)
+target_compile_definitions(warden_boost_config INTERFACE
+    BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_link_libraries(warden_boost_config INTERFACE Boost::headers)

@@ -1,0 +1,78 @@
+#pragma once
+// A bounded thread pool for blocking work (password hashing, SQLite, libpq), awaited from
+// coroutines on the I/O threads. When the queue is at its limit the call fails at once with
+// `core_errc::pool_full` (condition `unavailable`) instead of queueing without bound.
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <warden/core/errc.hpp>
+#include <warden/core/result.hpp>
+
+namespace warden {
+
+class work_pool {
+public:
+    struct options {
+        std::size_t threads = 0;        ///< 0: one per core
+        std::size_t queue_limit = 256;  ///< tasks waiting beyond the running ones
+    };
+
+    explicit work_pool(options opts);
+    work_pool(work_pool const&) = delete;
+    work_pool& operator=(work_pool const&) = delete;
+    /// Finishes every queued task, then joins the threads.
+    ~work_pool();
+
+    [[nodiscard]] std::size_t threads() const noexcept { return threads_; }
+    /// Tasks queued or running right now.
+    [[nodiscard]] std::size_t pending() const noexcept { return pending_.load(); }
+
+    /// Runs `task` (a callable returning `result<T>`) on a pool thread and resumes the caller on
+    /// its own executor with the task's result. Errors: `core_errc::pool_full` when `threads +
+    /// queue_limit` tasks are already pending; `core_errc::task_failed` if the task throws.
+    template <class Task, class Result = std::invoke_result_t<Task&>>
+    [[nodiscard]] boost::asio::awaitable<Result> run(Task task) {
+        if (!try_acquire()) co_return Result{make_error_code(core_errc::pool_full)};
+        co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
+                                                       void(Result)>(
+            [this](auto handler, Task t) {
+                boost::asio::post(pool_, [this, h = std::move(handler), t = std::move(t)]() mutable {
+                    Result r = invoke(t);
+                    pending_.fetch_sub(1);
+                    auto ex = boost::asio::get_associated_executor(h);
+                    boost::asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable {
+                        std::move(h)(std::move(r));
+                    });
+                });
+            },
+            boost::asio::use_awaitable, std::move(task));
+    }
+
+private:
+    bool try_acquire() noexcept;
+
+    template <class Task, class Result = std::invoke_result_t<Task&>>
+    static Result invoke(Task& task) noexcept {
+        try {
+            return task();
+        } catch (...) {
+            return Result{make_error_code(core_errc::task_failed)};
+        }
+    }
+
+    std::size_t threads_;
+    std::size_t capacity_;
+    std::atomic<std::size_t> pending_{0};
+    boost::asio::thread_pool pool_;
+};
+
+}  // namespace warden
