@@ -1,0 +1,78 @@
+#pragma once
+// The plain records the store keeps. Times are Unix seconds (UTC).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden::store {
+
+using user_id = std::int64_t;
+
+struct user {
+    user_id id = 0;
+    std::string email;                ///< as the user wrote it; unique case-insensitively
+    std::string password_hash;        ///< a PHC/modular-crypt string (argon2id, bcrypt, passlib formats)
+    std::string full_name;
+    bool is_active = true;
+    std::vector<std::string> scopes;  ///< granted scopes, sorted, no duplicates
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    /// Bumped to revoke every access token issued before (tokens carry the version they saw).
+    std::int64_t token_version = 0;
+};
+
+struct new_user {
+    std::string email;
+    std::string password_hash;
+    std::string full_name;
+    bool is_active = true;
+    std::vector<std::string> scopes;
+};
+
+/// A partial update: only the fields that are set change; `updated_at` always moves.
+struct user_update {
+    std::optional<std::string> email;
+    std::optional<std::string> password_hash;
+    std::optional<std::string> full_name;
+    std::optional<bool> is_active;
+    std::optional<std::vector<std::string>> scopes;
+    bool bump_token_version = false;  ///< revoke every token issued so far
+};
+
+struct user_page {
+    std::vector<user> items;  ///< ordered by id
+    std::int64_t total = 0;   ///< all users, regardless of limit/offset
+};
+
+/// One refresh token. The token itself is never stored, only its hash (SHA-256, hex or raw).
+struct refresh_token {
+    std::string token_hash;
+    std::string family_id;
+    user_id user = 0;
+    std::string scope;             ///< space-separated scopes this grant carries
+    std::int64_t issued_at = 0;
+    std::int64_t expires_at = 0;
+};
+
+/// What consuming a refresh token found. Only `fresh` hands out the record.
+enum class refresh_state {
+    fresh,           ///< unspent and now spent by this call: the caller won the rotation
+    spent,           ///< already spent: reuse (RFC 9700 §4.14), the caller revokes the family
+    expired,
+    family_revoked,
+    unknown,
+};
+
+struct consumed_refresh {
+    refresh_state state = refresh_state::unknown;
+    refresh_token token;  ///< filled for every state but `unknown` (the family is needed on reuse)
+};
+
+/// Login failures counted under one key (an account or a client address) within a window.
+struct failure_count {
+    std::int64_t count = 0;
+    std::int64_t window_started_at = 0;
+};
+
+}  // namespace warden::store
