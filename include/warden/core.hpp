@@ -5,6 +5,7 @@
 #include <warden/core/condition.hpp>
 #include <warden/core/constant_time.hpp>
 #include <warden/core/errc.hpp>
+#include <warden/core/json.hpp>
 #include <warden/core/random.hpp>
 #include <warden/core/result.hpp>
 #include <warden/core/secret.hpp>

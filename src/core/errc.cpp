@@ -15,6 +15,9 @@ public:
             case core_errc::random_failed: return "the random number generator failed";
             case core_errc::pool_full: return "the work queue is full";
             case core_errc::task_failed: return "a background task failed";
+            case core_errc::invalid_json: return "not valid JSON";
+            case core_errc::duplicate_member: return "duplicate member name in a JSON object";
+            case core_errc::json_too_deep: return "JSON nested too deeply";
         }
         return "unknown core error";
     }
@@ -25,6 +28,9 @@ public:
             case core_errc::random_failed: return condition::internal;
             case core_errc::pool_full: return condition::unavailable;
             case core_errc::task_failed: return condition::internal;
+            case core_errc::invalid_json:
+            case core_errc::duplicate_member:
+            case core_errc::json_too_deep: return condition::invalid_request;
         }
         return {value, *this};
     }

@@ -10,6 +10,9 @@ enum class core_errc {
     random_failed,          ///< the OS CSPRNG did not deliver
     pool_full,              ///< a work_pool's queue is at its limit; retry later
     task_failed,            ///< a work_pool task threw (a bug or out of memory)
+    invalid_json,           ///< not one well-formed JSON text (RFC 8259), or invalid UTF-8
+    duplicate_member,       ///< an object names the same member twice
+    json_too_deep,          ///< nesting beyond the configured depth
 };
 
 [[nodiscard]] boost::system::error_category const& core_category() noexcept;
