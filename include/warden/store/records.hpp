@@ -15,7 +15,7 @@ struct user {
     std::string password_hash;        ///< a PHC/modular-crypt string (argon2id, bcrypt, passlib formats)
     std::string full_name;
     bool is_active = true;
-    std::vector<std::string> scopes;  ///< granted scopes, sorted, no duplicates
+    std::vector<std::string> scopes;  ///< granted scopes, sorted (bytewise), no duplicates
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     /// Bumped to revoke every access token issued before (tokens carry the version they saw).
@@ -45,7 +45,8 @@ struct user_page {
     std::int64_t total = 0;   ///< all users, regardless of limit/offset
 };
 
-/// One refresh token. The token itself is never stored, only its hash (SHA-256, hex or raw).
+/// One refresh token. The token itself is never stored, only its hash (SHA-256, hex or raw;
+/// kept as exact bytes).
 struct refresh_token {
     std::string token_hash;
     std::string family_id;
@@ -73,6 +74,7 @@ struct consumed_refresh {
 struct failure_count {
     std::int64_t count = 0;
     std::int64_t window_started_at = 0;
+    bool operator==(failure_count const&) const = default;
 };
 
 }  // namespace warden::store

@@ -1,0 +1,77 @@
+// counter_store over SQLite: fixed-window login-failure counters.
+#include <limits>
+
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace warden::store {
+namespace {
+
+// now - window, saturating (a window of any size never wraps around).
+std::int64_t window_cutoff(std::int64_t now, std::int64_t window_seconds) noexcept {
+    std::int64_t cutoff = 0;
+    if (__builtin_sub_overflow(now, window_seconds, &cutoff)) {
+        return window_seconds > 0 ? std::numeric_limits<std::int64_t>::min()
+                                  : std::numeric_limits<std::int64_t>::max();
+    }
+    return cutoff;
+}
+
+}  // namespace
+
+result<failure_count> sqlite_store::add_failure(std::string_view key, std::int64_t now,
+                                                std::int64_t window_seconds) {
+    if (key.empty()) return errc::invalid_argument;
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::failure_add);
+    if (!q) return q.error();
+    auto& s = **q;
+    s.bind(1, key);
+    s.bind(2, now);
+    s.bind(3, window_seconds);
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) return errc::backend_error;
+    failure_count const count{s.column_int64(0), s.column_int64(1)};
+    if (auto r = run_to_end(s); !r) return r.error();  // the commit
+    return count;
+}
+
+result<failure_count> sqlite_store::failures(std::string_view key, std::int64_t now,
+                                             std::int64_t window_seconds) {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::failure_get);
+    if (!q) return q.error();
+    auto& s = **q;
+    s.bind(1, key);
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) return failure_count{};
+    failure_count const count{s.column_int64(0), s.column_int64(1)};
+    // Passed when now - started >= window, i.e. started <= now - window (as add_failure and purge).
+    if (count.window_started_at <= window_cutoff(now, window_seconds)) return failure_count{};
+    return count;
+}
+
+result<void> sqlite_store::reset_failures(std::string_view key) {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::failure_delete);
+    if (!q) return q.error();
+    (*q)->bind(1, key);
+    return run_to_end(**q);
+}
+
+result<std::int64_t> sqlite_store::purge_expired_failures(std::int64_t now,
+                                                          std::int64_t window_seconds) {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::failure_purge);
+    if (!q) return q.error();
+    (*q)->bind(1, window_cutoff(now, window_seconds));
+    if (auto r = run_to_end(**q); !r) return r.error();
+    return (*c)->changes();
+}
+
+}  // namespace warden::store

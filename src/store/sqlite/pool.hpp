@@ -1,0 +1,66 @@
+#pragma once
+// A small pool of SQLite connections: each call borrows one for its duration, so concurrent
+// readers run in parallel (WAL) and never wait behind one another's statements. The lock only
+// guards the idle list, never a query.
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <warden/core/result.hpp>
+
+#include "store/sqlite/connection.hpp"
+
+namespace warden::store {
+
+class sqlite_pool {
+public:
+    struct options {
+        std::size_t max_connections = 8;  ///< opened lazily, kept open
+        int busy_timeout_ms = 5000;       ///< SQLite busy timeout, also the longest wait for a connection
+    };
+
+    /// Takes `first` (already opened and migrated) as its first idle connection.
+    sqlite_pool(std::string path, options opts, std::unique_ptr<sqlite_connection> first);
+    sqlite_pool(sqlite_pool const&) = delete;
+    sqlite_pool& operator=(sqlite_pool const&) = delete;
+
+    /// A borrowed connection, given back when the lease goes out of scope.
+    class lease {
+    public:
+        lease(lease&& other) noexcept : pool_(other.pool_), c_(std::move(other.c_)) {}
+        lease& operator=(lease&&) = delete;
+        ~lease() {
+            if (c_) pool_->give_back(std::move(c_));
+        }
+        sqlite_connection& operator*() const noexcept { return *c_; }
+        sqlite_connection* operator->() const noexcept { return c_.get(); }
+
+    private:
+        friend class sqlite_pool;
+        lease(sqlite_pool* pool, std::unique_ptr<sqlite_connection> c) noexcept
+            : pool_(pool), c_(std::move(c)) {}
+        sqlite_pool* pool_;
+        std::unique_ptr<sqlite_connection> c_;
+    };
+
+    /// An idle connection, a new one if fewer than `max_connections` are open, or the first one
+    /// given back within the busy timeout. Errors: `errc::unavailable` (timed out, or opening a
+    /// new connection failed).
+    [[nodiscard]] result<lease> acquire();
+
+private:
+    void give_back(std::unique_ptr<sqlite_connection> c) noexcept;
+
+    std::string const path_;
+    options const opts_;
+    std::mutex mutex_;
+    std::condition_variable idle_available_;
+    std::vector<std::unique_ptr<sqlite_connection>> idle_;  // reserved: never allocates
+    std::size_t open_ = 0;                                  // idle and lent out
+};
+
+}  // namespace warden::store

@@ -1,0 +1,117 @@
+#pragma once
+// Every statement the SQLite backend runs, by name. All are parameterized; each connection
+// prepares each one once (SQLITE_PREPARE_PERSISTENT) and reuses it.
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace warden::store {
+
+enum class sql : std::size_t {
+    begin_write,
+    begin_read,
+    commit,
+    rollback,
+    ping,
+    // users
+    user_insert,
+    user_by_id,
+    user_by_email,
+    user_update,
+    user_delete,
+    user_count,
+    user_page,
+    // sessions
+    family_get,
+    family_insert,
+    family_extend,
+    family_revoke,
+    family_jtis,
+    refresh_insert,
+    refresh_get,
+    refresh_spend,
+    refresh_family,
+    access_insert,
+    access_family,
+    user_families_jtis,
+    user_families_revoke,
+    purge_access,
+    purge_refresh,
+    purge_families,
+    // revocations
+    revoked_insert,
+    revoked_get,
+    revoked_purge,
+    // login-failure counters
+    failure_add,
+    failure_get,
+    failure_delete,
+    failure_purge,
+    count_  // number of statements, not a statement
+};
+
+inline constexpr std::size_t sql_count = static_cast<std::size_t>(sql::count_);
+
+// The user columns in the order `read_user` expects them.
+#define WARDEN_USER_COLUMNS \
+    "id, email, password_hash, full_name, is_active, scopes, created_at, updated_at, token_version"
+
+inline constexpr std::array<std::string_view, sql_count> sql_text{
+    "BEGIN IMMEDIATE",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "PRAGMA user_version",
+    // users
+    "INSERT INTO users(email, password_hash, full_name, is_active, scopes, created_at, updated_at,"
+    " token_version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6, 0) RETURNING " WARDEN_USER_COLUMNS,
+    "SELECT " WARDEN_USER_COLUMNS " FROM users WHERE id = ?1",
+    "SELECT " WARDEN_USER_COLUMNS " FROM users WHERE email = ?1 COLLATE NOCASE",
+    "UPDATE users SET email = coalesce(?2, email), password_hash = coalesce(?3, password_hash),"
+    " full_name = coalesce(?4, full_name), is_active = coalesce(?5, is_active),"
+    " scopes = coalesce(?6, scopes), token_version = token_version + ?7, updated_at = ?8"
+    " WHERE id = ?1 RETURNING " WARDEN_USER_COLUMNS,
+    "DELETE FROM users WHERE id = ?1",
+    "SELECT count(*) FROM users",
+    "SELECT " WARDEN_USER_COLUMNS " FROM users ORDER BY id LIMIT ?1 OFFSET ?2",
+    // sessions
+    "SELECT user_id, revoked_at IS NOT NULL FROM refresh_families WHERE id = ?1",
+    "INSERT INTO refresh_families(id, user_id, created_at, expires_at) VALUES(?1, ?2, ?3, ?4)",
+    "UPDATE refresh_families SET expires_at = max(expires_at, ?2) WHERE id = ?1",
+    "UPDATE refresh_families SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
+    "SELECT jti, expires_at FROM access_tokens WHERE family_id = ?1 ORDER BY expires_at, jti",
+    "INSERT INTO refresh_tokens(token_hash, family_id, scope, issued_at, expires_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5)",
+    "SELECT t.family_id, f.user_id, t.scope, t.issued_at, t.expires_at, t.spent_at IS NOT NULL,"
+    " f.revoked_at IS NOT NULL FROM refresh_tokens AS t JOIN refresh_families AS f"
+    " ON f.id = t.family_id WHERE t.token_hash = ?1",
+    "UPDATE refresh_tokens SET spent_at = ?2 WHERE token_hash = ?1 AND spent_at IS NULL",
+    "SELECT family_id FROM refresh_tokens WHERE token_hash = ?1",
+    "INSERT INTO access_tokens(jti, family_id, expires_at) VALUES(?1, ?2, ?3)",
+    "SELECT family_id FROM access_tokens WHERE jti = ?1",
+    "SELECT a.jti, a.expires_at FROM access_tokens AS a JOIN refresh_families AS f"
+    " ON f.id = a.family_id WHERE f.user_id = ?1 AND f.id <> ?2 ORDER BY a.expires_at, a.jti",
+    "UPDATE refresh_families SET revoked_at = ?3"
+    " WHERE user_id = ?1 AND id <> ?2 AND revoked_at IS NULL",
+    "DELETE FROM access_tokens WHERE expires_at <= ?1",
+    "DELETE FROM refresh_tokens WHERE expires_at <= ?1",
+    "DELETE FROM refresh_families WHERE expires_at <= ?1",
+    // revocations
+    "INSERT INTO revoked_jtis(jti, expires_at) VALUES(?1, ?2)"
+    " ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
+    "SELECT 1 FROM revoked_jtis WHERE jti = ?1",
+    "DELETE FROM revoked_jtis WHERE expires_at <= ?1",
+    // login-failure counters: one statement, so concurrent failures never lose a count
+    "INSERT INTO login_failures(key, failures, window_started_at) VALUES(?1, 1, ?2)"
+    " ON CONFLICT(key) DO UPDATE SET"
+    " failures = CASE WHEN ?2 - window_started_at < ?3 THEN failures + 1 ELSE 1 END,"
+    " window_started_at = CASE WHEN ?2 - window_started_at < ?3 THEN window_started_at ELSE ?2 END"
+    " RETURNING failures, window_started_at",
+    "SELECT failures, window_started_at FROM login_failures WHERE key = ?1",
+    "DELETE FROM login_failures WHERE key = ?1",
+    "DELETE FROM login_failures WHERE window_started_at <= ?1",
+};
+
+#undef WARDEN_USER_COLUMNS
+
+}  // namespace warden::store

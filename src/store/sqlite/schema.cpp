@@ -1,0 +1,155 @@
+#include "store/sqlite/schema.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace warden::store {
+namespace {
+
+// Migration 1: the whole store. STRICT tables: a value of the wrong type is an error, never
+// silently converted. Text keys are compared bytewise except the email index (ASCII NOCASE).
+constexpr char const* migration_1 = R"sql(
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: an old token's sub cannot
+                                                      -- name a new user
+    email         TEXT    NOT NULL CHECK (length(email) > 0),
+    password_hash TEXT    NOT NULL,
+    full_name     TEXT    NOT NULL,
+    is_active     INTEGER NOT NULL CHECK (is_active IN (0, 1)),
+    scopes        TEXT    NOT NULL,                   -- sorted unique scope-tokens, space-separated
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    token_version INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE UNIQUE INDEX users_email_nocase ON users (email COLLATE NOCASE);
+
+CREATE TABLE refresh_families (
+    id         TEXT    NOT NULL PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,  -- the latest expiry of its refresh and access tokens
+    revoked_at INTEGER            -- NULL while live
+) STRICT, WITHOUT ROWID;
+CREATE INDEX refresh_families_user ON refresh_families (user_id);
+CREATE INDEX refresh_families_expiry ON refresh_families (expires_at);
+
+CREATE TABLE refresh_tokens (
+    token_hash BLOB    NOT NULL PRIMARY KEY,
+    family_id  TEXT    NOT NULL REFERENCES refresh_families (id) ON DELETE CASCADE,
+    scope      TEXT    NOT NULL,
+    issued_at  INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    spent_at   INTEGER            -- NULL until rotated
+) STRICT, WITHOUT ROWID;
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
+CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
+
+CREATE TABLE access_tokens (
+    jti        TEXT    NOT NULL PRIMARY KEY,
+    family_id  TEXT    NOT NULL REFERENCES refresh_families (id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX access_tokens_family ON access_tokens (family_id);
+CREATE INDEX access_tokens_expiry ON access_tokens (expires_at);
+
+CREATE TABLE revoked_jtis (
+    jti        TEXT    NOT NULL PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX revoked_jtis_expiry ON revoked_jtis (expires_at);
+
+CREATE TABLE login_failures (
+    key               TEXT    NOT NULL PRIMARY KEY,
+    failures          INTEGER NOT NULL,
+    window_started_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX login_failures_window ON login_failures (window_started_at);
+
+PRAGMA application_id = 2002874980;  -- 0x77617264, 'ward'
+)sql";
+
+constexpr std::array<sqlite_migration, 1> migrations{{
+    {1, migration_1},
+}};
+
+result<std::int64_t> read_int(sqlite_connection& c, std::string_view text) {
+    auto stmt = c.prepare(text);
+    if (!stmt) return stmt.error();
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return errc::backend_error;
+    return stmt->column_int64(0);
+}
+
+void explain(std::string* why, std::string text) {
+    if (why != nullptr) *why = std::move(text);
+}
+
+// The reason SQLite gave, for errors other than ours.
+result<void> failed(sqlite_connection& c, error_code ec, std::string* why, std::string_view doing) {
+    explain(why, std::string{doing} + ": " + std::string{c.last_message()});
+    return ec;
+}
+
+}  // namespace
+
+std::span<sqlite_migration const> sqlite_migrations() noexcept { return migrations; }
+
+std::int64_t sqlite_schema_version() noexcept { return migrations.back().version; }
+
+result<void> migrate(sqlite_connection& c, std::span<sqlite_migration const> known,
+                     std::string* why) {
+    std::int64_t const latest = known.empty() ? 0 : known.back().version;
+    for (;;) {
+        auto tx = sqlite_transaction::begin_write(c);
+        if (!tx) return failed(c, tx.error(), why, "cannot lock the database");
+        auto version = read_int(c, "PRAGMA user_version");
+        if (!version) return failed(c, version.error(), why, "cannot read the schema version");
+        auto app = read_int(c, "PRAGMA application_id");
+        if (!app) return failed(c, app.error(), why, "cannot read the application id");
+        if (*app != 0 && *app != sqlite_application_id) {
+            explain(why, "not a warden database (another application's SQLite file)");
+            return errc::migration_failed;
+        }
+        if (*app == 0) {
+            // A fresh file has no tables; anything else belongs to someone else.
+            auto tables = read_int(c, "SELECT count(*) FROM sqlite_schema");
+            if (!tables) return failed(c, tables.error(), why, "cannot read the schema");
+            if (*tables != 0 || *version != 0) {
+                explain(why, "not a warden database (it already holds other tables)");
+                return errc::migration_failed;
+            }
+        }
+        if (*version > latest) {
+            explain(why, "the database schema is version " + std::to_string(*version) +
+                             ", newer than this build knows (" + std::to_string(latest) +
+                             "): use a newer warden");
+            return errc::migration_failed;
+        }
+        if (*version == latest) return tx->commit();
+
+        sqlite_migration const* next = nullptr;
+        for (auto const& m : known) {
+            if (m.version > *version) {
+                next = &m;
+                break;
+            }
+        }
+        std::string detail;
+        if (auto r = c.exec(next->sql, &detail); !r) {
+            explain(why, "migration " + std::to_string(next->version) + " failed: " + detail);
+            return errc::migration_failed;
+        }
+        // A constant integer of ours, not input: PRAGMA takes no parameters.
+        std::string const set_version = "PRAGMA user_version = " + std::to_string(next->version);
+        if (auto r = c.exec(set_version.c_str(), &detail); !r) {
+            explain(why, "migration " + std::to_string(next->version) + " failed: " + detail);
+            return errc::migration_failed;
+        }
+        if (auto r = tx->commit(); !r) {
+            return failed(c, r.error(), why, "cannot commit migration " + std::to_string(next->version));
+        }
+    }
+}
+
+}  // namespace warden::store

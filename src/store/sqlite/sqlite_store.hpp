@@ -1,0 +1,71 @@
+#pragma once
+// The SQLite backend: one object implementing every store interface over a connection pool.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <warden/store/store.hpp>
+
+#include "store/sqlite/pool.hpp"
+
+namespace warden::store {
+
+class sqlite_store final : public user_store,
+                           public session_store,
+                           public revocation_store,
+                           public counter_store {
+public:
+    /// Opens `path` (a file name; created if missing, its directory is not), switches it to WAL
+    /// and runs pending migrations. Errors as `store::open`.
+    [[nodiscard]] static result<std::shared_ptr<sqlite_store>> open(std::string const& path,
+                                                                    sqlite_pool::options opts,
+                                                                    std::string* why);
+    explicit sqlite_store(std::string path, sqlite_pool::options opts,
+                          std::unique_ptr<sqlite_connection> first)
+        : pool_(std::move(path), opts, std::move(first)) {}
+
+    // user_store
+    [[nodiscard]] result<user> create_user(new_user const& u, std::int64_t now) override;
+    [[nodiscard]] result<user> find_user(user_id id) override;
+    [[nodiscard]] result<user> find_user_by_email(std::string_view email) override;
+    [[nodiscard]] result<user> update_user(user_id id, user_update const& change, std::int64_t now) override;
+    [[nodiscard]] result<void> delete_user(user_id id) override;
+    [[nodiscard]] result<user_page> list_users(std::int64_t limit, std::int64_t offset) override;
+    [[nodiscard]] result<void> ping() override;
+
+    // session_store
+    using jti_list = std::vector<std::pair<std::string, std::int64_t>>;
+    [[nodiscard]] result<void> add_refresh_token(refresh_token const& t) override;
+    [[nodiscard]] result<consumed_refresh> consume_refresh_token(std::string_view token_hash,
+                                                                 std::int64_t now) override;
+    [[nodiscard]] result<void> add_access_token(std::string_view family_id, std::string_view jti,
+                                                std::int64_t expires_at) override;
+    [[nodiscard]] result<jti_list> revoke_family(std::string_view family_id, std::int64_t now) override;
+    [[nodiscard]] result<jti_list> revoke_user_families(user_id user, std::string_view keep_family,
+                                                        std::int64_t now) override;
+    [[nodiscard]] result<std::string> family_of_refresh_token(std::string_view token_hash) override;
+    [[nodiscard]] result<std::string> family_of_access_token(std::string_view jti) override;
+    [[nodiscard]] result<std::int64_t> purge_expired_sessions(std::int64_t now) override;
+
+    // revocation_store
+    [[nodiscard]] result<void> revoke_jti(std::string_view jti, std::int64_t expires_at) override;
+    [[nodiscard]] result<bool> is_revoked(std::string_view jti) override;
+    [[nodiscard]] result<std::int64_t> purge_expired_revocations(std::int64_t now) override;
+
+    // counter_store
+    [[nodiscard]] result<failure_count> add_failure(std::string_view key, std::int64_t now,
+                                                    std::int64_t window_seconds) override;
+    [[nodiscard]] result<failure_count> failures(std::string_view key, std::int64_t now,
+                                                 std::int64_t window_seconds) override;
+    [[nodiscard]] result<void> reset_failures(std::string_view key) override;
+    [[nodiscard]] result<std::int64_t> purge_expired_failures(std::int64_t now,
+                                                              std::int64_t window_seconds) override;
+
+private:
+    sqlite_pool pool_;
+};
+
+}  // namespace warden::store

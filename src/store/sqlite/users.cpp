@@ -1,0 +1,174 @@
+// user_store over SQLite.
+#include <optional>
+
+#include "store/scopes.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace warden::store {
+namespace {
+
+// Columns in the order of queries.hpp's user column list.
+user read_user(sqlite_statement const& s) {
+    user u;
+    u.id = s.column_int64(0);
+    u.email = s.column_text(1);
+    u.password_hash = s.column_text(2);
+    u.full_name = s.column_text(3);
+    u.is_active = s.column_int64(4) != 0;
+    u.scopes = decode_scopes(s.column_text(5));
+    u.created_at = s.column_int64(6);
+    u.updated_at = s.column_int64(7);
+    u.token_version = s.column_int64(8);
+    return u;
+}
+
+// NUL would make the NOCASE comparison and C-string consumers see a different email.
+bool valid_email(std::string_view email) noexcept {
+    return !email.empty() && email.find('\0') == std::string_view::npos;
+}
+
+// A failed insert/update of a user: the unique email index is the only UNIQUE constraint.
+error_code user_write_error(sqlite_statement const& s, error_code ec) noexcept {
+    if (s.rc() == SQLITE_CONSTRAINT_UNIQUE) return errc::email_taken;
+    return ec;
+}
+
+// Reads the one row a RETURNING statement gives, then steps to the end: in autocommit mode the
+// commit (and its error, if any) happens there, so a returned user is a committed user.
+result<user> returned_user(sqlite_statement& s, errc none) {
+    auto row = s.step();
+    if (!row) return user_write_error(s, row.error());
+    if (!*row) return none;
+    user u = read_user(s);
+    if (auto r = run_to_end(s); !r) return user_write_error(s, r.error());
+    return u;
+}
+
+}  // namespace
+
+result<user> sqlite_store::create_user(new_user const& u, std::int64_t now) {
+    if (!valid_email(u.email)) return errc::invalid_argument;
+    auto scopes = encode_scopes(u.scopes);
+    if (!scopes) return scopes.error();
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::user_insert);
+    if (!q) return q.error();
+    auto& s = **q;
+    s.bind(1, u.email);
+    s.bind(2, u.password_hash);
+    s.bind(3, u.full_name);
+    s.bind(4, std::int64_t{u.is_active ? 1 : 0});
+    s.bind(5, *scopes);
+    s.bind(6, now);
+    return returned_user(s, errc::backend_error);
+}
+
+result<user> sqlite_store::find_user(user_id id) {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::user_by_id);
+    if (!q) return q.error();
+    auto& s = **q;
+    s.bind(1, id);
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) return errc::not_found;
+    return read_user(s);
+}
+
+result<user> sqlite_store::find_user_by_email(std::string_view email) {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::user_by_email);
+    if (!q) return q.error();
+    auto& s = **q;
+    s.bind(1, email);
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) return errc::not_found;
+    return read_user(s);
+}
+
+result<user> sqlite_store::update_user(user_id id, user_update const& change, std::int64_t now) {
+    if (change.email && !valid_email(*change.email)) return errc::invalid_argument;
+    std::optional<std::string> scopes;
+    if (change.scopes) {
+        auto encoded = encode_scopes(*change.scopes);
+        if (!encoded) return encoded.error();
+        scopes = std::move(*encoded);
+    }
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::user_update);
+    if (!q) return q.error();
+    auto& s = **q;
+    // One statement: unset fields bind NULL and coalesce() keeps the stored value.
+    s.bind(1, id);
+    auto bind_text = [&s](int i, std::optional<std::string> const& v) {
+        if (v) {
+            s.bind(i, std::string_view{*v});
+        } else {
+            s.bind_null(i);
+        }
+    };
+    bind_text(2, change.email);
+    bind_text(3, change.password_hash);
+    bind_text(4, change.full_name);
+    if (change.is_active) {
+        s.bind(5, std::int64_t{*change.is_active ? 1 : 0});
+    } else {
+        s.bind_null(5);
+    }
+    bind_text(6, scopes);
+    s.bind(7, std::int64_t{change.bump_token_version ? 1 : 0});
+    s.bind(8, now);
+    return returned_user(s, errc::not_found);
+}
+
+result<void> sqlite_store::delete_user(user_id id) {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::user_delete);
+    if (!q) return q.error();
+    (*q)->bind(1, id);
+    // ON DELETE CASCADE removes the families, their refresh tokens and access-token records.
+    if (auto r = run_to_end(**q); !r) return r.error();
+    if ((*c)->changes() == 0) return errc::not_found;
+    return {};
+}
+
+result<user_page> sqlite_store::list_users(std::int64_t limit, std::int64_t offset) {
+    if (limit < 0 || offset < 0) return errc::invalid_argument;
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    // One read snapshot, so the total and the page agree.
+    auto tx = sqlite_transaction::begin_read(**c);
+    if (!tx) return tx.error();
+    user_page page;
+    {
+        auto q = (*c)->query(sql::user_count);
+        if (!q) return q.error();
+        auto row = (*q)->step();
+        if (!row) return row.error();
+        if (!*row) return errc::backend_error;
+        page.total = (*q)->column_int64(0);
+    }
+    if (limit > 0) {
+        auto q = (*c)->query(sql::user_page);
+        if (!q) return q.error();
+        auto& s = **q;
+        s.bind(1, limit);
+        s.bind(2, offset);
+        for (;;) {
+            auto row = s.step();
+            if (!row) return row.error();
+            if (!*row) break;
+            page.items.push_back(read_user(s));
+        }
+    }
+    if (auto r = tx->commit(); !r) return r.error();
+    return page;
+}
+
+}  // namespace warden::store
