@@ -1,0 +1,12 @@
+#pragma once
+// warden::http: the Beast server, router, request readers, limits and the condition mapping.
+#include <warden/http/errc.hpp>
+#include <warden/http/form.hpp>
+#include <warden/http/json_body.hpp>
+#include <warden/http/limits.hpp>
+#include <warden/http/message.hpp>
+#include <warden/http/problem.hpp>
+#include <warden/http/responses.hpp>
+#include <warden/http/router.hpp>
+#include <warden/http/server.hpp>
+#include <warden/http/validation.hpp>

@@ -1,0 +1,33 @@
+#pragma once
+// application/x-www-form-urlencoded bodies (the OAuth2 token endpoint).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <warden/core/result.hpp>
+#include <warden/http/message.hpp>
+
+namespace warden::http {
+
+class form {
+public:
+    /// Parses a urlencoded body (`+` is a space, percent-escapes decoded). Errors:
+    /// `errc::malformed_form` (bad escape), `errc::repeated_parameter` (a name given twice).
+    [[nodiscard]] static result<form> parse(std::string_view body);
+
+    /// The decoded value of `name`, if present (it may be empty).
+    [[nodiscard]] std::optional<std::string_view> get(std::string_view name) const noexcept;
+
+    [[nodiscard]] std::size_t size() const noexcept { return fields_.size(); }
+
+private:
+    std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+/// Reads the request body as a form. `errc::expected_form` unless the Content-Type is
+/// `application/x-www-form-urlencoded` (parameters such as charset allowed), then as `form::parse`.
+[[nodiscard]] result<form> read_form(request const& req);
+
+}  // namespace warden::http

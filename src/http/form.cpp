@@ -1,0 +1,44 @@
+#include <warden/http/form.hpp>
+
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include "http/content_type.hpp"
+#include <warden/http/errc.hpp>
+
+namespace warden::http {
+
+result<form> form::parse(std::string_view body) {
+    form out;
+    if (body.empty()) return out;
+    auto const encoded = boost::urls::parse_query(body);
+    if (!encoded) return make_error_code(errc::malformed_form);
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;  // HTML forms write a space as '+'
+    // Validated above, so this constructor (which throws on bad input) cannot throw.
+    boost::urls::params_view const params{body, opts};
+    for (auto const param : params) {
+        if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
+        if (out.get(param.key)) return make_error_code(errc::repeated_parameter);  // RFC 6749 §3.1
+        out.fields_.emplace_back(param.key, param.value);
+    }
+    return out;
+}
+
+std::optional<std::string_view> form::get(std::string_view name) const noexcept {
+    for (auto const& [key, value] : fields_) {
+        if (key == name) return std::string_view{value};
+    }
+    return std::nullopt;
+}
+
+result<form> read_form(request const& req) {
+    auto const it = req.find(field::content_type);
+    if (it == req.end() || !has_media_type(it->value(), "application/x-www-form-urlencoded")) {
+        return make_error_code(errc::expected_form);
+    }
+    return form::parse(req.body());
+}
+
+}  // namespace warden::http

@@ -1,0 +1,323 @@
+#include <warden/http/server.hpp>
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <warden/http/responses.hpp>
+
+namespace warden::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+// A running server on a free loopback port, with a few routes that exercise the server itself.
+class server_fixture : public ::testing::Test {
+protected:
+    void start(limits lim = {}) {
+        routes_.add(verb::get, "/hello", [](request_context&) -> asio::awaitable<response> {
+            co_return detail_response(status::ok, "hello");
+        });
+        routes_.add(verb::post, "/echo", [](request_context& ctx) -> asio::awaitable<response> {
+            co_return json_response(status::ok, boost::json::object{{"size", ctx.req.body().size()}});
+        });
+        routes_.add(verb::get, "/slow", [](request_context&) -> asio::awaitable<response> {
+            asio::steady_timer timer{co_await asio::this_coro::executor, std::chrono::milliseconds{300}};
+            co_await timer.async_wait(asio::use_awaitable);
+            co_return detail_response(status::ok, "slow done");
+        });
+        routes_.add(verb::get, "/throw", [](request_context&) -> asio::awaitable<response> {
+            throw std::runtime_error("handler bug");
+            co_return detail_response(status::ok, "unreachable");
+        });
+        routes_.add(verb::get, "/user", [](request_context& ctx) -> asio::awaitable<response> {
+            ctx.user_id = "42";
+            co_return detail_response(status::ok, "user");
+        });
+        server_ = std::make_unique<server>(io_, routes_, lim, [this](access_entry const& e) {
+            std::lock_guard const lock{log_mutex_};
+            log_.push_back(std::string{e.method} + " " + std::string{e.path} + " " + std::to_string(e.status) +
+                           " user=" + std::string{e.user_id} + " rid=" + std::string{e.request_id} +
+                           " client=" + std::string{e.client_address});
+        });
+        auto const bound = server_->listen({asio::ip::make_address("127.0.0.1"), 0});
+        ASSERT_TRUE(bound.has_value());
+        port_ = bound->port();
+        server_->start();
+        for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+    }
+
+    void TearDown() override {
+        if (server_) server_->stop();
+        for (auto& t : threads_) t.join();
+    }
+
+    tcp::socket connect() {
+        tcp::socket s{client_io_};
+        s.connect({asio::ip::make_address("127.0.0.1"), port_});
+        return s;
+    }
+
+    /// Sends raw bytes and reads until the server closes the connection.
+    std::string exchange_until_close(std::string_view bytes) {
+        auto s = connect();
+        asio::write(s, asio::buffer(bytes));
+        std::string out;
+        error_code ec;
+        asio::read(s, asio::dynamic_buffer(out), ec);
+        return out;
+    }
+
+    static response read_response(tcp::socket& s, boost::beast::flat_buffer& buffer) {
+        response res;
+        bhttp::read(s, buffer, res);
+        return res;
+    }
+
+    /// The access log once it has `n` lines (each line is written just after its response).
+    std::vector<std::string> log_lines(std::size_t n) {
+        for (int i = 0; i < 200; ++i) {
+            {
+                std::lock_guard const lock{log_mutex_};
+                if (log_.size() >= n) return log_;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds{10});
+        }
+        std::lock_guard const lock{log_mutex_};
+        return log_;
+    }
+
+    asio::io_context io_;
+    asio::io_context client_io_;
+    router routes_;
+    std::unique_ptr<server> server_;
+    std::vector<std::thread> threads_;
+    unsigned short port_ = 0;
+    std::mutex log_mutex_;
+    std::vector<std::string> log_;
+};
+
+TEST_F(server_fixture, serves_several_requests_on_one_connection) {
+    start();
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    for (int i = 0; i < 3; ++i) {
+        request req{verb::get, "/hello", 11};
+        bhttp::write(s, req);
+        auto const res = read_response(s, buffer);
+        EXPECT_EQ(res.result(), status::ok);
+        EXPECT_TRUE(res.keep_alive());
+        EXPECT_EQ(res[field::content_type], "application/json");
+        EXPECT_FALSE(res["X-Request-Id"].empty());
+    }
+}
+
+TEST_F(server_fixture, answers_pipelined_requests_in_order) {
+    start();
+    auto s = connect();
+    asio::write(s, asio::buffer(std::string_view{
+                       "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nabcde"
+                       "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"}));
+    boost::beast::flat_buffer buffer;
+    EXPECT_EQ(read_response(s, buffer).result(), status::ok);
+    auto const echo = read_response(s, buffer);
+    EXPECT_EQ(echo.body(), R"({"size":5})");
+    EXPECT_EQ(read_response(s, buffer).result(), status::not_found);
+}
+
+TEST_F(server_fixture, unknown_path_is_404_json) {
+    start();
+    auto const out = exchange_until_close("GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(out.find("HTTP/1.1 404"), std::string::npos);
+    EXPECT_NE(out.find(R"({"detail":"Not Found"})"), std::string::npos);
+}
+
+TEST_F(server_fixture, wrong_method_is_405_with_allow) {
+    start();
+    auto const out = exchange_until_close("DELETE /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(out.find("HTTP/1.1 405"), std::string::npos);
+    EXPECT_NE(out.find("Allow: GET"), std::string::npos);
+    EXPECT_NE(out.find("Method Not Allowed"), std::string::npos);
+}
+
+TEST_F(server_fixture, oversized_headers_get_431_and_the_server_keeps_serving) {
+    start({.max_header_bytes = 1024});
+    auto const out = exchange_until_close("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') +
+                                          "\r\n\r\n");
+    EXPECT_NE(out.find("HTTP/1.1 431"), std::string::npos);
+    EXPECT_NE(out.find("Connection: close"), std::string::npos);
+    auto const next = exchange_until_close("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(next.find("HTTP/1.1 200"), std::string::npos);
+}
+
+TEST_F(server_fixture, oversized_body_gets_413) {
+    start({.max_body_bytes = 100});
+    auto const out = exchange_until_close(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 101\r\n\r\n" +
+        std::string(101, 'b'));
+    EXPECT_NE(out.find("HTTP/1.1 413"), std::string::npos);
+    auto const chunked = exchange_until_close(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n" + std::string(101, 'c') +
+        "\r\n0\r\n\r\n");
+    EXPECT_NE(chunked.find("HTTP/1.1 413"), std::string::npos);
+}
+
+TEST_F(server_fixture, body_at_the_limit_is_accepted) {
+    start({.max_body_bytes = 100});
+    auto const out = exchange_until_close(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'b'));
+    EXPECT_NE(out.find(R"({"size":100})"), std::string::npos);
+}
+
+TEST_F(server_fixture, garbage_gets_400) {
+    start();
+    for (std::string_view bad : {"NOT HTTP AT ALL\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n",
+                                 "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n",
+                                 "POST /echo HTTP/1.1\r\nContent-Length: nope\r\n\r\n"}) {
+        auto const out = exchange_until_close(bad);
+        EXPECT_NE(out.find("HTTP/1.1 400"), std::string::npos) << bad;
+    }
+    auto const next = exchange_until_close("GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(next.find("HTTP/1.1 200"), std::string::npos);
+}
+
+TEST_F(server_fixture, slow_client_is_dropped_after_the_header_timeout) {
+    start({.header_timeout = std::chrono::milliseconds{200}});
+    auto s = connect();
+    asio::write(s, asio::buffer(std::string_view{"GET /hello HTTP/1.1\r\nHost"}));  // and then nothing
+    auto const before = std::chrono::steady_clock::now();
+    std::string out;
+    error_code ec;
+    asio::read(s, asio::dynamic_buffer(out), ec);
+    EXPECT_EQ(ec, asio::error::eof);
+    EXPECT_TRUE(out.empty());
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds{5});
+}
+
+TEST_F(server_fixture, idle_connection_is_closed_after_the_idle_timeout) {
+    start({.idle_timeout = std::chrono::milliseconds{200}});
+    auto s = connect();
+    std::string out;
+    error_code ec;
+    asio::read(s, asio::dynamic_buffer(out), ec);
+    EXPECT_EQ(ec, asio::error::eof);
+}
+
+TEST_F(server_fixture, handler_exception_is_500_and_serving_continues) {
+    start();
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    request req{verb::get, "/throw", 11};
+    bhttp::write(s, req);
+    auto const res = read_response(s, buffer);
+    EXPECT_EQ(res.result(), status::internal_server_error);
+    EXPECT_EQ(res.body(), R"({"detail":"Internal Server Error"})");
+    request again{verb::get, "/hello", 11};
+    bhttp::write(s, again);
+    EXPECT_EQ(read_response(s, buffer).result(), status::ok);
+}
+
+TEST_F(server_fixture, expect_100_continue_is_honoured) {
+    start();
+    auto s = connect();
+    asio::write(s, asio::buffer(std::string_view{
+                       "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"}));
+    std::string interim(25, '\0');
+    asio::read(s, asio::buffer(interim));
+    EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+    asio::write(s, asio::buffer(std::string_view{"xyz"}));
+    boost::beast::flat_buffer buffer;
+    EXPECT_EQ(read_response(s, buffer).body(), R"({"size":3})");
+}
+
+TEST_F(server_fixture, request_id_is_echoed_when_plain_and_replaced_otherwise) {
+    start();
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    request req{verb::get, "/hello", 11};
+    req.set("X-Request-Id", "abc-123");
+    bhttp::write(s, req);
+    EXPECT_EQ(read_response(s, buffer)["X-Request-Id"], "abc-123");
+    req.set("X-Request-Id", "evil\"value with spaces");
+    bhttp::write(s, req);
+    auto const replaced = read_response(s, buffer)["X-Request-Id"];
+    EXPECT_NE(replaced, "evil\"value with spaces");
+    EXPECT_FALSE(replaced.empty());
+}
+
+TEST_F(server_fixture, access_log_has_one_line_per_request_without_query) {
+    start();
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    request req{verb::get, "/user?token=secret", 11};
+    req.set("X-Request-Id", "rid-1");
+    bhttp::write(s, req);
+    (void)read_response(s, buffer);
+    request missing{verb::get, "/missing", 11};
+    bhttp::write(s, missing);
+    (void)read_response(s, buffer);
+    auto const lines = log_lines(2);
+    ASSERT_EQ(lines.size(), 2U);
+    EXPECT_EQ(lines[0], "GET /user 200 user=42 rid=rid-1 client=127.0.0.1");
+    EXPECT_EQ(lines[0].find("secret"), std::string::npos);
+    EXPECT_EQ(lines[1].rfind("GET /missing 404 user= rid=", 0), 0U);
+}
+
+TEST_F(server_fixture, connections_beyond_the_limit_are_closed) {
+    start({.max_connections = 1});
+    auto first = connect();
+    boost::beast::flat_buffer buffer;
+    request req{verb::get, "/hello", 11};
+    bhttp::write(first, req);
+    EXPECT_EQ(read_response(first, buffer).result(), status::ok);
+    auto second = connect();
+    std::string out;
+    error_code ec;
+    asio::write(second, asio::buffer(std::string_view{"GET /hello HTTP/1.1\r\n\r\n"}), ec);
+    asio::read(second, asio::dynamic_buffer(out), ec);
+    EXPECT_TRUE(out.empty());
+    bhttp::write(first, req);
+    EXPECT_EQ(read_response(first, buffer).result(), status::ok);
+}
+
+TEST_F(server_fixture, stop_finishes_in_flight_requests_and_closes_idle_ones) {
+    start();
+    auto idle = connect();
+    auto busy = connect();
+    request req{verb::get, "/slow", 11};
+    bhttp::write(busy, req);
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    server_->stop();
+    boost::beast::flat_buffer buffer;
+    auto const res = read_response(busy, buffer);
+    EXPECT_EQ(res.result(), status::ok);
+    EXPECT_FALSE(res.keep_alive());
+    std::string out;
+    error_code ec;
+    asio::read(idle, asio::dynamic_buffer(out), ec);
+    EXPECT_EQ(ec, asio::error::eof);
+    for (auto& t : threads_) t.join();  // run() returns: nothing left
+    threads_.clear();
+    EXPECT_EQ(server_->connections(), 0U);
+    tcp::socket late{client_io_};
+    late.connect({asio::ip::make_address("127.0.0.1"), port_}, ec);
+    EXPECT_TRUE(ec);  // the listener is gone
+}
+
+}  // namespace
+}  // namespace warden::http
