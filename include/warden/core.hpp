@@ -4,6 +4,7 @@
 #include <warden/core/clock.hpp>
 #include <warden/core/condition.hpp>
 #include <warden/core/constant_time.hpp>
+#include <warden/core/digest.hpp>
 #include <warden/core/errc.hpp>
 #include <warden/core/json.hpp>
 #include <warden/core/random.hpp>
