@@ -196,7 +196,7 @@ TEST(schema, a_directory_that_is_not_writable_is_unavailable) {
     }
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error(), errc::unavailable);
-    EXPECT_FALSE(why.empty());
+    EXPECT_NE(why.find("cannot open"), std::string::npos) << why;
     chmod(ro.c_str(), 0755);
 }
 
@@ -215,7 +215,7 @@ TEST(schema, a_database_in_a_directory_that_became_read_only_is_unavailable) {
     chmod(ro.c_str(), 0755);
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error(), errc::unavailable);
-    EXPECT_FALSE(why.empty());
+    EXPECT_NE(why.find("cannot use"), std::string::npos) << why;
 }
 
 TEST(schema, a_read_only_file_is_unavailable) {

@@ -144,7 +144,9 @@ result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(std::string c
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
     // Per connection: foreign keys (ON DELETE CASCADE); FULL: a commit is on disk before it
     // returns ("a 201 means committed"), see docs/store.md "Durability".
-    if (auto r = c->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", why); !r) {
+    std::string detail;
+    if (auto r = c->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", &detail); !r) {
+        if (why != nullptr) *why = "cannot use " + path + ": " + detail;
         return r.error();
     }
     return c;
