@@ -10,4 +10,5 @@
 #include <warden/core/random.hpp>
 #include <warden/core/result.hpp>
 #include <warden/core/secret.hpp>
+#include <warden/core/utf8.hpp>
 #include <warden/core/work_pool.hpp>
