@@ -1,0 +1,31 @@
+#pragma once
+// Builds `claims` from a base64url payload in one pass and without a DOM: the payload is decoded
+// into the claims' own buffer, parsed with Boost.JSON's SAX parser (strict: UTF-8, no comments or
+// trailing commas, depth limit), duplicate member names are refused at every level, and the
+// top-level members are indexed as they are read.
+#include <cstddef>
+#include <string_view>
+
+#include <warden/core/result.hpp>
+#include <warden/jwt/claims.hpp>
+
+namespace warden::jwt {
+
+struct claims_parse_result {
+    error_code error;         ///< bad_base64, bad_json, duplicate_member, too_deep, not_an_object
+    bool aud_is_valid = true;  ///< false when an `aud` array holds anything but strings
+};
+
+/// Decodes `payload_b64` into `out` and parses it as a JSON object. `reserve_extra` bytes are
+/// reserved for header values stored later. `out` must be freshly constructed.
+[[nodiscard]] claims_parse_result parse_claims(std::string_view payload_b64, std::size_t max_depth,
+                                               std::size_t reserve_extra, claims& out);
+
+/// Same from already decoded JSON text (tests, fuzzing).
+[[nodiscard]] claims_parse_result parse_claims_json(std::string_view json, std::size_t max_depth,
+                                                    claims& out);
+
+/// Stores the verified header's alg, kid and typ in `out`.
+void set_claims_header(claims& out, algorithm alg, std::string_view kid, std::string_view typ);
+
+}  // namespace warden::jwt

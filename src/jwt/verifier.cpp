@@ -1,0 +1,341 @@
+#include <warden/jwt/verifier.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <optional>
+
+#include <boost/container/small_vector.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <warden/core/base64url.hpp>
+#include <warden/jwt/errc.hpp>
+
+#include "jwt/base64url.hpp"
+#include "jwt/claims_access.hpp"
+#include "jwt/claims_parser.hpp"
+#include "jwt/compact.hpp"
+#include "jwt/header.hpp"
+#include "jwt/key_impl.hpp"
+
+namespace warden::jwt {
+namespace {
+
+namespace json = boost::json;
+
+using candidates = boost::container::small_vector<key::impl const*, 4>;
+
+// Signatures are at most 512 bytes (RSA-4096); 16384-bit RSA keys need 2048.
+constexpr std::size_t max_signature_size = 2048;
+
+struct claim_rules {
+    std::array<bool, claims::c_count> required_registered{};
+    std::vector<std::string> required_other;
+};
+
+}  // namespace
+
+struct verifier::state {
+    key_set keys;
+    std::vector<key::impl const*> impls;
+    verifier_options options;
+    warden::clock const* clock = nullptr;
+    claim_rules rules;
+    double leeway = 0;
+
+    // Headers seen in practice (those this library and PyJWT write for the configured keys),
+    // parsed once at creation by the same code as any other header. A token whose header segment
+    // is byte-identical skips decoding and parsing it: a pure memo of parse_header.
+    struct known_header {
+        std::string b64;
+        header_info info;
+        bool typ_ok = false;
+        result<candidates> keys = make_error_code(errc::key_not_found);
+    };
+    std::vector<known_header> known;
+
+    [[nodiscard]] known_header const* find_known(std::string_view b64) const noexcept {
+        for (auto const& k : known) {
+            if (k.b64.size() == b64.size() && std::memcmp(k.b64.data(), b64.data(), b64.size()) == 0) {
+                return &k;
+            }
+        }
+        return nullptr;
+    }
+
+    // RFC 8725 §3.1: the token's alg must be the algorithm of the key that checks it; `kid`
+    // only chooses among configured keys.
+    [[nodiscard]] result<candidates> select(header_info const& h) const {
+        candidates out;
+        if (h.has_kid) {
+            key const* k = keys.find(h.kid);
+            if (k == nullptr) return make_error_code(errc::key_not_found);
+            auto const& impl = key_access::impl(*k);
+            if (impl.alg != h.alg) return make_error_code(errc::alg_not_allowed);
+            out.push_back(&impl);
+            return out;
+        }
+        for (auto const* impl : impls) {
+            if (impl->alg == h.alg) out.push_back(impl);
+        }
+        if (out.empty()) return make_error_code(errc::alg_not_allowed);
+        return out;
+    }
+
+    [[nodiscard]] bool typ_ok(header_info const& h) const noexcept {
+        if (options.typ.empty()) return true;
+        return h.has_typ && typ_matches(h.typ, options.typ);
+    }
+
+    struct checked_header {
+        header_info const* info;
+        candidates keys;
+    };
+
+    // Header, typ and key selection for `parts`; `slow` holds a freshly parsed header.
+    [[nodiscard]] error_code check_header(compact_parts const& parts, header_info& slow,
+                                          checked_header& out, bool check_typ) const {
+        if (auto const* k = find_known(parts.header)) {
+            if (check_typ && !k->typ_ok) return make_error_code(errc::wrong_typ);
+            if (!k->keys) return k->keys.error();
+            out.info = &k->info;
+            out.keys = *k->keys;
+            return {};
+        }
+        auto parsed = parse_header(parts.header, options.limits.max_json_depth);
+        if (!parsed) return parsed.error();
+        slow = std::move(*parsed);
+        if (check_typ && !typ_ok(slow)) return make_error_code(errc::wrong_typ);
+        auto selected = select(slow);
+        if (!selected) return selected.error();
+        out.info = &slow;
+        out.keys = std::move(*selected);
+        return {};
+    }
+
+    // The key among `chosen` whose signature over `signing_input` is `signature_b64`, or an error.
+    [[nodiscard]] result<key::impl const*> check_signature(candidates const& chosen,
+                                                           std::string_view signing_input,
+                                                           std::string_view signature_b64) const {
+        if (signature_b64.size() > base64url_encoded_max()) return make_error_code(errc::bad_signature);
+        std::array<char, max_signature_size> sig{};
+        auto const size = detail::base64url_decode(signature_b64, sig.data());
+        if (!size) return make_error_code(errc::bad_base64);
+        std::string_view const sig_view{sig.data(), *size};
+        for (auto const* k : chosen) {
+            if (k->verify(signing_input, sig_view)) return k;
+        }
+        return make_error_code(errc::bad_signature);
+    }
+
+    static constexpr std::size_t base64url_encoded_max() noexcept {
+        return detail::base64url_encoded_size(max_signature_size);
+    }
+
+    [[nodiscard]] error_code check_claims(claims const& c, bool aud_is_valid) const;
+    [[nodiscard]] error_code verify_into(std::string_view token, claims& out) const;
+    [[nodiscard]] result<verified_jws> verify_jws(std::string_view token,
+                                                  std::optional<std::string_view> detached) const;
+};
+
+namespace {
+
+// NumericDate (RFC 7519 §2) as seconds; nullopt when not a finite JSON number.
+std::optional<double> numeric_date(claims::member const& m) noexcept {
+    switch (m.kind) {
+        case json::kind::int64: return static_cast<double>(m.value.i);
+        case json::kind::uint64: return static_cast<double>(m.value.u);
+        case json::kind::double_:
+            if (!std::isfinite(m.value.d)) return std::nullopt;
+            return m.value.d;
+        default: return std::nullopt;
+    }
+}
+
+}  // namespace
+
+
+error_code verifier::state::check_claims(claims const& c, bool aud_is_valid) const {
+    using r = claims;
+    auto const* iss = claims_access::registered(c, r::c_iss);
+    auto const* aud = claims_access::registered(c, r::c_aud);
+    auto const* exp = claims_access::registered(c, r::c_exp);
+    auto const* nbf = claims_access::registered(c, r::c_nbf);
+    auto const* iat = claims_access::registered(c, r::c_iat);
+
+    // Types first: a registered claim of the wrong type is never interpreted.
+    for (auto const id : {r::c_iss, r::c_sub, r::c_jti, r::c_scope}) {
+        auto const* m = claims_access::registered(c, id);
+        if (m != nullptr && m->kind != json::kind::string) return make_error_code(errc::claim_wrong_type);
+    }
+    std::optional<double> exp_s, nbf_s, iat_s;
+    for (auto [m, out] : {std::pair{exp, &exp_s}, std::pair{nbf, &nbf_s}, std::pair{iat, &iat_s}}) {
+        if (m == nullptr) continue;
+        // RFC 7519 §4.1.4: NumericDate is a JSON number; "1700000000" (a string) is refused.
+        *out = numeric_date(*m);
+        if (!*out) return make_error_code(errc::claim_wrong_type);
+    }
+    if (aud != nullptr && aud->kind != json::kind::string &&
+        !(aud->kind == json::kind::array && aud_is_valid)) {
+        return make_error_code(errc::claim_wrong_type);
+    }
+
+    for (std::size_t i = 0; i < r::c_count; ++i) {
+        if (rules.required_registered[i] &&
+            claims_access::registered(c, static_cast<r::registered_claim>(i)) == nullptr) {
+            return make_error_code(errc::missing_claim);
+        }
+    }
+    for (auto const& name : rules.required_other) {
+        if (!c.contains(name)) return make_error_code(errc::missing_claim);
+    }
+
+    double const now =
+        std::chrono::duration<double>(clock->now().time_since_epoch()).count();
+    // RFC 7519 §4.1.4: the current time must be before exp (plus leeway).
+    if (exp_s && now >= *exp_s + leeway) return make_error_code(errc::expired);
+    if (nbf_s && now + leeway < *nbf_s) return make_error_code(errc::not_yet_valid);
+    if (iat_s && *iat_s > now + leeway) return make_error_code(errc::issued_in_future);
+
+    if (!options.issuer.empty()) {
+        if (iss == nullptr) return make_error_code(errc::missing_claim);
+        if (claims_access::view(c, iss->value.s) != options.issuer) {
+            return make_error_code(errc::wrong_issuer);
+        }
+    }
+    if (aud != nullptr || !options.audiences.empty()) {
+        // RFC 7519 §4.1.3: a recipient that is not named in aud must reject the token.
+        if (aud == nullptr) return make_error_code(errc::missing_claim);
+        bool const named = std::any_of(options.audiences.begin(), options.audiences.end(),
+                                       [&](std::string const& a) { return c.has_audience(a); });
+        if (!named) return make_error_code(errc::wrong_audience);
+    }
+    return {};
+}
+
+error_code verifier::state::verify_into(std::string_view token, claims& out) const {
+    // The size limit comes before any decoding.
+    if (token.size() > options.limits.max_token_size) return make_error_code(errc::token_too_large);
+    compact_parts parts;
+    if (!split_compact(token, parts)) return make_error_code(errc::malformed);
+    header_info slow;
+    checked_header h{};
+    if (auto ec = check_header(parts, slow, h, true)) return ec;
+    auto signer_key = check_signature(h.keys, parts.signing_input, parts.signature);
+    if (!signer_key) return signer_key.error();
+    // Only now, with the signature verified, is the payload decoded and interpreted.
+    std::size_t const header_extra = h.info->kid.size() + h.info->typ.size();
+    auto const parsed =
+        parse_claims(parts.payload, options.limits.max_json_depth, header_extra, out);
+    if (parsed.error) return parsed.error;
+    if (auto ec = check_claims(out, parsed.aud_is_valid)) return ec;
+    set_claims_header(out, (*signer_key)->alg, h.info->kid, h.info->typ);
+    return {};
+}
+
+result<verified_jws> verifier::state::verify_jws(std::string_view token,
+                                                 std::optional<std::string_view> detached) const {
+    if (token.size() > options.limits.max_token_size) return make_error_code(errc::token_too_large);
+    compact_parts parts;
+    if (!split_compact(token, parts)) return make_error_code(errc::malformed);
+    header_info slow;
+    checked_header h{};
+    if (auto ec = check_header(parts, slow, h, false)) return ec;
+    std::string detached_input;
+    std::string_view signing_input = parts.signing_input;
+    if (detached) {
+        // RFC 7515 Appendix F: the payload segment is empty and the content travels apart.
+        if (!parts.payload.empty()) return make_error_code(errc::malformed);
+        detached_input.reserve(parts.header.size() + 1 + detail::base64url_encoded_size(detached->size()));
+        detached_input.append(parts.header);
+        detached_input += '.';
+        detached_input.append(base64url_encode(*detached));
+        signing_input = detached_input;
+    }
+    auto signer_key = check_signature(h.keys, signing_input, parts.signature);
+    if (!signer_key) return signer_key.error();
+    verified_jws out{h.info->object, {}, (*signer_key)->alg};
+    if (detached) {
+        out.payload = std::string{*detached};
+    } else {
+        auto payload = base64url_decode(parts.payload);
+        if (!payload) return make_error_code(errc::bad_base64);
+        out.payload = std::move(*payload);
+    }
+    return out;
+}
+
+result<verifier> verifier::create(key_set keys, verifier_options options, warden::clock const& clock) {
+    if (keys.empty()) return make_error_code(errc::empty_key_set);
+    if (options.leeway.count() < 0 || options.limits.max_token_size == 0 ||
+        options.limits.max_json_depth == 0) {
+        return make_error_code(errc::invalid_options);
+    }
+    for (auto const& k : keys) {
+        if (!k.can_verify()) return make_error_code(errc::key_use_mismatch);
+    }
+    auto s = std::make_shared<state>();
+    s->keys = std::move(keys);
+    s->options = std::move(options);
+    s->clock = &clock;
+    s->leeway = static_cast<double>(s->options.leeway.count());
+    for (auto const& k : s->keys) s->impls.push_back(&key_access::impl(k));
+    for (auto const& name : s->options.required_claims) {
+        static constexpr std::array<std::string_view, claims::c_count> names{
+            "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "scope"};
+        auto const it = std::find(names.begin(), names.end(), name);
+        if (it != names.end()) {
+            s->rules.required_registered[static_cast<std::size_t>(it - names.begin())] = true;
+        } else {
+            s->rules.required_other.push_back(name);
+        }
+    }
+
+    // The headers the configured keys are most often presented with: {"alg"} plus optional
+    // "kid" and "typ" ("JWT" or the expected typ), members sorted as PyJWT and our signer write.
+    for (auto const* impl : s->impls) {
+        std::vector<std::string> kids{std::string{}};
+        if (!impl->kid.empty()) kids.push_back(impl->kid);
+        std::vector<std::string> typs{std::string{}, "JWT"};
+        if (!s->options.typ.empty() && s->options.typ != "JWT") typs.push_back(s->options.typ);
+        for (auto const& kid : kids) {
+            for (auto const& typ : typs) {
+                json::object header;
+                header["alg"] = to_string(impl->alg);
+                if (!kid.empty()) header["kid"] = kid;
+                if (!typ.empty()) header["typ"] = typ;
+                std::string const b64 = base64url_encode(json::serialize(header));
+                if (s->find_known(b64) != nullptr) continue;
+                auto parsed = parse_header(b64, s->options.limits.max_json_depth);
+                if (!parsed) continue;
+                state::known_header k;
+                k.b64 = b64;
+                k.typ_ok = s->typ_ok(*parsed);
+                k.keys = s->select(*parsed);
+                k.info = std::move(*parsed);
+                s->known.push_back(std::move(k));
+            }
+        }
+    }
+    return verifier{std::move(s)};
+}
+
+result<claims> verifier::verify(std::string_view token) const {
+    result<claims> out{boost::system::in_place_value};
+    if (auto ec = state_->verify_into(token, *out)) out = result<claims>{ec};
+    return out;
+}
+
+result<verified_jws> verifier::verify_jws(std::string_view token) const {
+    return state_->verify_jws(token, std::nullopt);
+}
+
+result<verified_jws> verifier::verify_detached(std::string_view token, std::string_view payload) const {
+    return state_->verify_jws(token, payload);
+}
+
+key_set const& verifier::keys() const noexcept { return state_->keys; }
+verifier_options const& verifier::options() const noexcept { return state_->options; }
+
+}  // namespace warden::jwt
