@@ -1,0 +1,60 @@
+#pragma once
+// The guard: the C++ form of FastAPI's `Depends(get_current_active_user)` (SPEC §3). Built once;
+// each route states its requirement with `require(...)`, and the HTTP layer runs it before the
+// handler, which receives the `principal`. Checked on every request: the bearer header, the
+// token's signature and claims, the revocation list, and the user's current row (exists, active,
+// sessions not revoked since the token was issued, scopes still held).
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <warden/auth/database.hpp>
+#include <warden/auth/principal.hpp>
+#include <warden/auth/scopes.hpp>
+#include <warden/auth/tokens.hpp>
+
+namespace warden::auth {
+
+class guard {
+public:
+    guard(token_service const& tokens, database& db) : tokens_(tokens), db_(db) {}
+
+    /// A route requirement: an authenticated, active user holding every scope of `scopes`.
+    /// Satisfies `http::bearer_check`.
+    class requirement {
+    public:
+        using principal_type = principal;
+        [[nodiscard]] boost::asio::awaitable<result<principal>> authenticate(
+            std::string_view authorization) const {
+            return guard_->authenticate(authorization, scopes_);
+        }
+        [[nodiscard]] std::string required_scope() const { return join_scopes(scopes_); }
+        [[nodiscard]] std::string log_identity(principal const& p) const { return std::to_string(p.user.id); }
+
+    private:
+        friend class guard;
+        requirement(guard const& g, scope_list scopes) : guard_(&g), scopes_(std::move(scopes)) {}
+        guard const* guard_;
+        scope_list scopes_;
+    };
+
+    /// The requirement for a route; `scopes` need not be sorted.
+    [[nodiscard]] requirement require(scope_list scopes = {}) const;
+
+    /// Authenticates an `Authorization` header value. Errors: `missing_credentials` (absent, or
+    /// not the Bearer scheme), `invalid_token`, `token_revoked`, `user_gone`, `token_outdated`,
+    /// `inactive_user`, `insufficient_scope`, store errors.
+    [[nodiscard]] boost::asio::awaitable<result<principal>> authenticate(std::string_view authorization,
+                                                                         scope_list const& required) const;
+
+private:
+    token_service const& tokens_;
+    database& db_;
+};
+
+/// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive, RFC 6750
+/// §2.1), or empty when the header is absent, of another scheme, or has no token.
+[[nodiscard]] std::string_view bearer_token(std::string_view authorization) noexcept;
+
+}  // namespace warden::auth

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything warden needs to build, test and benchmark on Debian 12 (bookworm), as root.
+# Idempotent: packages already present are not reinstalled; apt-get update only runs if needed.
+set -euo pipefail
+
+packages=(
+    # toolchain
+    g++ cmake ninja-build pkg-config clang-14 libclang-rt-14-dev libfuzzer-14-dev
+    # libraries (DESIGN.md "Dependencies")
+    libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
+    libssl-dev libcrypt-dev libargon2-dev libsqlite3-dev libpq-dev libhiredis-dev
+    libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev
+    # tests and benchmarks
+    libgtest-dev libgmock-dev libbenchmark-dev wrk
+    python3 python3-requests python3-jwt python3-jose python3-passlib python3-argon2 python3-bcrypt
+    python3-requests-oauthlib
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,53 @@
+#include "app/logging.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+
+namespace warden::app {
+namespace {
+
+spdlog::level::level_enum to_spdlog(log_level level) {
+    switch (level) {
+        case log_level::trace: return spdlog::level::trace;
+        case log_level::debug: return spdlog::level::debug;
+        case log_level::info: return spdlog::level::info;
+        case log_level::warn: return spdlog::level::warn;
+        case log_level::error: return spdlog::level::err;
+        case log_level::off: return spdlog::level::off;
+    }
+    return spdlog::level::info;
+}
+
+}  // namespace
+
+std::shared_ptr<spdlog::logger> make_logger(config const& settings) {
+    auto log = std::make_shared<spdlog::logger>("wardend", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    log->set_level(to_spdlog(settings.log_level));
+    if (settings.log_format == log_format::json) {
+        // The message is already a JSON object for access lines; operator messages are quoted.
+        log->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":%v})", spdlog::pattern_time_type::utc);
+    } else {
+        log->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    }
+    log->flush_on(spdlog::level::warn);
+    return log;
+}
+
+http::access_logger make_access_logger(std::shared_ptr<spdlog::logger> log, log_format format) {
+    return [log = std::move(log), format](http::access_entry const& e) {
+        if (!log->should_log(spdlog::level::info)) return;
+        auto const ms = static_cast<double>(e.latency.count()) / 1000.0;
+        std::string_view const user = e.user_id.empty() ? std::string_view{"-"} : e.user_id;
+        if (format == log_format::json) {
+            log->info(boost::json::serialize(boost::json::object{
+                {"method", e.method}, {"path", e.path}, {"status", e.status}, {"latency_ms", ms},
+                {"user", user}, {"request_id", e.request_id}, {"client", e.client_address}}));
+        } else {
+            log->info("{} {} {} {:.3f}ms user={} rid={} client={}", e.method, e.path, e.status, ms, user,
+                      e.request_id, e.client_address);
+        }
+    };
+}
+
+}  // namespace warden::app

@@ -1,0 +1,20 @@
+#pragma once
+// The route table of wardend (SPEC §3), one file per resource. Handlers are thin: read the
+// request into values, call one service, render the result.
+#include <warden/http/router.hpp>
+
+#include "app/services.hpp"
+
+namespace warden::app {
+
+/// `/api/auth/*`: register, login (token endpoint), logout, revoke.
+void add_auth_routes(http::router& routes, services& svc);
+/// `/api/users/*`: the current user, password change, and the admin API.
+void add_user_routes(http::router& routes, services& svc);
+/// `/healthz`, `/readyz`, `/.well-known/*`.
+void add_service_routes(http::router& routes, services& svc);
+
+/// Every route.
+[[nodiscard]] http::router make_router(services& svc);
+
+}  // namespace warden::app

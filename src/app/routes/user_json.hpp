@@ -1,0 +1,17 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include <warden/store/records.hpp>
+
+namespace warden::app {
+
+/// `{id, email, full_name, is_active, scopes, created_at}` (SPEC §3); never the password hash.
+[[nodiscard]] boost::json::object user_json(store::user const& u);
+
+/// RFC 3339 UTC, e.g. `2026-11-28T15:42:38Z`.
+[[nodiscard]] std::string rfc3339(std::int64_t unix_seconds);
+
+}  // namespace warden::app

@@ -1,0 +1,212 @@
+// /api/users/me (the current user) and the admin API /api/users, /api/users/{id}.
+#include <charconv>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include <warden/auth/email.hpp>
+#include <warden/http/json_body.hpp>
+#include <warden/http/problem.hpp>
+#include <warden/http/responses.hpp>
+#include <warden/store/errc.hpp>
+
+#include "app/routes/body_reader.hpp"
+#include "app/routes/password_errors.hpp"
+#include "app/routes/routes.hpp"
+#include "app/routes/user_json.hpp"
+
+namespace warden::app {
+namespace {
+
+namespace asio = boost::asio;
+using http::request_context;
+using http::response;
+using http::status;
+
+constexpr std::int64_t default_page_size = 50;
+constexpr std::int64_t max_page_size = 500;
+
+response failure(error_code ec) {
+    if (ec == store::errc::not_found) return http::detail_response(status::not_found, "User not found");
+    return http::render(http::problem_for(ec));
+}
+
+/// A non-negative decimal integer (no sign, no spaces).
+std::optional<std::int64_t> parse_count(std::string_view text) {
+    std::int64_t value = 0;
+    auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < 0) return std::nullopt;
+    return value;
+}
+
+/// A 422 at `["<where>", name]`, as FastAPI reports path and query parameters.
+response parameter_error(std::string_view where, std::string_view name, std::string_view msg, std::string_view input) {
+    boost::json::array detail{boost::json::object{{"type", "int_parsing"},
+                                                  {"loc", boost::json::array{where, name}},
+                                                  {"msg", msg},
+                                                  {"input", input}}};
+    return http::json_response(status::unprocessable_entity, boost::json::object{{"detail", detail}});
+}
+
+/// Reads the fields a user may change: `email` and `full_name`, plus for admins `is_active`
+/// and `scopes`. Adds 422 entries for bad values.
+auth::account_change read_change(boost::json::object const& body, bool admin, http::validation_errors& errors) {
+    body_reader fields = admin ? body_reader{body, {"email", "full_name", "is_active", "scopes"}, errors}
+                               : body_reader{body, {"email", "full_name"}, errors};
+    auth::account_change change;
+    change.email = fields.optional_string("email");
+    if (change.email && !auth::is_valid_email(*change.email)) {
+        errors.add("email", "value_error", "value is not a valid email address", *change.email);
+    }
+    change.full_name = fields.optional_string("full_name", true);
+    if (body.contains("full_name") && body.at("full_name").is_null()) change.full_name = "";
+    if (change.full_name && change.full_name->size() > 200) {
+        errors.add("full_name", "string_too_long", "String should have at most 200 characters");
+    }
+    if (admin) {
+        change.is_active = fields.optional_bool("is_active");
+        if (auto scopes = fields.optional_string_list("scopes")) {
+            std::string joined;
+            for (auto const& s : *scopes) {
+                if (s.empty() || s.find(' ') != std::string::npos) {
+                    errors.add("scopes", "value_error", "Value error, each scope must be one scope-token", s);
+                }
+                joined += s + ' ';
+            }
+            auto parsed = auth::parse_scopes(joined);
+            if (!parsed) errors.add("scopes", "value_error", "Value error, invalid scope-token");
+            else change.scopes = std::move(*parsed);
+        }
+    }
+    return change;
+}
+
+asio::awaitable<response> show_me(auth::principal caller) {
+    co_return http::json_response(status::ok, user_json(caller.user));
+}
+
+asio::awaitable<response> update_me(services& svc, request_context& ctx, auth::principal caller) {
+    auto body = http::read_json_object(ctx.req, 16);
+    if (!body) co_return http::body_error_response(body.error());
+    http::validation_errors errors;
+    auto change = read_change(*body, false, errors);
+    if (!errors.empty()) co_return errors.to_response();
+    auto updated = co_await svc.accounts->update(caller.user.id, std::move(change));
+    if (!updated) co_return failure(updated.error());
+    co_return http::json_response(status::ok, user_json(*updated));
+}
+
+asio::awaitable<response> change_password(services& svc, request_context& ctx, auth::principal caller) {
+    auto body = http::read_json_object(ctx.req, 16);
+    if (!body) co_return http::body_error_response(body.error());
+    http::validation_errors errors;
+    body_reader fields{*body, {"current_password", "new_password"}, errors};
+    auto current = fields.required_string("current_password");
+    auto replacement = fields.required_string("new_password");
+    auto const& context = svc.hashes->hashing_context();
+    if (replacement) {
+        auto const allowed = context.check_new_password(*replacement);
+        auto const& policy = context.settings().policy;
+        if (!allowed) add_password_error(errors, "new_password", allowed.error(), policy.min_length, policy.max_length);
+    }
+    if (!errors.empty()) co_return errors.to_response();
+    auto const changed = co_await svc.accounts->change_password(std::move(caller), secret_bytes{std::move(*current)},
+                                                                secret_bytes{std::move(*replacement)});
+    if (!changed) co_return http::render(http::problem_for(changed.error()));
+    co_return http::empty_response(status::no_content);
+}
+
+asio::awaitable<response> list_users(services& svc, request_context& ctx) {
+    std::int64_t limit = default_page_size;
+    std::int64_t offset = 0;
+    auto const query = boost::urls::parse_query(ctx.query());
+    if (!query) co_return http::detail_response(status::bad_request, "Malformed query string");
+    for (auto const param : boost::urls::params_view{ctx.query()}) {
+        if (param.key != "limit" && param.key != "offset") continue;
+        auto const value = parse_count(param.value);
+        bool const is_limit = param.key == "limit";
+        if (!value || (is_limit && (*value < 1 || *value > max_page_size))) {
+            co_return parameter_error("query", param.key,
+                                      is_limit ? "Input should be an integer from 1 to 500"
+                                               : "Input should be a non-negative integer",
+                                      param.value);
+        }
+        (is_limit ? limit : offset) = *value;
+    }
+    auto page = co_await svc.accounts->list(limit, offset);
+    if (!page) co_return failure(page.error());
+    boost::json::array items;
+    for (auto const& u : page->items) items.emplace_back(user_json(u));
+    co_return http::json_response(status::ok, boost::json::object{
+                                                  {"items", std::move(items)},
+                                                  {"total", page->total},
+                                                  {"limit", limit},
+                                                  {"offset", offset},
+                                              });
+}
+
+/// The `{id}` path parameter, or a 422 response.
+std::variant<store::user_id, response> user_id_of(request_context const& ctx) {
+    auto const text = ctx.param("id");
+    auto const id = parse_count(text);
+    if (!id || *id == 0) return parameter_error("path", "id", "Input should be a valid positive integer", text);
+    return *id;
+}
+
+asio::awaitable<response> show_user(services& svc, request_context& ctx) {
+    auto id = user_id_of(ctx);
+    if (auto* bad = std::get_if<response>(&id)) co_return std::move(*bad);
+    auto user = co_await svc.accounts->find(std::get<store::user_id>(id));
+    if (!user) co_return failure(user.error());
+    co_return http::json_response(status::ok, user_json(*user));
+}
+
+asio::awaitable<response> update_user(services& svc, request_context& ctx) {
+    auto id = user_id_of(ctx);
+    if (auto* bad = std::get_if<response>(&id)) co_return std::move(*bad);
+    auto body = http::read_json_object(ctx.req, 16);
+    if (!body) co_return http::body_error_response(body.error());
+    http::validation_errors errors;
+    auto change = read_change(*body, true, errors);
+    if (!errors.empty()) co_return errors.to_response();
+    auto updated = co_await svc.accounts->update(std::get<store::user_id>(id), std::move(change));
+    if (!updated) co_return failure(updated.error());
+    co_return http::json_response(status::ok, user_json(*updated));
+}
+
+asio::awaitable<response> delete_user(services& svc, request_context& ctx) {
+    auto id = user_id_of(ctx);
+    if (auto* bad = std::get_if<response>(&id)) co_return std::move(*bad);
+    auto const removed = co_await svc.accounts->remove(std::get<store::user_id>(id));
+    if (!removed) co_return failure(removed.error());
+    co_return http::empty_response(status::no_content);
+}
+
+}  // namespace
+
+void add_user_routes(http::router& routes, services& svc) {
+    using http::verb;
+    auto const& guard = *svc.guard;
+    routes.add(verb::get, "/api/users/me", guard.require(),
+               [](request_context&, auth::principal caller) { return show_me(std::move(caller)); });
+    routes.add(verb::patch, "/api/users/me", guard.require(), [&svc](request_context& ctx, auth::principal caller) {
+        return update_me(svc, ctx, std::move(caller));
+    });
+    routes.add(verb::post, "/api/users/me/password", guard.require(),
+               [&svc](request_context& ctx, auth::principal caller) {
+                   return change_password(svc, ctx, std::move(caller));
+               });
+    auto const admin = guard.require({"admin"});
+    routes.add(verb::get, "/api/users", admin,
+               [&svc](request_context& ctx, auth::principal) { return list_users(svc, ctx); });
+    routes.add(verb::get, "/api/users/{id}", admin,
+               [&svc](request_context& ctx, auth::principal) { return show_user(svc, ctx); });
+    routes.add(verb::patch, "/api/users/{id}", admin,
+               [&svc](request_context& ctx, auth::principal) { return update_user(svc, ctx); });
+    routes.add(verb::delete_, "/api/users/{id}", admin,
+               [&svc](request_context& ctx, auth::principal) { return delete_user(svc, ctx); });
+}
+
+}  // namespace warden::app

@@ -1,0 +1,53 @@
+#pragma once
+// Everything wardend runs, built once from the configuration and passed to the routes by
+// reference (no globals). Members are declared in dependency order, so destruction joins the
+// pools before the services their tasks use go away.
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string_view>
+
+#include <warden/auth.hpp>
+#include <warden/core/clock.hpp>
+#include <warden/core/work_pool.hpp>
+#include <warden/jwt/key.hpp>
+#include <warden/password/hash_pool.hpp>
+#include <warden/store/store.hpp>
+
+#include "app/config/config.hpp"
+
+namespace warden::app {
+
+/// A start-up failure, with a message for the operator (never a secret).
+class startup_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Receives one-line notices for the operator (e.g. "generated a new secret in ...").
+using notice_sink = std::function<void(std::string_view)>;
+
+struct services {
+    explicit services(app::config const& cfg) : settings(cfg) {}
+    services(services const&) = delete;
+    services& operator=(services const&) = delete;
+
+    app::config const& settings;
+    warden::system_clock clock;
+    std::unique_ptr<jwt::key> signing_key;
+    std::unique_ptr<work_pool> store_pool;
+    std::unique_ptr<auth::database> db;
+    std::unique_ptr<password::hash_pool> hashes;
+    std::unique_ptr<auth::token_service> tokens;
+    std::unique_ptr<auth::session_service> sessions;
+    std::unique_ptr<auth::login_service> logins;
+    std::unique_ptr<auth::account_service> accounts;
+    std::unique_ptr<auth::guard> guard;
+};
+
+/// Builds the services: prepares the data directory, opens the store (running migrations),
+/// loads or generates the signing key, prepares the password context and the pools.
+/// Throws `startup_error` with a clear message when something cannot be used.
+[[nodiscard]] std::unique_ptr<services> build_services(app::config const& settings, notice_sink const& notice);
+
+}  // namespace warden::app

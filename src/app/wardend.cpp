@@ -1,0 +1,120 @@
+// wardend: the auth service (SPEC §3-§5). `wardend --help` documents every setting.
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <warden/http/server.hpp>
+
+#include "app/config/parse_config.hpp"
+#include "app/logging.hpp"
+#include "app/routes/routes.hpp"
+#include "app/services.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace warden;
+
+/// Deletes expired revocations and sessions every minute (revoked `jti`s are kept only until
+/// the token's own `exp`). Runs until `timer` is cancelled.
+asio::awaitable<void> purge_expired(app::services& svc, asio::steady_timer& timer, spdlog::logger& log) {
+    for (;;) {
+        timer.expires_after(std::chrono::minutes{1});
+        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return;
+        auto const now = svc.tokens->now();
+        auto const purged = co_await svc.db->run([&svc, now]() -> result<std::int64_t> {
+            auto revocations = svc.db->revocations().purge_expired_revocations(now);
+            if (!revocations) return revocations;
+            auto sessions = svc.db->sessions().purge_expired_sessions(now);
+            if (!sessions) return sessions;
+            return *revocations + *sessions;
+        });
+        if (!purged) log.warn("purge of expired revocations failed: {}", purged.error().message());
+        else if (*purged > 0) log.debug("purged {} expired rows", *purged);
+    }
+}
+
+std::string quoted_if_json(app::config const& settings, std::string const& text) {
+    return settings.log_format == app::log_format::json ? boost::json::serialize(boost::json::string{text}) : text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto parsed = app::parse_config(argc, argv, app::process_environment);
+    if (parsed.next == app::parse_outcome::action::show_help) {
+        std::fputs(parsed.message.c_str(), stdout);
+        return parsed.exit_code();
+    }
+    if (parsed.next == app::parse_outcome::action::fail) {
+        std::fprintf(stderr, "wardend: %s\n", parsed.message.c_str());
+        return parsed.exit_code();
+    }
+    app::config const settings = std::move(parsed.settings);
+    auto const log = app::make_logger(settings);
+    auto const say = [&](std::string const& text) { log->info(quoted_if_json(settings, text)); };
+
+    std::unique_ptr<app::services> svc;
+    try {
+        svc = app::build_services(settings, [&](std::string_view notice) {
+            log->warn(quoted_if_json(settings, std::string{notice}));
+        });
+    } catch (app::startup_error const& e) {
+        std::fprintf(stderr, "wardend: %s\n", e.what());
+        return 1;
+    }
+
+    auto const routes = app::make_router(*svc);
+    asio::io_context io{static_cast<int>(settings.threads)};
+    http::server server{io, routes, http::limits{}, app::make_access_logger(log, settings.log_format)};
+    boost::system::error_code ec;
+    auto const address = asio::ip::make_address(settings.listen.host, ec);
+    if (ec) {
+        std::fprintf(stderr, "wardend: --listen host %s is not an IP address\n", settings.listen.host.c_str());
+        return 2;
+    }
+    auto const bound = server.listen({address, settings.listen.port});
+    if (!bound) {
+        std::fprintf(stderr, "wardend: cannot listen on %s: %s\n", app::to_string(settings.listen).c_str(),
+                     bound.error().message().c_str());
+        return 1;
+    }
+    // Scripts and tests read this line (with --listen ...:0 it names the port picked).
+    std::printf("wardend listening on http://%s\n",
+                app::to_string(app::listen_address{settings.listen.host, bound->port()}).c_str());
+    std::fflush(stdout);
+    say(fmt::format("serving on {} with {} threads, algorithm {}, database {}",
+                    app::to_string(app::listen_address{settings.listen.host, bound->port()}), settings.threads,
+                    settings.algorithm, settings.database));
+
+    asio::steady_timer purge_timer{io};
+    asio::co_spawn(io, purge_expired(*svc, purge_timer, *log), asio::detached);
+    asio::signal_set signals{io, SIGINT, SIGTERM};
+    signals.async_wait([&](boost::system::error_code const& error, int signal) {
+        if (error) return;
+        say(fmt::format("signal {}: stopping (finishing in-flight requests)", signal));
+        server.stop();
+        purge_timer.cancel();
+    });
+    server.start();
+
+    std::vector<std::thread> threads;
+    for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : threads) t.join();
+    say("stopped");
+    log->flush();
+    return 0;
+}

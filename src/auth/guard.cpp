@@ -1,0 +1,58 @@
+#include <warden/auth/guard.hpp>
+
+#include <algorithm>
+
+#include <warden/auth/errc.hpp>
+#include <warden/store/errc.hpp>
+
+namespace warden::auth {
+
+namespace asio = boost::asio;
+
+std::string_view bearer_token(std::string_view authorization) noexcept {
+    constexpr std::string_view scheme = "bearer";
+    if (authorization.size() <= scheme.size() || authorization[scheme.size()] != ' ') return {};
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+        char c = authorization[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != scheme[i]) return {};
+    }
+    auto token = authorization.substr(scheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    return token;
+}
+
+guard::requirement guard::require(scope_list scopes) const {
+    std::sort(scopes.begin(), scopes.end());
+    scopes.erase(std::unique(scopes.begin(), scopes.end()), scopes.end());
+    return requirement{*this, std::move(scopes)};
+}
+
+asio::awaitable<result<principal>> guard::authenticate(std::string_view authorization,
+                                                       scope_list const& required) const {
+    auto const token = bearer_token(authorization);
+    if (token.empty()) co_return make_error_code(errc::missing_credentials);
+    // Signature and claims on this thread (CPU only); then one trip to the store for the
+    // revocation list and the user's row.
+    auto claims = tokens_.read_access(token);
+    if (!claims) co_return claims.error();
+    auto row = co_await db_.run([&]() -> result<store::user> {
+        if (!claims->jti.empty()) {
+            auto const revoked = db_.revocations().is_revoked(claims->jti);
+            if (!revoked) return revoked.error();
+            if (*revoked) return make_error_code(errc::token_revoked);
+        }
+        auto user = db_.users().find_user(claims->user);
+        if (!user && user.error() == store::errc::not_found) return make_error_code(errc::user_gone);
+        return user;
+    });
+    if (!row) co_return row.error();
+    if (claims->token_version < row->token_version) co_return make_error_code(errc::token_outdated);
+    if (!row->is_active) co_return make_error_code(errc::inactive_user);
+    auto scopes = intersect(claims->scopes, row->scopes);
+    if (!includes_all(scopes, required)) co_return make_error_code(errc::insufficient_scope);
+    co_return principal{std::move(*row), std::move(*claims), std::move(scopes)};
+}
+
+}  // namespace warden::auth
