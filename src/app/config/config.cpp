@@ -1,0 +1,142 @@
+#include "app/config/config.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "app/config/values.hpp"
+
+namespace warden::app {
+namespace {
+
+// A TOML basic string: quotes, backslashes and control characters escaped (TOML 1.0 §String).
+std::string toml_string(std::string_view text) {
+    std::string out = "\"";
+    for (char const c : text) {
+        auto const u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7F) {
+            out += fmt::format("\\u{:04X}", u);
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+std::string toml_array(std::vector<std::string> const& items) {
+    std::string out = "[";
+    for (auto const& item : items) {
+        if (out.size() > 1) out += ", ";
+        out += toml_string(item);
+    }
+    out += ']';
+    return out;
+}
+
+// Replaces the password of `scheme://user:password@host` and any `password=` query parameter
+// with `***`, so a URL can be logged (SPEC §5: logs never hold a password or secret).
+std::string redact_url(std::string_view url) {
+    std::string out{url};
+    auto const scheme_end = out.find("://");
+    if (scheme_end != std::string::npos) {
+        auto const authority = scheme_end + 3;
+        auto const authority_end = std::min(out.find_first_of("/?#", authority), out.size());
+        auto const at = out.rfind('@', authority_end);
+        if (at != std::string::npos && at >= authority) {
+            auto const colon = out.find(':', authority);
+            if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+        }
+    }
+    for (auto pos = out.find("password="); pos != std::string::npos;
+         pos = out.find("password=", pos + 1)) {
+        if (pos != 0 && out[pos - 1] != '?' && out[pos - 1] != '&') continue;
+        auto const value = pos + 9;
+        auto const end = std::min(out.find('&', value), out.size());
+        out.replace(value, end - value, "***");
+    }
+    return out;
+}
+
+void line(std::string& out, std::string_view key, std::string const& value) {
+    out += fmt::format("{} = {}\n", key, value);
+}
+
+void optional_line(std::string& out, std::string_view key, std::optional<std::string> const& value,
+                   bool is_url) {
+    if (value) {
+        line(out, key, toml_string(is_url ? redact_url(*value) : *value));
+    } else {
+        out += fmt::format("# {}: not set\n", key);
+    }
+}
+
+}  // namespace
+
+std::string to_string(listen_address const& address) {
+    if (address.host.find(':') != std::string::npos) {
+        return fmt::format("[{}]:{}", address.host, address.port);
+    }
+    return fmt::format("{}:{}", address.host, address.port);
+}
+
+std::string to_string(argon2_params const& params) {
+    return fmt::format("m={},t={},p={}", params.memory_kib, params.iterations, params.parallelism);
+}
+
+std::string_view to_string(password_scheme scheme) noexcept {
+    return scheme == password_scheme::bcrypt ? "bcrypt" : "argon2id";
+}
+
+std::string_view to_string(registration_policy policy) noexcept {
+    return policy == registration_policy::closed ? "closed" : "open";
+}
+
+std::string_view to_string(log_level level) noexcept {
+    switch (level) {
+        case log_level::trace: return "trace";
+        case log_level::debug: return "debug";
+        case log_level::info: return "info";
+        case log_level::warn: return "warn";
+        case log_level::error: return "error";
+        case log_level::off: return "off";
+    }
+    return "info";
+}
+
+std::string_view to_string(log_format format) noexcept {
+    return format == log_format::json ? "json" : "text";
+}
+
+std::string describe(config const& settings) {
+    std::string out;
+    line(out, "listen", toml_string(to_string(settings.listen)));
+    line(out, "threads", std::to_string(settings.threads));
+    line(out, "data_dir", toml_string(settings.data_dir.string()));
+    line(out, "database", toml_string(redact_url(settings.database)));
+    optional_line(out, "redis", settings.redis, true);
+    out += settings.secret_key ? "# secret_key: set (not shown)\n" : "# secret_key: not set\n";
+    line(out, "secret_file", toml_string(settings.secret_file.string()));
+    line(out, "algorithm", toml_string(settings.algorithm));
+    line(out, "signing_key_file", toml_string(settings.signing_key_file.string()));
+    optional_line(out, "issuer", settings.issuer, false);
+    optional_line(out, "audience", settings.audience, false);
+    line(out, "access_token_ttl", toml_string(format_duration(settings.access_token_ttl)));
+    line(out, "refresh_token_ttl", toml_string(format_duration(settings.refresh_token_ttl)));
+    line(out, "password_scheme", toml_string(to_string(settings.password_scheme)));
+    line(out, "bcrypt_rounds", std::to_string(settings.bcrypt_rounds));
+    line(out, "argon2", toml_string(to_string(settings.argon2)));
+    line(out, "registration", toml_string(to_string(settings.registration)));
+    line(out, "default_scopes", toml_array(settings.default_scopes));
+    line(out, "login_max_failures", std::to_string(settings.login_max_failures));
+    line(out, "login_lockout", toml_string(format_duration(settings.login_lockout)));
+    line(out, "cors_origin", toml_array(settings.cors_origins));
+    line(out, "log_level", toml_string(to_string(settings.log_level)));
+    line(out, "log_format", toml_string(to_string(settings.log_format)));
+    return out;
+}
+
+}  // namespace warden::app

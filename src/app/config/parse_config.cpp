@@ -1,0 +1,488 @@
+#include "app/config/parse_config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "app/config/values.hpp"
+
+namespace warden::app {
+namespace {
+
+constexpr std::uint64_t max_threads = 1024;
+
+// One setting's value as found in one source, before parsing.
+struct raw_value {
+    std::string origin;              // "--listen", "WARDEN_LISTEN" or "FILE:LINE: listen"
+    std::vector<std::string> items;  // one text, or the elements of a list
+    bool from_list = false;          // items are elements (repeated flag, TOML array)
+};
+
+using apply_fn = error_code (*)(config&, raw_value&, std::string* why);
+
+// TOML type a key takes; `scopes` takes a string or an array of strings.
+enum class value_kind { text, integer, origins, scopes };
+
+struct setting {
+    std::string_view key;  // TOML key; the flag is "--" + key with '-' for '_'
+    std::string_view env;
+    std::string_view value_name;
+    std::string_view meaning;
+    std::string_view default_text;
+    value_kind kind;
+    apply_fn apply;
+};
+
+void set_why(std::string* why, std::string text) {
+    if (why != nullptr) *why = std::move(text);
+}
+
+std::string const& text_of(raw_value const& value) { return value.items.front(); }
+
+template <class T>
+error_code store(result<T> parsed, T& target) {
+    if (!parsed) return parsed.error();
+    target = std::move(*parsed);
+    return {};
+}
+
+error_code store_text(raw_value const& value, std::string* why, std::string& target) {
+    if (auto const ok = check_text(text_of(value), why); !ok) return ok.error();
+    target = text_of(value);
+    return {};
+}
+
+error_code store_path(raw_value const& value, std::string* why, std::filesystem::path& target) {
+    if (auto const ok = check_text(text_of(value), why); !ok) return ok.error();
+    target = text_of(value);
+    return {};
+}
+
+template <class Int>
+error_code store_integer(raw_value const& value, std::uint64_t min, std::uint64_t max,
+                         std::string* why, Int& target) {
+    auto const parsed = parse_integer(text_of(value), min, max, why);
+    if (!parsed) return parsed.error();
+    target = static_cast<Int>(*parsed);
+    return {};
+}
+
+error_code apply_listen(config& c, raw_value& v, std::string* why) {
+    return store(parse_listen(text_of(v), why), c.listen);
+}
+error_code apply_threads(config& c, raw_value& v, std::string* why) {
+    return store_integer(v, 1, max_threads, why, c.threads);
+}
+error_code apply_data_dir(config& c, raw_value& v, std::string* why) {
+    return store_path(v, why, c.data_dir);
+}
+error_code apply_database(config& c, raw_value& v, std::string* why) {
+    if (auto const ok = check_database_url(text_of(v), why); !ok) return ok.error();
+    c.database = text_of(v);
+    return {};
+}
+error_code apply_redis(config& c, raw_value& v, std::string* why) {
+    if (auto const ok = check_redis_url(text_of(v), why); !ok) return ok.error();
+    c.redis = text_of(v);
+    return {};
+}
+error_code apply_secret_key(config& c, raw_value& v, std::string* why) {
+    // SPEC §5: the string's UTF-8 bytes are the key, as python-jose and PyJWT use SECRET_KEY.
+    auto& text = v.items.front();
+    if (text.size() < 32) {
+        set_why(why, fmt::format("the secret key is {} bytes; at least 32 are required (or leave it "
+                                 "unset and wardend generates one in the data directory)",
+                                 text.size()));
+        return config_errc::short_secret;
+    }
+    c.secret_key.emplace(std::move(text));
+    return {};
+}
+error_code apply_secret_file(config& c, raw_value& v, std::string* why) {
+    return store_path(v, why, c.secret_file);
+}
+error_code apply_algorithm(config& c, raw_value& v, std::string* why) {
+    if (auto const ok = check_algorithm(text_of(v), why); !ok) return ok.error();
+    c.algorithm = text_of(v);
+    return {};
+}
+error_code apply_signing_key_file(config& c, raw_value& v, std::string* why) {
+    return store_path(v, why, c.signing_key_file);
+}
+error_code apply_issuer(config& c, raw_value& v, std::string* why) {
+    return store_text(v, why, c.issuer.emplace());
+}
+error_code apply_audience(config& c, raw_value& v, std::string* why) {
+    return store_text(v, why, c.audience.emplace());
+}
+error_code apply_access_token_ttl(config& c, raw_value& v, std::string* why) {
+    return store(parse_duration(text_of(v), why), c.access_token_ttl);
+}
+error_code apply_refresh_token_ttl(config& c, raw_value& v, std::string* why) {
+    return store(parse_duration(text_of(v), why), c.refresh_token_ttl);
+}
+error_code apply_password_scheme(config& c, raw_value& v, std::string* why) {
+    return store(parse_password_scheme(text_of(v), why), c.password_scheme);
+}
+error_code apply_bcrypt_rounds(config& c, raw_value& v, std::string* why) {
+    return store_integer(v, 10, 31, why, c.bcrypt_rounds);
+}
+error_code apply_argon2(config& c, raw_value& v, std::string* why) {
+    return store(parse_argon2(text_of(v), why), c.argon2);
+}
+error_code apply_registration(config& c, raw_value& v, std::string* why) {
+    return store(parse_registration(text_of(v), why), c.registration);
+}
+error_code apply_default_scopes(config& c, raw_value& v, std::string* why) {
+    if (!v.from_list) return store(parse_scopes(text_of(v), why), c.default_scopes);
+    // A TOML array: each element is one scope-token, never a list of them.
+    for (auto const& item : v.items) {
+        if (!is_scope_token(item)) {
+            set_why(why, fmt::format("invalid scope {}: a scope is printable ASCII without spaces, "
+                                     "double quotes or backslashes (RFC 6749 §3.3)",
+                                     quote(item)));
+            return config_errc::bad_value;
+        }
+    }
+    std::vector<std::string> scopes = v.items;
+    std::sort(scopes.begin(), scopes.end());
+    scopes.erase(std::unique(scopes.begin(), scopes.end()), scopes.end());
+    c.default_scopes = std::move(scopes);
+    return {};
+}
+error_code apply_login_max_failures(config& c, raw_value& v, std::string* why) {
+    return store_integer(v, 1, 0xFFFFFFFFU, why, c.login_max_failures);
+}
+error_code apply_login_lockout(config& c, raw_value& v, std::string* why) {
+    return store(parse_duration(text_of(v), why), c.login_lockout);
+}
+error_code apply_cors_origin(config& c, raw_value& v, std::string* why) {
+    if (!v.from_list) return store(parse_origin_list(text_of(v), why), c.cors_origins);
+    for (auto const& item : v.items) {
+        if (auto const ok = check_origin(item, why); !ok) return ok.error();
+    }
+    c.cors_origins = v.items;
+    return {};
+}
+error_code apply_log_level(config& c, raw_value& v, std::string* why) {
+    return store(parse_log_level(text_of(v), why), c.log_level);
+}
+error_code apply_log_format(config& c, raw_value& v, std::string* why) {
+    return store(parse_log_format(text_of(v), why), c.log_format);
+}
+
+// SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
+constexpr std::array<setting, 23> setting_table{{
+    {"listen", "WARDEN_LISTEN", "HOST:PORT",
+     "Address to serve on; IPv6 as [::1]:8000; port 0 picks a free port and prints it.",
+     "127.0.0.1:8000", value_kind::text, apply_listen},
+    {"threads", "WARDEN_THREADS", "N", "Threads running the I/O loop (1 to 1024).",
+     "number of cores", value_kind::integer, apply_threads},
+    {"data_dir", "WARDEN_DATA_DIR", "DIR",
+     "Directory of the SQLite database, the generated secret and signing key.", "./warden-data",
+     value_kind::text, apply_data_dir},
+    {"database", "WARDEN_DATABASE", "URL",
+     "Database URL: sqlite:///PATH (sqlite:////ABSOLUTE/PATH) or postgresql://...",
+     "sqlite:///<data-dir>/warden.db", value_kind::text, apply_database},
+    {"redis", "WARDEN_REDIS", "URL",
+     "Redis URL for revocations and login counters (redis://HOST:PORT/DB).",
+     "none: the database holds them", value_kind::text, apply_redis},
+    {"secret_key", "WARDEN_SECRET_KEY", "STRING",
+     "Secret for HS256/384/512 tokens, used as its UTF-8 bytes; at least 32 bytes.",
+     "read from --secret-file, else generated", value_kind::text, apply_secret_key},
+    {"secret_file", "WARDEN_SECRET_FILE", "FILE",
+     "File holding the secret; generated (256 bits, mode 0600) on first start.",
+     "<data-dir>/secret.key", value_kind::text, apply_secret_file},
+    {"algorithm", "WARDEN_ALGORITHM", "ALG",
+     "JWS algorithm: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, "
+     "ES384, ES512 or EdDSA.",
+     "HS256", value_kind::text, apply_algorithm},
+    {"signing_key_file", "WARDEN_SIGNING_KEY_FILE", "FILE",
+     "PEM private key for the asymmetric algorithms; generated if missing.",
+     "<data-dir>/signing-key.pem", value_kind::text, apply_signing_key_file},
+    {"issuer", "WARDEN_ISSUER", "URL", "The tokens' iss claim.", "none: no iss claim",
+     value_kind::text, apply_issuer},
+    {"audience", "WARDEN_AUDIENCE", "AUD", "The tokens' aud claim.", "none: no aud claim",
+     value_kind::text, apply_audience},
+    {"access_token_ttl", "WARDEN_ACCESS_TOKEN_TTL", "DURATION",
+     "Lifetime of access tokens (30s, 15m, 2h, 14d).", "30m", value_kind::text,
+     apply_access_token_ttl},
+    {"refresh_token_ttl", "WARDEN_REFRESH_TOKEN_TTL", "DURATION", "Lifetime of refresh tokens.",
+     "14d", value_kind::text, apply_refresh_token_ttl},
+    {"password_scheme", "WARDEN_PASSWORD_SCHEME", "SCHEME",
+     "Hash for new passwords: argon2id or bcrypt (others are verified and rehashed).", "argon2id",
+     value_kind::text, apply_password_scheme},
+    {"bcrypt_rounds", "WARDEN_BCRYPT_ROUNDS", "N", "bcrypt cost, 10 to 31.", "12",
+     value_kind::integer, apply_bcrypt_rounds},
+    {"argon2", "WARDEN_ARGON2", "m=KIB,t=N,p=N",
+     "Argon2id memory (KiB), iterations and lanes.", "m=19456,t=2,p=1", value_kind::text,
+     apply_argon2},
+    {"registration", "WARDEN_REGISTRATION", "open|closed",
+     "Whether POST /api/auth/register is open.", "open", value_kind::text, apply_registration},
+    {"default_scopes", "WARDEN_DEFAULT_SCOPES", "LIST",
+     "Scopes granted to a newly registered user, space- or comma-separated.", "none",
+     value_kind::scopes, apply_default_scopes},
+    {"login_max_failures", "WARDEN_LOGIN_MAX_FAILURES", "N",
+     "Failed logins (per account and per client address) before a lockout; at least 1.", "5",
+     value_kind::integer, apply_login_max_failures},
+    {"login_lockout", "WARDEN_LOGIN_LOCKOUT", "DURATION", "How long a lockout lasts.", "15m",
+     value_kind::text, apply_login_lockout},
+    {"cors_origin", "WARDEN_CORS_ORIGINS", "ORIGIN",
+     "An origin allowed by CORS, such as https://app.example.com; repeatable. The variable takes "
+     "a comma-separated list.",
+     "none", value_kind::origins, apply_cors_origin},
+    {"log_level", "WARDEN_LOG_LEVEL", "LEVEL", "trace, debug, info, warn, error or off.", "info",
+     value_kind::text, apply_log_level},
+    {"log_format", "WARDEN_LOG_FORMAT", "text|json", "Log line format.", "text",
+     value_kind::text, apply_log_format},
+}};
+
+std::string flag_name(std::string_view key) {
+    std::string flag = "--";
+    for (char const c : key) flag += c == '_' ? '-' : c;
+    return flag;
+}
+
+setting const* find_setting(std::string_view key) noexcept {
+    auto const it = std::find_if(setting_table.begin(), setting_table.end(),
+                                 [&](setting const& s) { return s.key == key; });
+    return it == setting_table.end() ? nullptr : &*it;
+}
+
+unsigned default_threads() noexcept {
+    auto const cores = static_cast<std::uint64_t>(std::thread::hardware_concurrency());
+    return static_cast<unsigned>(std::clamp<std::uint64_t>(cores, 1, max_threads));
+}
+
+std::string_view toml_type_name(toml::node const& node) noexcept {
+    switch (node.type()) {
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a float";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::table: return "a table";
+        case toml::node_type::date:
+        case toml::node_type::time:
+        case toml::node_type::date_time: return "a date or time";
+        case toml::node_type::none: break;
+    }
+    return "nothing";
+}
+
+// The elements of an array of strings; false if `node` is anything else.
+bool strings_of(toml::node const& node, std::vector<std::string>& out) {
+    auto const* array = node.as_array();
+    if (array == nullptr) return false;
+    for (auto const& element : *array) {
+        auto const* text = element.as_string();
+        if (text == nullptr) return false;
+        out.push_back(text->get());
+    }
+    return true;
+}
+
+using file_values = std::map<std::string, raw_value, std::less<>>;
+
+// Reads and type-checks the `--config` file; values are parsed later, with the other sources.
+result<file_values> read_config_file(std::string const& path, std::string* why) {
+    std::error_code fs_error;
+    if (std::filesystem::is_directory(path, fs_error)) {
+        set_why(why, fmt::format("--config {}: cannot read the file (it is a directory)", path));
+        return config_errc::unreadable_file;
+    }
+    std::ifstream in{path, std::ios::binary};
+    if (!in) {
+        auto const error = errno;
+        set_why(why, fmt::format("--config {}: cannot read the file ({})", path,
+                                 std::generic_category().message(error)));
+        return config_errc::unreadable_file;
+    }
+    std::string const text{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+    if (in.bad()) {
+        set_why(why, fmt::format("--config {}: cannot read the file (read error)", path));
+        return config_errc::unreadable_file;
+    }
+    toml::table root;
+    try {
+        root = toml::parse(text, path);
+    } catch (toml::parse_error const& e) {
+        set_why(why, fmt::format("{}:{}:{}: not valid TOML: {}", path, e.source().begin.line,
+                                 e.source().begin.column, e.description()));
+        return config_errc::bad_file;
+    }
+    file_values values;
+    for (auto const& [key, node] : root) {
+        auto const where = fmt::format("{}:{}", path, key.source().begin.line);
+        setting const* const s = find_setting(key.str());
+        if (s == nullptr) {
+            set_why(why, fmt::format("{}: unknown key {} (the keys are the flag names without -- "
+                                     "and with _ for -, such as access_token_ttl)",
+                                     where, quote(key.str())));
+            return config_errc::unknown_key;
+        }
+        raw_value raw{fmt::format("{}: {}", where, key.str()), {}, false};
+        std::string_view expected;
+        switch (s->kind) {
+            case value_kind::text:
+                if (auto const* v = node.as_string()) raw.items.push_back(v->get());
+                else expected = "a string";
+                break;
+            case value_kind::integer:
+                if (auto const* v = node.as_integer()) raw.items.push_back(std::to_string(v->get()));
+                else expected = "an integer";
+                break;
+            case value_kind::origins:
+                raw.from_list = true;
+                if (!strings_of(node, raw.items)) expected = "an array of strings";
+                break;
+            case value_kind::scopes:
+                if (auto const* v = node.as_string()) {
+                    raw.items.push_back(v->get());
+                } else {
+                    raw.from_list = true;
+                    if (!strings_of(node, raw.items)) expected = "a string or an array of strings";
+                }
+                break;
+        }
+        if (!expected.empty()) {
+            set_why(why, fmt::format("{}: expected {}, got {}", raw.origin, expected,
+                                     toml_type_name(node)));
+            return config_errc::wrong_type;
+        }
+        values.emplace(std::string{key.str()}, std::move(raw));
+    }
+    return values;
+}
+
+std::string one_line(std::string text) {
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text;
+}
+
+}  // namespace
+
+std::optional<std::string> process_environment(std::string_view name) {
+    char const* const value = std::getenv(std::string{name}.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string{value};
+}
+
+environment fixed_environment(std::map<std::string, std::string, std::less<>> variables) {
+    return [variables = std::move(variables)](std::string_view name) -> std::optional<std::string> {
+        auto const it = variables.find(name);
+        if (it == variables.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+config_options::config_options(CLI::App& app) {
+    config_file_ = app.add_option(
+        "--config", CLI::callback_t{},
+        "TOML file of settings; keys are the flag names without -- and with _ for -, such as\n"
+        "access_token_ttl = \"30m\". Flags and WARDEN_* variables override it.\n"
+        "[env: none] [default: none]");
+    config_file_->type_name("FILE");
+    options_.reserve(setting_table.size());
+    for (auto const& s : setting_table) {
+        auto* const option = app.add_option(
+            flag_name(s.key), CLI::callback_t{},
+            fmt::format("{}\n[env: {}] [default: {}]", s.meaning, s.env, s.default_text));
+        option->type_name(std::string{s.value_name});
+        if (s.kind == value_kind::origins) {
+            option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+        }
+        options_.push_back(option);
+    }
+}
+
+result<config> config_options::resolve(environment const& env, std::string* why) const {
+    file_values file;
+    if (config_file_->count() > 0) {
+        auto loaded = read_config_file(config_file_->results().front(), why);
+        if (!loaded) return loaded.error();
+        file = std::move(*loaded);
+    }
+    config settings;
+    settings.threads = default_threads();
+    for (std::size_t i = 0; i < setting_table.size(); ++i) {
+        auto const& s = setting_table[i];
+        auto const* const option = options_[i];
+        std::optional<raw_value> raw;
+        if (option->count() > 0) {
+            raw = raw_value{flag_name(s.key), option->results(), s.kind == value_kind::origins};
+        } else if (auto value = env(s.env); value && !value->empty()) {
+            raw = raw_value{std::string{s.env}, {std::move(*value)}, false};
+        } else if (auto const it = file.find(s.key); it != file.end()) {
+            raw = std::move(it->second);
+        }
+        if (!raw) continue;
+        std::string detail;
+        if (auto const ec = s.apply(settings, *raw, &detail); ec) {
+            set_why(why, fmt::format("{}: {}", raw->origin, detail));
+            return ec;
+        }
+    }
+    // Derived defaults follow the final data directory, wherever it came from.
+    if (settings.database.empty()) {
+        settings.database = "sqlite:///" + (settings.data_dir / "warden.db").generic_string();
+    }
+    if (settings.secret_file.empty()) settings.secret_file = settings.data_dir / "secret.key";
+    if (settings.signing_key_file.empty()) {
+        settings.signing_key_file = settings.data_dir / "signing-key.pem";
+    }
+    return settings;
+}
+
+parse_outcome parse_command_line(CLI::App& app, config_options const& options, int argc,
+                                 char const* const* argv, environment const& env) {
+    parse_outcome outcome;
+    try {
+        app.parse(argc, argv);
+    } catch (CLI::CallForAllHelp const&) {
+        outcome.next = parse_outcome::action::show_help;
+        outcome.message = app.help("", CLI::AppFormatMode::All);
+        return outcome;
+    } catch (CLI::CallForHelp const&) {
+        outcome.next = parse_outcome::action::show_help;
+        outcome.message = app.help();
+        return outcome;
+    } catch (CLI::ParseError const& e) {
+        outcome.next = parse_outcome::action::fail;
+        outcome.error = config_errc::bad_usage;
+        outcome.message = one_line(e.what());
+        return outcome;
+    }
+    auto resolved = options.resolve(env, &outcome.message);
+    if (!resolved) {
+        outcome.next = parse_outcome::action::fail;
+        outcome.error = resolved.error();
+        return outcome;
+    }
+    outcome.next = parse_outcome::action::run;
+    outcome.settings = std::move(*resolved);
+    return outcome;
+}
+
+parse_outcome parse_config(int argc, char const* const* argv, environment const& env) {
+    CLI::App app{"wardend: the warden authentication service.", "wardend"};
+    app.footer(
+        "Precedence: flag > WARDEN_* environment variable > --config FILE > default.\n"
+        "An empty environment variable counts as unset. Durations: 30s, 15m, 2h, 14d.");
+    config_options const options{app};
+    return parse_command_line(app, options, argc, argv, env);
+}
+
+}  // namespace warden::app
