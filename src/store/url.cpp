@@ -12,7 +12,8 @@ namespace {
 bool has_scheme(std::string_view url, std::string_view scheme) noexcept {
     if (url.size() < scheme.size() + 1 || url[scheme.size()] != ':') return false;
     return std::equal(scheme.begin(), scheme.end(), url.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
     });
 }
 

@@ -24,7 +24,8 @@ TEST_F(counters, failures_add_up_within_the_window) {
 TEST_F(counters, the_window_restarts_once_it_has_passed) {
     ASSERT_TRUE(s_.counters->add_failure("k", 1000, 60));
     ASSERT_TRUE(s_.counters->add_failure("k", 1001, 60));
-    EXPECT_EQ(*s_.counters->failures("k", 1060, 60), (failure_count{}));  // exactly one window later
+    // Exactly one window later.
+    EXPECT_EQ(*s_.counters->failures("k", 1060, 60), (failure_count{}));
     EXPECT_EQ(*s_.counters->add_failure("k", 1060, 60), (failure_count{1, 1060}));
     EXPECT_EQ(*s_.counters->add_failure("k", 1061, 60), (failure_count{2, 1060}));
 }
@@ -63,7 +64,8 @@ TEST_F(counters, extreme_windows_do_not_overflow) {
     EXPECT_EQ(s_.counters->add_failure("k", max, max)->count, 1);  // max - 0 >= max: restarted
     EXPECT_EQ(s_.counters->failures("k", max, max)->count, 1);
     EXPECT_EQ(*s_.counters->purge_expired_failures(max, max), 0);
-    EXPECT_EQ(*s_.counters->purge_expired_failures(std::numeric_limits<std::int64_t>::min(), max), 0);
+    EXPECT_EQ(*s_.counters->purge_expired_failures(std::numeric_limits<std::int64_t>::min(), max),
+              0);
 }
 
 TEST_F(counters, purge_removes_counters_whose_window_passed) {

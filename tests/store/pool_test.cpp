@@ -95,11 +95,15 @@ TEST_F(concurrent_store, mixed_calls_from_many_threads_all_succeed) {
                     ok = ok && !*s_.revocations->is_revoked("j-" + tag);
                     ok = ok && s_.revocations->revoke_jti("j-" + tag, 100).has_value();
                     ok = ok && *s_.revocations->is_revoked("j-" + tag);
-                    ok = ok && s_.sessions->add_refresh_token({"h-" + tag, "f-" + tag, u.id, "", 1, 100}).has_value();
-                    ok = ok && s_.sessions->consume_refresh_token("h-" + tag, 2)->state == refresh_state::fresh;
-                    ok = ok && s_.users->create_user({.email = "u" + tag + "@x.io", .password_hash = "h"}, 1).has_value();
+                    refresh_token const rt{"h-" + tag, "f-" + tag, u.id, "", 1, 100};
+                    ok = ok && s_.sessions->add_refresh_token(rt).has_value();
+                    auto const spent = s_.sessions->consume_refresh_token(rt.token_hash, 2);
+                    ok = ok && spent && spent->state == refresh_state::fresh;
+                    new_user const nu{.email = "u" + tag + "@x.io", .password_hash = "h"};
+                    ok = ok && s_.users->create_user(nu, 1).has_value();
                     ok = ok && s_.users->list_users(5, 0).has_value();
-                    ok = ok && s_.counters->add_failure("address:" + std::to_string(t), 1, 60).has_value();
+                    auto const key = "address:" + std::to_string(t);
+                    ok = ok && s_.counters->add_failure(key, 1, 60).has_value();
                     if (!ok) ++failures;
                 }
             });

@@ -32,7 +32,9 @@ public:
     raw_db(raw_db const&) = delete;
     raw_db& operator=(raw_db const&) = delete;
     ~raw_db() { sqlite3_close(db_); }
-    void exec(char const* sql) { EXPECT_EQ(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql; }
+    void exec(char const* sql) {
+        EXPECT_EQ(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+    }
     std::string text(char const* sql) {
         sqlite3_stmt* s = nullptr;
         EXPECT_EQ(sqlite3_prepare_v2(db_, sql, -1, &s, nullptr), SQLITE_OK) << sql;
@@ -55,7 +57,8 @@ public:
     without_permission_override() {
         if (syscall(SYS_capget, &header_, saved_) != 0) return;
         __user_cap_data_struct lowered[2] = {saved_[0], saved_[1]};
-        lowered[0].effective &= ~((1U << CAP_DAC_OVERRIDE) | (1U << CAP_DAC_READ_SEARCH) | (1U << CAP_FOWNER));
+        lowered[0].effective &=
+            ~((1U << CAP_DAC_OVERRIDE) | (1U << CAP_DAC_READ_SEARCH) | (1U << CAP_FOWNER));
         active_ = syscall(SYS_capset, &header_, lowered) == 0;
     }
     without_permission_override(without_permission_override const&) = delete;
@@ -108,7 +111,8 @@ TEST(schema, two_stores_on_one_file_see_each_others_writes) {
     auto const u = a->users->create_user({.email = "x@x.io", .password_hash = "h"}, 1);
     ASSERT_TRUE(u.has_value());
     EXPECT_EQ(b->users->find_user(u->id)->email, "x@x.io");
-    EXPECT_EQ(b->users->create_user({.email = "X@x.io", .password_hash = "h"}, 1).error(), errc::email_taken);
+    EXPECT_EQ(b->users->create_user({.email = "X@x.io", .password_hash = "h"}, 1).error(),
+              errc::email_taken);
 }
 
 TEST(schema, concurrent_first_opens_migrate_once) {
@@ -280,7 +284,9 @@ TEST_F(migrations, a_failing_migration_is_rolled_back_whole) {
     EXPECT_NE(why.find("migration 2"), std::string::npos) << why;
     EXPECT_NE(why.find("no_such_table"), std::string::npos) << why;
     EXPECT_EQ(version(), "1");  // migration 1 committed on its own, 2 not at all
-    EXPECT_EQ(raw_db{dir_.path() / "m.db"}.text("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'"), "0");
+    EXPECT_EQ(raw_db{dir_.path() / "m.db"}.text(
+                  "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'"),
+              "0");
 }
 
 TEST_F(migrations, a_database_ahead_of_the_list_is_refused) {

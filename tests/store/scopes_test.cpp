@@ -8,12 +8,13 @@ namespace warden::store {
 namespace {
 
 TEST(scopes, scope_tokens_are_rfc_6749_nqchar_runs) {
-    for (auto const* s : {"admin", "read:users", "a", "!", "#$%&'()*+,-./:;<=>?@[]^_`{|}~", "ABC123"}) {
+    for (auto const* s :
+         {"admin", "read:users", "a", "!", "#$%&'()*+,-./:;<=>?@[]^_`{|}~", "ABC123"}) {
         EXPECT_TRUE(is_scope_token(s)) << s;
     }
-    for (std::string const& s : {std::string{}, std::string{" "}, std::string{"a b"}, std::string{"\""},
-                                std::string{"\\"}, std::string{"\t"}, std::string{"\x7f"},
-                                std::string{"\xc3\xa9"}, std::string{"a\0", 2}}) {
+    for (std::string const& s :
+         {std::string{}, std::string{" "}, std::string{"a b"}, std::string{"\""}, std::string{"\\"},
+          std::string{"\t"}, std::string{"\x7f"}, std::string{"\xc3\xa9"}, std::string{"a\0", 2}}) {
         EXPECT_FALSE(is_scope_token(s)) << s;
     }
 }
@@ -30,7 +31,8 @@ TEST(scopes, encode_refuses_what_is_not_a_scope_token) {
 }
 
 TEST(scopes, decode_inverts_encode) {
-    EXPECT_EQ(decode_scopes("admin read write"), (std::vector<std::string>{"admin", "read", "write"}));
+    EXPECT_EQ(decode_scopes("admin read write"),
+              (std::vector<std::string>{"admin", "read", "write"}));
     EXPECT_EQ(decode_scopes("one"), (std::vector<std::string>{"one"}));
     EXPECT_TRUE(decode_scopes("").empty());
     std::vector<std::string> const sorted{"a", "b:c", "z"};

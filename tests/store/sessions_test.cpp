@@ -22,7 +22,8 @@ protected:
         alice_ = add_user("alice@x.io").id;
         bob_ = add_user("bob@x.io").id;
     }
-    refresh_token token(std::string hash, std::string family, user_id user, std::int64_t expires = 1000) {
+    refresh_token token(std::string hash, std::string family, user_id user,
+                        std::int64_t expires = 1000) {
         return {std::move(hash), std::move(family), user, "read write", 100, expires};
     }
     user_id alice_ = 0;
@@ -105,14 +106,16 @@ TEST_F(sessions, rotation_chains_tokens_in_one_family) {
 
 TEST_F(sessions, add_refuses_a_duplicate_hash) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
-    EXPECT_EQ(s_.sessions->add_refresh_token(token("h1", "f2", alice_)).error(), errc::invalid_argument);
+    EXPECT_EQ(s_.sessions->add_refresh_token(token("h1", "f2", alice_)).error(),
+              errc::invalid_argument);
     // The failed call created nothing: its transaction rolled back.
     EXPECT_EQ(s_.sessions->revoke_family("f2", 1).error(), errc::not_found);
 }
 
 TEST_F(sessions, add_refuses_a_family_of_another_user) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
-    EXPECT_EQ(s_.sessions->add_refresh_token(token("h2", "f1", bob_)).error(), errc::invalid_argument);
+    EXPECT_EQ(s_.sessions->add_refresh_token(token("h2", "f1", bob_)).error(),
+              errc::invalid_argument);
 }
 
 TEST_F(sessions, add_refuses_an_unknown_user) {
@@ -120,8 +123,10 @@ TEST_F(sessions, add_refuses_an_unknown_user) {
 }
 
 TEST_F(sessions, add_refuses_empty_hash_or_family) {
-    EXPECT_EQ(s_.sessions->add_refresh_token(token("", "f1", alice_)).error(), errc::invalid_argument);
-    EXPECT_EQ(s_.sessions->add_refresh_token(token("h1", "", alice_)).error(), errc::invalid_argument);
+    EXPECT_EQ(s_.sessions->add_refresh_token(token("", "f1", alice_)).error(),
+              errc::invalid_argument);
+    EXPECT_EQ(s_.sessions->add_refresh_token(token("h1", "", alice_)).error(),
+              errc::invalid_argument);
 }
 
 TEST_F(sessions, add_refuses_a_revoked_family) {
@@ -144,6 +149,34 @@ TEST_F(sessions, access_tokens_need_a_live_known_family) {
     ASSERT_TRUE(s_.sessions->revoke_family("f1", 150));
     EXPECT_EQ(s_.sessions->add_access_token("f1", "j3", 100).error(), errc::family_revoked);
     EXPECT_EQ(s_.sessions->family_of_access_token("j3").error(), errc::not_found);
+}
+
+TEST_F(sessions, a_grant_records_both_tokens_at_once) {
+    ASSERT_TRUE(s_.sessions->add_grant(token("h1", "f1", alice_), "j1", 300));
+    EXPECT_EQ(*s_.sessions->family_of_refresh_token("h1"), "f1");
+    EXPECT_EQ(*s_.sessions->family_of_access_token("j1"), "f1");
+    // Rotation into the same family.
+    ASSERT_EQ(s_.sessions->consume_refresh_token("h1", 200)->state, refresh_state::fresh);
+    ASSERT_TRUE(s_.sessions->add_grant(token("h2", "f1", alice_), "j2", 400));
+    EXPECT_EQ(*s_.sessions->revoke_family("f1", 250), (jti_list{{"j1", 300}, {"j2", 400}}));
+}
+
+TEST_F(sessions, a_failed_grant_records_nothing) {
+    ASSERT_TRUE(s_.sessions->add_grant(token("h1", "f1", alice_), "j1", 300));
+    // Duplicate jti: the refresh token of the same call is rolled back too.
+    EXPECT_EQ(s_.sessions->add_grant(token("h2", "f2", alice_), "j1", 300).error(),
+              errc::invalid_argument);
+    EXPECT_EQ(s_.sessions->family_of_refresh_token("h2").error(), errc::not_found);
+    EXPECT_EQ(s_.sessions->revoke_family("f2", 1).error(), errc::not_found);
+    // Revoked family, unknown user, empty values.
+    ASSERT_TRUE(s_.sessions->revoke_family("f1", 150));
+    EXPECT_EQ(s_.sessions->add_grant(token("h3", "f1", alice_), "j3", 300).error(),
+              errc::family_revoked);
+    EXPECT_EQ(s_.sessions->family_of_refresh_token("h3").error(), errc::not_found);
+    EXPECT_EQ(s_.sessions->add_grant(token("h4", "f4", 9999), "j4", 300).error(), errc::not_found);
+    EXPECT_EQ(s_.sessions->add_grant(token("h5", "f5", alice_), "", 300).error(),
+              errc::invalid_argument);
+    EXPECT_EQ(s_.sessions->family_of_refresh_token("h5").error(), errc::not_found);
 }
 
 TEST_F(sessions, family_lookups) {
@@ -192,8 +225,10 @@ TEST_F(sessions, user_sweep_keeps_one_family) {
     auto r = s_.sessions->revoke_user_families(alice_, "f2", 150);
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(*r, (jti_list{{"j-f1", 400}, {"j-f3", 400}}));
-    EXPECT_EQ(s_.sessions->consume_refresh_token("h-f1", 200)->state, refresh_state::family_revoked);
-    EXPECT_EQ(s_.sessions->consume_refresh_token("h-f3", 200)->state, refresh_state::family_revoked);
+    EXPECT_EQ(s_.sessions->consume_refresh_token("h-f1", 200)->state,
+              refresh_state::family_revoked);
+    EXPECT_EQ(s_.sessions->consume_refresh_token("h-f3", 200)->state,
+              refresh_state::family_revoked);
     EXPECT_EQ(s_.sessions->consume_refresh_token("h-f2", 200)->state, refresh_state::fresh);
     EXPECT_EQ(s_.sessions->consume_refresh_token("h-bob", 200)->state, refresh_state::fresh);
     // The kept family still takes new tokens; the swept ones do not.
@@ -251,7 +286,8 @@ TEST_F(sessions, exactly_one_of_many_racing_consumers_wins) {
     constexpr int rounds = 10;
     for (int round = 0; round < rounds; ++round) {
         std::string const hash = "race-" + std::to_string(round);
-        ASSERT_TRUE(s_.sessions->add_refresh_token(token(hash, "fam-" + std::to_string(round), alice_)));
+        ASSERT_TRUE(
+            s_.sessions->add_refresh_token(token(hash, "fam-" + std::to_string(round), alice_)));
         std::atomic<int> fresh{0};
         std::atomic<int> spent{0};
         std::atomic<int> other{0};

@@ -28,7 +28,8 @@ protected:
 
     /// A user with a unique email, created at `now`.
     store::user add_user(std::string const& email, std::int64_t now = 1000) {
-        auto r = s_.users->create_user({.email = email, .password_hash = "$argon2id$x", .full_name = "N"}, now);
+        auto r = s_.users->create_user(
+            {.email = email, .password_hash = "$argon2id$x", .full_name = "N"}, now);
         EXPECT_TRUE(r.has_value()) << email;
         return r.has_value() ? *r : store::user{};
     }

@@ -32,7 +32,7 @@ TEST(database_url, sqlite_paths_are_everything_after_three_slashes) {
     EXPECT_EQ(path_of("sqlite:///../up/warden.db"), "../up/warden.db");
     EXPECT_EQ(path_of("sqlite:////var/lib/warden/warden.db"), "/var/lib/warden/warden.db");
     EXPECT_EQ(path_of("sqlite:///with space/%41.db"), "with space/%41.db");  // taken literally
-    EXPECT_EQ(path_of("SQLite:///x.db"), "x.db");                           // scheme case-insensitive
+    EXPECT_EQ(path_of("SQLite:///x.db"), "x.db");  // scheme case-insensitive
 }
 
 TEST(database_url, postgresql_urls_are_recognised) {
@@ -45,12 +45,28 @@ TEST(database_url, postgresql_urls_are_recognised) {
 }
 
 TEST(database_url, refuses_everything_else) {
-    for (std::string_view url :
-         {"", "warden.db", "/var/lib/warden.db", "sqlite", "sqlite:", "sqlite:x.db", "sqlite:/x.db",
-          "sqlite://x.db", "sqlite://host/x.db", "sqlite://", "sqlite:///", "sqlite:///:memory:",
-          "sqlite:///x.db?mode=ro", "sqlite:///x.db#frag", "sqlite+pysqlite:///x.db", "sqlite3:///x.db",
-          "mysql://u@h/db", "redis://localhost", "http://example.com/x.db", "file:///x.db",
-          "postgresql+psycopg2://h/db", ":///x.db"}) {
+    for (std::string_view url : {"",
+                                 "warden.db",
+                                 "/var/lib/warden.db",
+                                 "sqlite",
+                                 "sqlite:",
+                                 "sqlite:x.db",
+                                 "sqlite:/x.db",
+                                 "sqlite://x.db",
+                                 "sqlite://host/x.db",
+                                 "sqlite://",
+                                 "sqlite:///",
+                                 "sqlite:///:memory:",
+                                 "sqlite:///x.db?mode=ro",
+                                 "sqlite:///x.db#frag",
+                                 "sqlite+pysqlite:///x.db",
+                                 "sqlite3:///x.db",
+                                 "mysql://u@h/db",
+                                 "redis://localhost",
+                                 "http://example.com/x.db",
+                                 "file:///x.db",
+                                 "postgresql+psycopg2://h/db",
+                                 ":///x.db"}) {
         std::string why;
         auto r = parse_database_url(url, &why);
         ASSERT_FALSE(r.has_value()) << url;

@@ -60,7 +60,8 @@ TEST_F(users, find_an_unknown_id_is_not_found) {
 
 TEST_F(users, find_by_email_ignores_ascii_case) {
     auto const u = add_user("Grace.Hopper@Navy.MIL");
-    for (auto const* e : {"grace.hopper@navy.mil", "GRACE.HOPPER@NAVY.MIL", "Grace.Hopper@Navy.MIL"}) {
+    for (auto const* e :
+         {"grace.hopper@navy.mil", "GRACE.HOPPER@NAVY.MIL", "Grace.Hopper@Navy.MIL"}) {
         auto found = s_.users->find_user_by_email(e);
         ASSERT_TRUE(found.has_value()) << e;
         EXPECT_EQ(found->id, u.id);
@@ -71,7 +72,8 @@ TEST_F(users, find_by_email_ignores_ascii_case) {
 TEST_F(users, find_by_email_compares_non_ascii_letters_exactly) {
     add_user("jos\xc3\xa9@x.io");                                               // josé
     EXPECT_TRUE(s_.users->find_user_by_email("JOS\xc3\xa9@X.IO").has_value());  // ASCII folded
-    EXPECT_EQ(s_.users->find_user_by_email("jos\xc3\x89@x.io").error(), errc::not_found);  // JOSÉ's É
+    auto const upper_e_acute = s_.users->find_user_by_email("jos\xc3\x89@x.io");  // josÉ
+    EXPECT_EQ(upper_e_acute.error(), errc::not_found);
 }
 
 TEST_F(users, find_an_unknown_email_is_not_found) {
@@ -99,12 +101,16 @@ TEST_F(users, non_ascii_case_variants_are_distinct_emails) {
 }
 
 TEST_F(users, create_refuses_values_the_store_cannot_keep) {
-    EXPECT_EQ(s_.users->create_user({.email = "", .password_hash = "h"}, 1).error(), errc::invalid_argument);
-    EXPECT_EQ(s_.users->create_user({.email = std::string{"a\0b@x.io", 8}, .password_hash = "h"}, 1).error(),
+    EXPECT_EQ(s_.users->create_user({.email = "", .password_hash = "h"}, 1).error(),
               errc::invalid_argument);
-    for (auto const& bad : {std::string{""}, std::string{"two words"}, std::string{"quo\"te"},
-                            std::string{"back\\slash"}, std::string{"tab\t"}, std::string{"\xc3\xa9"}}) {
-        auto r = s_.users->create_user({.email = "s@x.io", .password_hash = "h", .scopes = {"ok", bad}}, 1);
+    EXPECT_EQ(s_.users->create_user({.email = std::string{"a\0b@x.io", 8}, .password_hash = "h"}, 1)
+                  .error(),
+              errc::invalid_argument);
+    for (auto const& bad :
+         {std::string{""}, std::string{"two words"}, std::string{"quo\"te"},
+          std::string{"back\\slash"}, std::string{"tab\t"}, std::string{"\xc3\xa9"}}) {
+        auto r = s_.users->create_user(
+            {.email = "s@x.io", .password_hash = "h", .scopes = {"ok", bad}}, 1);
         ASSERT_FALSE(r.has_value()) << bad;
         EXPECT_EQ(r.error(), errc::invalid_argument);
         EXPECT_EQ(r.error(), condition::invalid_request);
@@ -158,7 +164,8 @@ TEST_F(users, update_sets_every_field) {
 }
 
 TEST_F(users, update_can_clear_the_scopes) {
-    auto const u = *s_.users->create_user({.email = "u@x.io", .password_hash = "h", .scopes = {"admin"}}, 1);
+    auto const u =
+        *s_.users->create_user({.email = "u@x.io", .password_hash = "h", .scopes = {"admin"}}, 1);
     auto r = s_.users->update_user(u.id, {.scopes = std::vector<std::string>{}}, 2);
     ASSERT_TRUE(r.has_value());
     EXPECT_TRUE(r->scopes.empty());

@@ -7,16 +7,17 @@ namespace warden::store {
 
 enum class errc {
     not_found = 1,     ///< no such user, family or token: condition::not_found
-    email_taken,       ///< the email exists in another row (ASCII case-insensitively): condition::conflict
+    email_taken,       ///< the email exists in another row (ASCII case-insensitively):
+                       ///< condition::conflict
     bad_url,           ///< not a database URL this build can open: condition::invalid_configuration
     unavailable,       ///< cannot open/connect, not writable, disk full, busy beyond the timeout:
                        ///< condition::unavailable
     migration_failed,  ///< schema newer than this build, or a database that is not warden's:
                        ///< condition::invalid_configuration
     backend_error,     ///< an unexpected database error: condition::internal
-    invalid_argument,  ///< a value the store cannot keep (empty email, NUL byte, a scope that is not an
-                       ///< RFC 6749 scope-token, negative limit/offset, duplicate token hash or jti,
-                       ///< a family of another user): condition::invalid_request
+    invalid_argument,  ///< a value the store cannot keep (empty email, NUL byte, a scope that is
+                       ///< not an RFC 6749 scope-token, negative limit/offset, duplicate token hash
+                       ///< or jti, a family of another user): condition::invalid_request
     family_revoked,    ///< adding a token to a revoked refresh family: condition::invalid_grant
 };
 

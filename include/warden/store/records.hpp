@@ -12,7 +12,7 @@ using user_id = std::int64_t;
 struct user {
     user_id id = 0;
     std::string email;                ///< as the user wrote it; unique case-insensitively
-    std::string password_hash;        ///< a PHC/modular-crypt string (argon2id, bcrypt, passlib formats)
+    std::string password_hash;        ///< PHC/modular-crypt string (argon2id, bcrypt, passlib)
     std::string full_name;
     bool is_active = true;
     std::vector<std::string> scopes;  ///< granted scopes, sorted (bytewise), no duplicates

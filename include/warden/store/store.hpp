@@ -29,7 +29,8 @@ public:
     [[nodiscard]] virtual result<user> find_user_by_email(std::string_view email) = 0;
     /// Applies the set fields (an empty update only moves `updated_at`) and returns the new row;
     /// `errc::not_found`, `errc::email_taken`, `errc::invalid_argument` (as for create_user).
-    [[nodiscard]] virtual result<user> update_user(user_id id, user_update const& change, std::int64_t now) = 0;
+    [[nodiscard]] virtual result<user> update_user(user_id id, user_update const& change,
+                                                   std::int64_t now) = 0;
     /// Deletes the user and everything that hangs off it (refresh families, their refresh tokens
     /// and access-token records); `errc::not_found`.
     [[nodiscard]] virtual result<void> delete_user(user_id id) = 0;
@@ -41,7 +42,8 @@ public:
 };
 
 /// Refresh-token families (one login = one family) and the access tokens issued from them.
-/// Order on issue: `add_refresh_token` (creates the family) before `add_access_token`.
+/// On issue: `add_grant` (both tokens at once), or `add_refresh_token` (creates the family)
+/// before `add_access_token`.
 class session_store {
 public:
     virtual ~session_store() = default;
@@ -50,31 +52,40 @@ public:
     /// `errc::not_found` (no such user), `errc::invalid_argument` (empty hash or family id, the
     /// hash is already recorded, or the family belongs to another user).
     [[nodiscard]] virtual result<void> add_refresh_token(refresh_token const& t) = 0;
+    /// One token response in one durable commit (one disk sync instead of two): the refresh token
+    /// as `add_refresh_token`, then access token `jti` in its family as `add_access_token`. Same
+    /// errors; on any error nothing is recorded.
+    [[nodiscard]] virtual result<void> add_grant(refresh_token const& t, std::string_view jti,
+                                                 std::int64_t access_expires_at) = 0;
     /// Atomically spends the token with this hash: exactly one concurrent caller sees `fresh`.
     /// States are checked in this order: unknown, family_revoked, spent (reuse), expired
     /// (`expires_at <= now`), fresh. Only `fresh` marks the token spent.
-    [[nodiscard]] virtual result<consumed_refresh> consume_refresh_token(std::string_view token_hash,
-                                                                         std::int64_t now) = 0;
+    [[nodiscard]] virtual result<consumed_refresh> consume_refresh_token(
+        std::string_view token_hash, std::int64_t now) = 0;
     /// Remembers that access token `jti` (valid until `expires_at`) was issued from `family_id`.
     /// Errors: `errc::not_found` (no such family), `errc::family_revoked` (do not hand the token
     /// out), `errc::invalid_argument` (empty or already recorded jti).
-    [[nodiscard]] virtual result<void> add_access_token(std::string_view family_id, std::string_view jti,
+    [[nodiscard]] virtual result<void> add_access_token(std::string_view family_id,
+                                                        std::string_view jti,
                                                         std::int64_t expires_at) = 0;
     /// Marks the family revoked (idempotent); returns the jtis (with expiry) of every access token
     /// recorded for it and not yet purged, so the caller can put them on the revocation list.
     /// `errc::not_found` if the family is unknown (or already purged).
     [[nodiscard]] virtual result<std::vector<std::pair<std::string, std::int64_t>>> revoke_family(
         std::string_view family_id, std::int64_t now) = 0;
-    /// Revokes every family of the user except `keep_family` (empty: all); returns the recorded jtis
-    /// of all those families (none for an unknown user).
-    [[nodiscard]] virtual result<std::vector<std::pair<std::string, std::int64_t>>> revoke_user_families(
-        user_id user, std::string_view keep_family, std::int64_t now) = 0;
+    /// Revokes every family of the user except `keep_family` (empty: all); returns the recorded
+    /// jtis of all those families (none for an unknown user).
+    [[nodiscard]] virtual result<std::vector<std::pair<std::string, std::int64_t>>>
+    revoke_user_families(user_id user, std::string_view keep_family, std::int64_t now) = 0;
     /// The family of a refresh token by its hash (RFC 7009 revoke); `errc::not_found`.
-    [[nodiscard]] virtual result<std::string> family_of_refresh_token(std::string_view token_hash) = 0;
-    /// The family an access token was issued from (logout, "every other session"); `errc::not_found`.
+    [[nodiscard]] virtual result<std::string> family_of_refresh_token(
+        std::string_view token_hash) = 0;
+    /// The family an access token was issued from (logout, "every other session");
+    /// `errc::not_found`.
     [[nodiscard]] virtual result<std::string> family_of_access_token(std::string_view jti) = 0;
     /// Deletes refresh tokens, access-token records and families whose `expires_at <= now`; returns
-    /// rows removed. Pass `now` minus the verifier's leeway so no acceptable token loses its record.
+    /// rows removed. Pass `now` minus the verifier's leeway so no acceptable token loses its
+    /// record.
     [[nodiscard]] virtual result<std::int64_t> purge_expired_sessions(std::int64_t now) = 0;
 };
 
@@ -83,7 +94,8 @@ class revocation_store {
 public:
     virtual ~revocation_store() = default;
     /// Adds `jti` (idempotent; keeps the later expiry); `errc::invalid_argument` if empty.
-    [[nodiscard]] virtual result<void> revoke_jti(std::string_view jti, std::int64_t expires_at) = 0;
+    [[nodiscard]] virtual result<void> revoke_jti(std::string_view jti,
+                                                  std::int64_t expires_at) = 0;
     /// One primary-key lookup; true until the revocation is purged.
     [[nodiscard]] virtual result<bool> is_revoked(std::string_view jti) = 0;
     /// Deletes revocations with `expires_at <= now`; returns rows removed. Pass `now` minus the
@@ -105,8 +117,8 @@ public:
     /// Forgets the key (idempotent).
     [[nodiscard]] virtual result<void> reset_failures(std::string_view key) = 0;
     /// Deletes counters whose window has passed at `now`; returns rows removed.
-    [[nodiscard]] virtual result<std::int64_t> purge_expired_failures(std::int64_t now,
-                                                                      std::int64_t window_seconds) = 0;
+    [[nodiscard]] virtual result<std::int64_t> purge_expired_failures(
+        std::int64_t now, std::int64_t window_seconds) = 0;
 };
 
 /// One backend's implementations of the interfaces (a backend may implement several).

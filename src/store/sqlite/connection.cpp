@@ -126,7 +126,8 @@ result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(std::string c
     int const rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
         if (why != nullptr) {
-            *why = "cannot open " + path + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+            *why = "cannot open " + path + ": " +
+                   (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         }
         sqlite3_close_v2(db);
         return errc::unavailable;

@@ -17,8 +17,8 @@
 namespace warden::store {
 
 /// A SQLite result code as a store error: busy, locked, I/O, disk full, cannot open, read-only
-/// and not a database are `unavailable`; constraint violations and oversized values `invalid_argument`; the rest
-/// `backend_error`.
+/// and not a database are `unavailable`; constraint violations and oversized values
+/// `invalid_argument`; the rest `backend_error`.
 [[nodiscard]] error_code sqlite_error(int rc) noexcept;
 
 /// One prepared statement. Binds never fail on their own: the first failed bind is reported by

@@ -21,7 +21,7 @@ std::int64_t window_cutoff(std::int64_t now, std::int64_t window_seconds) noexce
 result<failure_count> sqlite_store::add_failure(std::string_view key, std::int64_t now,
                                                 std::int64_t window_seconds) {
     if (key.empty()) return errc::invalid_argument;
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto q = (*c)->query(sql::failure_add);
     if (!q) return q.error();
@@ -55,7 +55,7 @@ result<failure_count> sqlite_store::failures(std::string_view key, std::int64_t 
 }
 
 result<void> sqlite_store::reset_failures(std::string_view key) {
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto q = (*c)->query(sql::failure_delete);
     if (!q) return q.error();
@@ -65,7 +65,7 @@ result<void> sqlite_store::reset_failures(std::string_view key) {
 
 result<std::int64_t> sqlite_store::purge_expired_failures(std::int64_t now,
                                                           std::int64_t window_seconds) {
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto q = (*c)->query(sql::failure_purge);
     if (!q) return q.error();

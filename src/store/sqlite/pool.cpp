@@ -39,6 +39,15 @@ result<sqlite_pool::lease> sqlite_pool::acquire() {
     return lease{this, std::move(*c)};
 }
 
+result<sqlite_pool::lease> sqlite_pool::acquire_writer() {
+    std::unique_lock write_lock{writer_, std::chrono::milliseconds{opts_.busy_timeout_ms}};
+    if (!write_lock.owns_lock()) return errc::unavailable;
+    auto l = acquire();
+    if (!l) return l.error();
+    l->write_lock_ = std::move(write_lock);
+    return l;
+}
+
 void sqlite_pool::give_back(std::unique_ptr<sqlite_connection> c) noexcept {
     {
         std::lock_guard lock{mutex_};

@@ -1,7 +1,10 @@
 #pragma once
 // A small pool of SQLite connections: each call borrows one for its duration, so concurrent
 // readers run in parallel (WAL) and never wait behind one another's statements. The lock only
-// guards the idle list, never a query.
+// guards the idle list, never a query. Writers of this process also queue on one timed mutex
+// before they borrow: SQLite admits one writer at a time anyway, and a writer that waits here is
+// woken the moment the previous one finishes instead of sleep-polling in SQLite's busy handler
+// (which remains for writers in other processes), and never holds a connection readers need.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -20,7 +23,8 @@ class sqlite_pool {
 public:
     struct options {
         std::size_t max_connections = 8;  ///< opened lazily, kept open
-        int busy_timeout_ms = 5000;       ///< SQLite busy timeout, also the longest wait for a connection
+        int busy_timeout_ms = 5000;       ///< SQLite busy timeout; also the longest wait for a
+                                          ///< free connection
     };
 
     /// Takes `first` (already opened and migrated) as its first idle connection.
@@ -31,7 +35,10 @@ public:
     /// A borrowed connection, given back when the lease goes out of scope.
     class lease {
     public:
-        lease(lease&& other) noexcept : pool_(other.pool_), c_(std::move(other.c_)) {}
+        lease(lease&& other) noexcept
+            : pool_(other.pool_),
+              write_lock_(std::move(other.write_lock_)),
+              c_(std::move(other.c_)) {}
         lease& operator=(lease&&) = delete;
         ~lease() {
             if (c_) pool_->give_back(std::move(c_));
@@ -44,6 +51,7 @@ public:
         lease(sqlite_pool* pool, std::unique_ptr<sqlite_connection> c) noexcept
             : pool_(pool), c_(std::move(c)) {}
         sqlite_pool* pool_;
+        std::unique_lock<std::timed_mutex> write_lock_;  // released after the connection is back
         std::unique_ptr<sqlite_connection> c_;
     };
 
@@ -51,12 +59,16 @@ public:
     /// given back within the busy timeout. Errors: `errc::unavailable` (timed out, or opening a
     /// new connection failed).
     [[nodiscard]] result<lease> acquire();
+    /// As `acquire`, for a call that writes: first waits (within the busy timeout) until no other
+    /// writer of this pool holds a connection. Errors: `errc::unavailable`.
+    [[nodiscard]] result<lease> acquire_writer();
 
 private:
     void give_back(std::unique_ptr<sqlite_connection> c) noexcept;
 
     std::string const path_;
     options const opts_;
+    std::timed_mutex writer_;
     std::mutex mutex_;
     std::condition_variable idle_available_;
     std::vector<std::unique_ptr<sqlite_connection>> idle_;  // reserved: never allocates

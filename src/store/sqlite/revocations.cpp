@@ -5,7 +5,7 @@ namespace warden::store {
 
 result<void> sqlite_store::revoke_jti(std::string_view jti, std::int64_t expires_at) {
     if (jti.empty()) return errc::invalid_argument;
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto q = (*c)->query(sql::revoked_insert);
     if (!q) return q.error();
@@ -25,7 +25,7 @@ result<bool> sqlite_store::is_revoked(std::string_view jti) {
 }
 
 result<std::int64_t> sqlite_store::purge_expired_revocations(std::int64_t now) {
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto q = (*c)->query(sql::revoked_purge);
     if (!q) return q.error();

@@ -147,7 +147,8 @@ result<void> migrate(sqlite_connection& c, std::span<sqlite_migration const> kno
             return errc::migration_failed;
         }
         if (auto r = tx->commit(); !r) {
-            return failed(c, r.error(), why, "cannot commit migration " + std::to_string(next->version));
+            return failed(c, r.error(), why,
+                          "cannot commit migration " + std::to_string(next->version));
         }
     }
 }

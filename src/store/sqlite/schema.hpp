@@ -29,7 +29,7 @@ inline constexpr std::int32_t sqlite_application_id = 0x77617264;
 /// the same file never apply one twice). Errors: `errc::migration_failed` (schema newer than
 /// `migrations` know, a database that is not warden's, or a migration that fails),
 /// `errc::unavailable` (busy, not writable, not a database). `*why` gets the reason.
-[[nodiscard]] result<void> migrate(sqlite_connection& c, std::span<sqlite_migration const> migrations,
-                                   std::string* why);
+[[nodiscard]] result<void> migrate(sqlite_connection& c,
+                                   std::span<sqlite_migration const> migrations, std::string* why);
 
 }  // namespace warden::store

@@ -22,7 +22,8 @@ result<family_state> find_family(sqlite_connection& c, std::string_view family_i
 }
 
 // Keeps the family until its last token, refresh or access, has expired (purge relies on it).
-result<void> extend_family(sqlite_connection& c, std::string_view family_id, std::int64_t expires_at) {
+result<void> extend_family(sqlite_connection& c, std::string_view family_id,
+                           std::int64_t expires_at) {
     auto q = c.query(sql::family_extend);
     if (!q) return q.error();
     (*q)->bind(1, family_id);
@@ -57,23 +58,17 @@ result<std::string> lookup_family(sqlite_connection& c, sql q_id, std::string_vi
     return std::string{s.column_text(0)};
 }
 
-}  // namespace
-
-result<void> sqlite_store::add_refresh_token(refresh_token const& t) {
-    if (t.token_hash.empty() || t.family_id.empty()) return errc::invalid_argument;
-    auto c = pool_.acquire();
-    if (!c) return c.error();
-    auto tx = sqlite_transaction::begin_write(**c);
-    if (!tx) return tx.error();
-    auto family = find_family(**c, t.family_id);
+// Within a write transaction: records a refresh token, creating its family if new.
+result<void> insert_refresh(sqlite_connection& c, refresh_token const& t) {
+    auto family = find_family(c, t.family_id);
     if (family) {
         if (family->user != t.user) return errc::invalid_argument;
         // A reuse elsewhere revoked the family after this caller's rotation won: the new token
         // must not be handed out (its family is dead).
         if (family->revoked) return errc::family_revoked;
-        if (auto r = extend_family(**c, t.family_id, t.expires_at); !r) return r.error();
+        if (auto r = extend_family(c, t.family_id, t.expires_at); !r) return r.error();
     } else if (family.error() == errc::not_found) {
-        auto q = (*c)->query(sql::family_insert);
+        auto q = c.query(sql::family_insert);
         if (!q) return q.error();
         auto& s = **q;
         s.bind(1, t.family_id);
@@ -86,23 +81,63 @@ result<void> sqlite_store::add_refresh_token(refresh_token const& t) {
     } else {
         return family.error();
     }
+    auto q = c.query(sql::refresh_insert);
+    if (!q) return q.error();
+    auto& s = **q;
+    s.bind_blob(1, t.token_hash);  // exact bytes: hex or raw digests alike
+    s.bind(2, t.family_id);
+    s.bind(3, t.scope);
+    s.bind(4, t.issued_at);
+    s.bind(5, t.expires_at);
+    return run_to_end(s);  // a duplicate hash: invalid_argument
+}
+
+// Within a write transaction: records an access token's jti in a live family.
+result<void> insert_access(sqlite_connection& c, std::string_view family_id, std::string_view jti,
+                           std::int64_t expires_at) {
+    auto family = find_family(c, family_id);
+    if (!family) return family.error();
+    // Recording a jti in a family already revoked would leave a live token nobody revokes.
+    if (family->revoked) return errc::family_revoked;
     {
-        auto q = (*c)->query(sql::refresh_insert);
+        auto q = c.query(sql::access_insert);
         if (!q) return q.error();
         auto& s = **q;
-        s.bind_blob(1, t.token_hash);  // exact bytes: hex or raw digests alike
-        s.bind(2, t.family_id);
-        s.bind(3, t.scope);
-        s.bind(4, t.issued_at);
-        s.bind(5, t.expires_at);
-        if (auto r = run_to_end(s); !r) return r.error();  // duplicate hash: invalid_argument
+        s.bind(1, jti);
+        s.bind(2, family_id);
+        s.bind(3, expires_at);
+        if (auto r = run_to_end(s); !r) return r.error();  // a duplicate jti: invalid_argument
     }
+    return extend_family(c, family_id, expires_at);
+}
+
+}  // namespace
+
+result<void> sqlite_store::add_refresh_token(refresh_token const& t) {
+    if (t.token_hash.empty() || t.family_id.empty()) return errc::invalid_argument;
+    auto c = pool_.acquire_writer();
+    if (!c) return c.error();
+    auto tx = sqlite_transaction::begin_write(**c);
+    if (!tx) return tx.error();
+    if (auto r = insert_refresh(**c, t); !r) return r.error();
     return tx->commit();
+}
+
+result<void> sqlite_store::add_grant(refresh_token const& t, std::string_view jti,
+                                     std::int64_t access_expires_at) {
+    if (t.token_hash.empty() || t.family_id.empty() || jti.empty()) return errc::invalid_argument;
+    auto c = pool_.acquire_writer();
+    if (!c) return c.error();
+    auto tx = sqlite_transaction::begin_write(**c);
+    if (!tx) return tx.error();
+    if (auto r = insert_refresh(**c, t); !r) return r.error();
+    if (auto r = insert_access(**c, t.family_id, jti, access_expires_at); !r) return r.error();
+    return tx->commit();  // one commit (one WAL sync) for the whole token response
 }
 
 result<consumed_refresh> sqlite_store::consume_refresh_token(std::string_view token_hash,
                                                              std::int64_t now) {
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     // The write lock is taken before the read, so the read and the spend are one atomic step:
     // of N callers racing on one hash exactly one sees it unspent.
@@ -149,30 +184,17 @@ result<consumed_refresh> sqlite_store::consume_refresh_token(std::string_view to
 result<void> sqlite_store::add_access_token(std::string_view family_id, std::string_view jti,
                                             std::int64_t expires_at) {
     if (jti.empty() || family_id.empty()) return errc::invalid_argument;
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();
-    auto family = find_family(**c, family_id);
-    if (!family) return family.error();
-    // Recording a jti in a family already revoked would leave a live token nobody revokes.
-    if (family->revoked) return errc::family_revoked;
-    {
-        auto q = (*c)->query(sql::access_insert);
-        if (!q) return q.error();
-        auto& s = **q;
-        s.bind(1, jti);
-        s.bind(2, family_id);
-        s.bind(3, expires_at);
-        if (auto r = run_to_end(s); !r) return r.error();  // duplicate jti: invalid_argument
-    }
-    if (auto r = extend_family(**c, family_id, expires_at); !r) return r.error();
+    if (auto r = insert_access(**c, family_id, jti, expires_at); !r) return r.error();
     return tx->commit();
 }
 
 result<sqlite_store::jti_list> sqlite_store::revoke_family(std::string_view family_id,
                                                            std::int64_t now) {
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();
@@ -200,7 +222,7 @@ result<sqlite_store::jti_list> sqlite_store::revoke_family(std::string_view fami
 result<sqlite_store::jti_list> sqlite_store::revoke_user_families(user_id user,
                                                                   std::string_view keep_family,
                                                                   std::int64_t now) {
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();
@@ -239,7 +261,7 @@ result<std::string> sqlite_store::family_of_access_token(std::string_view jti) {
 }
 
 result<std::int64_t> sqlite_store::purge_expired_sessions(std::int64_t now) {
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();

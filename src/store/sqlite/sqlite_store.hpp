@@ -31,7 +31,8 @@ public:
     [[nodiscard]] result<user> create_user(new_user const& u, std::int64_t now) override;
     [[nodiscard]] result<user> find_user(user_id id) override;
     [[nodiscard]] result<user> find_user_by_email(std::string_view email) override;
-    [[nodiscard]] result<user> update_user(user_id id, user_update const& change, std::int64_t now) override;
+    [[nodiscard]] result<user> update_user(user_id id, user_update const& change,
+                                           std::int64_t now) override;
     [[nodiscard]] result<void> delete_user(user_id id) override;
     [[nodiscard]] result<user_page> list_users(std::int64_t limit, std::int64_t offset) override;
     [[nodiscard]] result<void> ping() override;
@@ -39,11 +40,14 @@ public:
     // session_store
     using jti_list = std::vector<std::pair<std::string, std::int64_t>>;
     [[nodiscard]] result<void> add_refresh_token(refresh_token const& t) override;
+    [[nodiscard]] result<void> add_grant(refresh_token const& t, std::string_view jti,
+                                         std::int64_t access_expires_at) override;
     [[nodiscard]] result<consumed_refresh> consume_refresh_token(std::string_view token_hash,
                                                                  std::int64_t now) override;
     [[nodiscard]] result<void> add_access_token(std::string_view family_id, std::string_view jti,
                                                 std::int64_t expires_at) override;
-    [[nodiscard]] result<jti_list> revoke_family(std::string_view family_id, std::int64_t now) override;
+    [[nodiscard]] result<jti_list> revoke_family(std::string_view family_id,
+                                                 std::int64_t now) override;
     [[nodiscard]] result<jti_list> revoke_user_families(user_id user, std::string_view keep_family,
                                                         std::int64_t now) override;
     [[nodiscard]] result<std::string> family_of_refresh_token(std::string_view token_hash) override;

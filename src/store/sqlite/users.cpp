@@ -50,7 +50,7 @@ result<user> sqlite_store::create_user(new_user const& u, std::int64_t now) {
     if (!valid_email(u.email)) return errc::invalid_argument;
     auto scopes = encode_scopes(u.scopes);
     if (!scopes) return scopes.error();
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto q = (*c)->query(sql::user_insert);
     if (!q) return q.error();
@@ -98,7 +98,7 @@ result<user> sqlite_store::update_user(user_id id, user_update const& change, st
         if (!encoded) return encoded.error();
         scopes = std::move(*encoded);
     }
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto q = (*c)->query(sql::user_update);
     if (!q) return q.error();
@@ -127,7 +127,7 @@ result<user> sqlite_store::update_user(user_id id, user_update const& change, st
 }
 
 result<void> sqlite_store::delete_user(user_id id) {
-    auto c = pool_.acquire();
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto q = (*c)->query(sql::user_delete);
     if (!q) return q.error();
