@@ -179,6 +179,31 @@ TEST_F(sessions, a_failed_grant_records_nothing) {
     EXPECT_EQ(s_.sessions->family_of_refresh_token("h5").error(), errc::not_found);
 }
 
+TEST_F(sessions, find_reads_a_token_without_spending_it) {
+    ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_, 500)));
+    for (int i = 0; i < 2; ++i) {
+        auto r = s_.sessions->find_refresh_token("h1");
+        ASSERT_TRUE(r.has_value());
+        EXPECT_EQ(r->token_hash, "h1");
+        EXPECT_EQ(r->family_id, "f1");
+        EXPECT_EQ(r->user, alice_);
+        EXPECT_EQ(r->scope, "read write");
+        EXPECT_EQ(r->issued_at, 100);
+        EXPECT_EQ(r->expires_at, 500);
+    }
+    EXPECT_EQ(s_.sessions->consume_refresh_token("h1", 200)->state, refresh_state::fresh);
+    // Spent, expired or revoked: still found (the state is consume's business).
+    ASSERT_TRUE(s_.sessions->revoke_family("f1", 300));
+    EXPECT_EQ(s_.sessions->find_refresh_token("h1")->family_id, "f1");
+}
+
+TEST_F(sessions, find_of_an_unknown_token_is_not_found) {
+    EXPECT_EQ(s_.sessions->find_refresh_token("nope").error(), errc::not_found);
+    EXPECT_EQ(s_.sessions->find_refresh_token("").error(), errc::not_found);
+    ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
+    EXPECT_EQ(s_.sessions->find_refresh_token("H1").error(), errc::not_found);
+}
+
 TEST_F(sessions, family_lookups) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     ASSERT_TRUE(s_.sessions->add_access_token("f1", "j1", 100));

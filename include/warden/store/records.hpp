@@ -56,13 +56,13 @@ struct refresh_token {
     std::int64_t expires_at = 0;
 };
 
-/// What consuming a refresh token found. Only `fresh` hands out the record.
+/// What consuming a refresh token found. Only `fresh` grants a new token pair.
 enum class refresh_state {
     fresh,           ///< unspent and now spent by this call: the caller won the rotation
     spent,           ///< already spent: reuse (RFC 9700 §4.14), the caller revokes the family
-    expired,
-    family_revoked,
-    unknown,
+    expired,         ///< `expires_at <= now`; left unspent
+    family_revoked,  ///< its family was revoked (reuse, logout, password change)
+    unknown,         ///< no such hash (never issued, or purged)
 };
 
 struct consumed_refresh {

@@ -77,6 +77,9 @@ public:
     /// jtis of all those families (none for an unknown user).
     [[nodiscard]] virtual result<std::vector<std::pair<std::string, std::int64_t>>>
     revoke_user_families(user_id user, std::string_view keep_family, std::int64_t now) = 0;
+    /// The record of a refresh token by its hash, whatever its state (a read: nothing is spent),
+    /// e.g. to check a requested scope before rotating; `errc::not_found`.
+    [[nodiscard]] virtual result<refresh_token> find_refresh_token(std::string_view token_hash) = 0;
     /// The family of a refresh token by its hash (RFC 7009 revoke); `errc::not_found`.
     [[nodiscard]] virtual result<std::string> family_of_refresh_token(
         std::string_view token_hash) = 0;

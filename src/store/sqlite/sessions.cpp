@@ -21,6 +21,18 @@ result<family_state> find_family(sqlite_connection& c, std::string_view family_i
     return family_state{s.column_int64(0), s.column_int64(1) != 0};
 }
 
+// A row of sql::refresh_get as a record.
+refresh_token read_refresh(sqlite_statement const& s, std::string_view token_hash) {
+    refresh_token t;
+    t.token_hash = token_hash;
+    t.family_id = s.column_text(0);
+    t.user = s.column_int64(1);
+    t.scope = s.column_text(2);
+    t.issued_at = s.column_int64(3);
+    t.expires_at = s.column_int64(4);
+    return t;
+}
+
 // Keeps the family until its last token, refresh or access, has expired (purge relies on it).
 result<void> extend_family(sqlite_connection& c, std::string_view family_id,
                            std::int64_t expires_at) {
@@ -135,6 +147,19 @@ result<void> sqlite_store::add_grant(refresh_token const& t, std::string_view jt
     return tx->commit();  // one commit (one WAL sync) for the whole token response
 }
 
+result<refresh_token> sqlite_store::find_refresh_token(std::string_view token_hash) {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = (*c)->query(sql::refresh_get);
+    if (!q) return q.error();
+    auto& s = **q;
+    s.bind_blob(1, token_hash);
+    auto row = s.step();
+    if (!row) return row.error();
+    if (!*row) return errc::not_found;
+    return read_refresh(s, token_hash);
+}
+
 result<consumed_refresh> sqlite_store::consume_refresh_token(std::string_view token_hash,
                                                              std::int64_t now) {
     auto c = pool_.acquire_writer();
@@ -154,12 +179,7 @@ result<consumed_refresh> sqlite_store::consume_refresh_token(std::string_view to
         auto row = s.step();
         if (!row) return row.error();
         if (!*row) return out;  // unknown; nothing written
-        out.token.token_hash = token_hash;
-        out.token.family_id = s.column_text(0);
-        out.token.user = s.column_int64(1);
-        out.token.scope = s.column_text(2);
-        out.token.issued_at = s.column_int64(3);
-        out.token.expires_at = s.column_int64(4);
+        out.token = read_refresh(s, token_hash);
         spent = s.column_int64(5) != 0;
         revoked = s.column_int64(6) != 0;
     }

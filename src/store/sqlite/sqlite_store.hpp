@@ -50,6 +50,7 @@ public:
                                                  std::int64_t now) override;
     [[nodiscard]] result<jti_list> revoke_user_families(user_id user, std::string_view keep_family,
                                                         std::int64_t now) override;
+    [[nodiscard]] result<refresh_token> find_refresh_token(std::string_view token_hash) override;
     [[nodiscard]] result<std::string> family_of_refresh_token(std::string_view token_hash) override;
     [[nodiscard]] result<std::string> family_of_access_token(std::string_view jti) override;
     [[nodiscard]] result<std::int64_t> purge_expired_sessions(std::int64_t now) override;
