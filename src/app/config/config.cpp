@@ -37,8 +37,21 @@ std::string toml_array(std::vector<std::string> const& items) {
     return out;
 }
 
-// Replaces the password of `scheme://user:password@host` and any `password=` query parameter
-// with `***`, so a URL can be logged (SPEC §5: logs never hold a password or secret).
+void line(std::string& out, std::string_view key, std::string const& value) {
+    out += fmt::format("{} = {}\n", key, value);
+}
+
+void optional_line(std::string& out, std::string_view key, std::optional<std::string> const& value,
+                   bool is_url) {
+    if (value) {
+        line(out, key, toml_string(is_url ? redact_url(*value) : *value));
+    } else {
+        out += fmt::format("# {}: not set\n", key);
+    }
+}
+
+}  // namespace
+
 std::string redact_url(std::string_view url) {
     std::string out{url};
     auto const scheme_end = out.find("://");
@@ -60,21 +73,6 @@ std::string redact_url(std::string_view url) {
     }
     return out;
 }
-
-void line(std::string& out, std::string_view key, std::string const& value) {
-    out += fmt::format("{} = {}\n", key, value);
-}
-
-void optional_line(std::string& out, std::string_view key, std::optional<std::string> const& value,
-                   bool is_url) {
-    if (value) {
-        line(out, key, toml_string(is_url ? redact_url(*value) : *value));
-    } else {
-        out += fmt::format("# {}: not set\n", key);
-    }
-}
-
-}  // namespace
 
 std::string to_string(listen_address const& address) {
     if (address.host.find(':') != std::string::npos) {

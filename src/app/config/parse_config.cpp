@@ -197,7 +197,7 @@ constexpr std::array<setting, 23> setting_table{{
      "sqlite:///<data-dir>/warden.db", value_kind::text, apply_database},
     {"redis", "WARDEN_REDIS", "URL",
      "Redis URL for revocations and login counters (redis://HOST:PORT/DB).",
-     "none: the database holds them", value_kind::text, apply_redis},
+     "none; the database holds them", value_kind::text, apply_redis},
     {"secret_key", "WARDEN_SECRET_KEY", "STRING",
      "Secret for HS256/384/512 tokens, used as its UTF-8 bytes; at least 32 bytes.",
      "read from --secret-file, else generated", value_kind::text, apply_secret_key},
@@ -205,15 +205,15 @@ constexpr std::array<setting, 23> setting_table{{
      "File holding the secret; generated (256 bits, mode 0600) on first start.",
      "<data-dir>/secret.key", value_kind::text, apply_secret_file},
     {"algorithm", "WARDEN_ALGORITHM", "ALG",
-     "JWS algorithm: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, "
-     "ES384, ES512 or EdDSA.",
+     "JWS algorithm: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512,\n"
+     "ES256, ES384, ES512 or EdDSA.",
      "HS256", value_kind::text, apply_algorithm},
     {"signing_key_file", "WARDEN_SIGNING_KEY_FILE", "FILE",
      "PEM private key for the asymmetric algorithms; generated if missing.",
      "<data-dir>/signing-key.pem", value_kind::text, apply_signing_key_file},
-    {"issuer", "WARDEN_ISSUER", "URL", "The tokens' iss claim.", "none: no iss claim",
+    {"issuer", "WARDEN_ISSUER", "URL", "The tokens' iss claim.", "none; no iss claim",
      value_kind::text, apply_issuer},
-    {"audience", "WARDEN_AUDIENCE", "AUD", "The tokens' aud claim.", "none: no aud claim",
+    {"audience", "WARDEN_AUDIENCE", "AUD", "The tokens' aud claim.", "none; no aud claim",
      value_kind::text, apply_audience},
     {"access_token_ttl", "WARDEN_ACCESS_TOKEN_TTL", "DURATION",
      "Lifetime of access tokens (30s, 15m, 2h, 14d).", "30m", value_kind::text,
@@ -221,7 +221,7 @@ constexpr std::array<setting, 23> setting_table{{
     {"refresh_token_ttl", "WARDEN_REFRESH_TOKEN_TTL", "DURATION", "Lifetime of refresh tokens.",
      "14d", value_kind::text, apply_refresh_token_ttl},
     {"password_scheme", "WARDEN_PASSWORD_SCHEME", "SCHEME",
-     "Hash for new passwords: argon2id or bcrypt (others are verified and rehashed).", "argon2id",
+     "Hash for new passwords: argon2id or bcrypt.", "argon2id",
      value_kind::text, apply_password_scheme},
     {"bcrypt_rounds", "WARDEN_BCRYPT_ROUNDS", "N", "bcrypt cost, 10 to 31.", "12",
      value_kind::integer, apply_bcrypt_rounds},
@@ -239,8 +239,8 @@ constexpr std::array<setting, 23> setting_table{{
     {"login_lockout", "WARDEN_LOGIN_LOCKOUT", "DURATION", "How long a lockout lasts.", "15m",
      value_kind::text, apply_login_lockout},
     {"cors_origin", "WARDEN_CORS_ORIGINS", "ORIGIN",
-     "An origin allowed by CORS, such as https://app.example.com; repeatable. The variable takes "
-     "a comma-separated list.",
+     "An origin allowed by CORS, such as https://app.example.com; repeatable.\n"
+     "The variable takes a comma-separated list.",
      "none", value_kind::origins, apply_cors_origin},
     {"log_level", "WARDEN_LOG_LEVEL", "LEVEL", "trace, debug, info, warn, error or off.", "info",
      value_kind::text, apply_log_level},
@@ -481,6 +481,7 @@ parse_outcome parse_config(int argc, char const* const* argv, environment const&
     app.footer(
         "Precedence: flag > WARDEN_* environment variable > --config FILE > default.\n"
         "An empty environment variable counts as unset. Durations: 30s, 15m, 2h, 14d.");
+    app.get_formatter()->column_width(32);
     config_options const options{app};
     return parse_command_line(app, options, argc, argv, env);
 }

@@ -212,7 +212,8 @@ result<listen_address> parse_listen(std::string_view text, std::string* why) {
 }
 
 result<argon2_params> parse_argon2(std::string_view text, std::string* why) {
-    auto const usage = fmt::format("expected m=KIB,t=N,p=N such as m=19456,t=2,p=1, got {}", quote(text));
+    constexpr std::string_view form = "expected m=KIB,t=N,p=N such as m=19456,t=2,p=1";
+    auto const usage = fmt::format("{}, got {}", form, quote(text));
     std::array<std::optional<std::uint32_t>, 3> values;  // m, t, p
     constexpr std::string_view keys = "mtp";
     std::size_t start = 0;
@@ -234,7 +235,7 @@ result<argon2_params> parse_argon2(std::string_view text, std::string* why) {
         start = comma + 1;
     }
     for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (!values[i]) return fail(why, fmt::format("{}: {} is missing; {}", quote(text), keys[i], usage));
+        if (!values[i]) return fail(why, fmt::format("{}: {} is missing; {}", quote(text), keys[i], form));
     }
     argon2_params const params{*values[0], *values[1], *values[2]};
     if (params.iterations < 1) {
