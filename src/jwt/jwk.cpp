@@ -4,6 +4,7 @@
 #include <boost/json/string.hpp>
 
 #include <warden/core/base64url.hpp>
+#include <warden/core/digest.hpp>
 #include <warden/core/json.hpp>
 #include <warden/jwt/errc.hpp>
 #include <warden/jwt/key.hpp>
@@ -252,27 +253,29 @@ result<std::string> key::thumbprint() const {
     if (!jwk) return jwk.error();
     // RFC 7638 §3.2: the required members only, in lexicographic order, no whitespace. Every
     // value is a base64url string or a fixed name, so no JSON escaping is needed.
+    std::string canonical = "{";
     auto member = [&](std::string_view name) {
-        return std::string{"\""} + std::string{name} + "\":\"" +
-               std::string{std::string_view{jwk->at(name).get_string()}} + "\"";
+        if (canonical.size() > 1) canonical += ',';
+        canonical += '"';
+        canonical.append(name);
+        canonical.append("\":\"");
+        canonical.append(std::string_view{jwk->at(name).get_string()});
+        canonical += '"';
     };
-    std::string canonical;
     switch (impl_->info.type) {
         case key_type::rsa:
-            canonical = "{" + member("e") + "," + member("kty") + "," + member("n") + "}";
+            for (auto const* name : {"e", "kty", "n"}) member(name);
             break;
         case key_type::ec:
-            canonical = "{" + member("crv") + "," + member("kty") + "," + member("x") + "," +
-                        member("y") + "}";
+            for (auto const* name : {"crv", "kty", "x", "y"}) member(name);
             break;
         case key_type::okp:
-            canonical = "{" + member("crv") + "," + member("kty") + "," + member("x") + "}";
+            for (auto const* name : {"crv", "kty", "x"}) member(name);
             break;
         case key_type::oct: return make_error_code(errc::not_exportable);
     }
-    auto digest = openssl::sha256(canonical);
-    if (!digest) return digest.error();
-    return base64url_encode(*digest);
+    canonical += '}';
+    return base64url_encode(sha256(canonical));
 }
 
 }  // namespace warden::jwt

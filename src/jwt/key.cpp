@@ -1,8 +1,7 @@
 #include <warden/jwt/key.hpp>
 
-#include <cstdint>
-
 #include <warden/core/random.hpp>
+#include <warden/core/utf8.hpp>
 #include <warden/jwt/errc.hpp>
 
 #include "jwt/key_impl.hpp"
@@ -44,42 +43,6 @@ std::string_view curve_of(algorithm alg) noexcept {
         case algorithm::es512: return "P-521";
         default: return {};
     }
-}
-
-bool is_valid_utf8(std::string_view text) noexcept {
-    auto const* s = reinterpret_cast<unsigned char const*>(text.data());
-    std::size_t const n = text.size();
-    std::size_t i = 0;
-    while (i < n) {
-        unsigned char const c = s[i];
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t len = 0;
-        std::uint32_t cp = 0;
-        if ((c & 0xe0) == 0xc0) {
-            len = 2;
-            cp = c & 0x1fU;
-        } else if ((c & 0xf0) == 0xe0) {
-            len = 3;
-            cp = c & 0x0fU;
-        } else if ((c & 0xf8) == 0xf0) {
-            len = 4;
-            cp = c & 0x07U;
-        } else {
-            return false;
-        }
-        if (n - i < len) return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            if ((s[i + k] & 0xc0) != 0x80) return false;
-            cp = cp << 6 | (s[i + k] & 0x3fU);
-        }
-        static constexpr std::uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < min_for_len[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-        i += len;
-    }
-    return true;
 }
 
 result<key> make_asymmetric_key(algorithm alg, openssl::pkey_ptr pkey, std::string kid,

@@ -48,7 +48,4 @@ struct key_access {
 /// The curve ES* needs ("P-256"...), empty for other algorithms.
 [[nodiscard]] std::string_view curve_of(algorithm alg) noexcept;
 
-/// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values > U+10FFFF).
-[[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
-
 }  // namespace warden::jwt

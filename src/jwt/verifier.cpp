@@ -5,8 +5,9 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <span>
+#include <vector>
 
-#include <boost/container/small_vector.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <warden/core/base64url.hpp>
@@ -24,7 +25,8 @@ namespace {
 
 namespace json = boost::json;
 
-using candidates = boost::container::small_vector<key::impl const*, 4>;
+using candidates = std::vector<key::impl const*>;
+using candidate_span = std::span<key::impl const* const>;
 
 // Signatures are at most 512 bytes (RSA-4096); 16384-bit RSA keys need 2048.
 constexpr std::size_t max_signature_size = 2048;
@@ -88,38 +90,18 @@ struct verifier::state {
         return h.has_typ && typ_matches(h.typ, options.typ);
     }
 
-    struct checked_header {
-        header_info const* info;
-        candidates keys;
-    };
-
-    // Header, typ and key selection for `parts`; `slow` holds a freshly parsed header.
-    [[nodiscard]] error_code check_header(compact_parts const& parts, header_info& slow,
-                                          checked_header& out, bool check_typ) const {
-        if (auto const* k = find_known(parts.header)) {
-            if (check_typ && !k->typ_ok) return make_error_code(errc::wrong_typ);
-            if (!k->keys) return k->keys.error();
-            out.info = &k->info;
-            out.keys = *k->keys;
-            return {};
-        }
-        auto parsed = parse_header(parts.header, options.limits.max_json_depth);
-        if (!parsed) return parsed.error();
-        slow = std::move(*parsed);
-        if (check_typ && !typ_ok(slow)) return make_error_code(errc::wrong_typ);
-        auto selected = select(slow);
-        if (!selected) return selected.error();
-        out.info = &slow;
-        out.keys = std::move(*selected);
-        return {};
-    }
+    // The rest of a verification once the header is known good: signature, then the payload.
+    [[nodiscard]] error_code verify_with(compact_parts const& parts, header_info const& h,
+                                         candidate_span chosen, claims& out) const;
+    // A header that is not one of the known ones: parsed and checked for this call.
+    [[nodiscard]] error_code verify_unknown_header(compact_parts const& parts, claims& out) const;
 
     // The key among `chosen` whose signature over `signing_input` is `signature_b64`, or an error.
-    [[nodiscard]] result<key::impl const*> check_signature(candidates const& chosen,
+    [[nodiscard]] result<key::impl const*> check_signature(candidate_span chosen,
                                                            std::string_view signing_input,
                                                            std::string_view signature_b64) const {
         if (signature_b64.size() > base64url_encoded_max()) return make_error_code(errc::bad_signature);
-        std::array<char, max_signature_size> sig{};
+        std::array<char, max_signature_size> sig;  // not zeroed: only the decoded bytes are read
         auto const size = detail::base64url_decode(signature_b64, sig.data());
         if (!size) return make_error_code(errc::bad_base64);
         std::string_view const sig_view{sig.data(), *size};
@@ -158,23 +140,34 @@ std::optional<double> numeric_date(claims::member const& m) noexcept {
 
 error_code verifier::state::check_claims(claims const& c, bool aud_is_valid) const {
     using r = claims;
-    auto const* iss = claims_access::registered(c, r::c_iss);
-    auto const* aud = claims_access::registered(c, r::c_aud);
-    auto const* exp = claims_access::registered(c, r::c_exp);
-    auto const* nbf = claims_access::registered(c, r::c_nbf);
-    auto const* iat = claims_access::registered(c, r::c_iat);
+    auto const& index = claims_access::registered(c);
+    auto const& members = claims_access::members(c);
+    auto get = [&](r::registered_claim id) -> claims::member const* {
+        auto const i = index[id];
+        return i < 0 ? nullptr : &members[static_cast<std::size_t>(i)];
+    };
+    auto const* iss = get(r::c_iss);
+    auto const* aud = get(r::c_aud);
+    auto const* exp = get(r::c_exp);
+    auto const* nbf = get(r::c_nbf);
+    auto const* iat = get(r::c_iat);
+    auto const* sub = get(r::c_sub);
+    auto const* jti = get(r::c_jti);
+    auto const* scope = get(r::c_scope);
 
     // Types first: a registered claim of the wrong type is never interpreted.
-    for (auto const id : {r::c_iss, r::c_sub, r::c_jti, r::c_scope}) {
-        auto const* m = claims_access::registered(c, id);
-        if (m != nullptr && m->kind != json::kind::string) return make_error_code(errc::claim_wrong_type);
+    auto not_string = [](claims::member const* m) {
+        return m != nullptr && m->kind != json::kind::string;
+    };
+    if (not_string(iss) || not_string(sub) || not_string(jti) || not_string(scope)) {
+        return make_error_code(errc::claim_wrong_type);
     }
-    std::optional<double> exp_s, nbf_s, iat_s;
-    for (auto [m, out] : {std::pair{exp, &exp_s}, std::pair{nbf, &nbf_s}, std::pair{iat, &iat_s}}) {
-        if (m == nullptr) continue;
-        // RFC 7519 §4.1.4: NumericDate is a JSON number; "1700000000" (a string) is refused.
-        *out = numeric_date(*m);
-        if (!*out) return make_error_code(errc::claim_wrong_type);
+    // RFC 7519 §4.1.4: NumericDate is a JSON number; "1700000000" (a string) is refused.
+    std::optional<double> const exp_s = exp != nullptr ? numeric_date(*exp) : std::nullopt;
+    std::optional<double> const nbf_s = nbf != nullptr ? numeric_date(*nbf) : std::nullopt;
+    std::optional<double> const iat_s = iat != nullptr ? numeric_date(*iat) : std::nullopt;
+    if ((exp != nullptr && !exp_s) || (nbf != nullptr && !nbf_s) || (iat != nullptr && !iat_s)) {
+        return make_error_code(errc::claim_wrong_type);
     }
     if (aud != nullptr && aud->kind != json::kind::string &&
         !(aud->kind == json::kind::array && aud_is_valid)) {
@@ -182,21 +175,19 @@ error_code verifier::state::check_claims(claims const& c, bool aud_is_valid) con
     }
 
     for (std::size_t i = 0; i < r::c_count; ++i) {
-        if (rules.required_registered[i] &&
-            claims_access::registered(c, static_cast<r::registered_claim>(i)) == nullptr) {
-            return make_error_code(errc::missing_claim);
-        }
+        if (rules.required_registered[i] && index[i] < 0) return make_error_code(errc::missing_claim);
     }
     for (auto const& name : rules.required_other) {
         if (!c.contains(name)) return make_error_code(errc::missing_claim);
     }
 
-    double const now =
-        std::chrono::duration<double>(clock->now().time_since_epoch()).count();
-    // RFC 7519 §4.1.4: the current time must be before exp (plus leeway).
-    if (exp_s && now >= *exp_s + leeway) return make_error_code(errc::expired);
-    if (nbf_s && now + leeway < *nbf_s) return make_error_code(errc::not_yet_valid);
-    if (iat_s && *iat_s > now + leeway) return make_error_code(errc::issued_in_future);
+    if (exp_s || nbf_s || iat_s) {
+        double const now = std::chrono::duration<double>(clock->now().time_since_epoch()).count();
+        // RFC 7519 §4.1.4: the current time must be before exp (plus leeway).
+        if (exp_s && now >= *exp_s + leeway) return make_error_code(errc::expired);
+        if (nbf_s && now + leeway < *nbf_s) return make_error_code(errc::not_yet_valid);
+        if (iat_s && *iat_s > now + leeway) return make_error_code(errc::issued_in_future);
+    }
 
     if (!options.issuer.empty()) {
         if (iss == nullptr) return make_error_code(errc::missing_claim);
@@ -219,18 +210,33 @@ error_code verifier::state::verify_into(std::string_view token, claims& out) con
     if (token.size() > options.limits.max_token_size) return make_error_code(errc::token_too_large);
     compact_parts parts;
     if (!split_compact(token, parts)) return make_error_code(errc::malformed);
-    header_info slow;
-    checked_header h{};
-    if (auto ec = check_header(parts, slow, h, true)) return ec;
-    auto signer_key = check_signature(h.keys, parts.signing_input, parts.signature);
+    if (auto const* k = find_known(parts.header)) {
+        if (!k->typ_ok) return make_error_code(errc::wrong_typ);
+        if (!k->keys) return k->keys.error();
+        return verify_with(parts, k->info, *k->keys, out);
+    }
+    return verify_unknown_header(parts, out);
+}
+
+error_code verifier::state::verify_unknown_header(compact_parts const& parts, claims& out) const {
+    auto h = parse_header(parts.header, options.limits.max_json_depth);
+    if (!h) return h.error();
+    if (!typ_ok(*h)) return make_error_code(errc::wrong_typ);
+    auto chosen = select(*h);
+    if (!chosen) return chosen.error();
+    return verify_with(parts, *h, *chosen, out);
+}
+
+error_code verifier::state::verify_with(compact_parts const& parts, header_info const& h,
+                                        candidate_span chosen, claims& out) const {
+    auto signer_key = check_signature(chosen, parts.signing_input, parts.signature);
     if (!signer_key) return signer_key.error();
     // Only now, with the signature verified, is the payload decoded and interpreted.
-    std::size_t const header_extra = h.info->kid.size() + h.info->typ.size();
-    auto const parsed =
-        parse_claims(parts.payload, options.limits.max_json_depth, header_extra, out);
+    auto const parsed = parse_claims(parts.payload, options.limits.max_json_depth,
+                                     h.kid.size() + h.typ.size(), out);
     if (parsed.error) return parsed.error;
     if (auto ec = check_claims(out, parsed.aud_is_valid)) return ec;
-    set_claims_header(out, (*signer_key)->alg, h.info->kid, h.info->typ);
+    set_claims_header(out, (*signer_key)->alg, h.kid, h.typ);
     return {};
 }
 
@@ -239,9 +245,24 @@ result<verified_jws> verifier::state::verify_jws(std::string_view token,
     if (token.size() > options.limits.max_token_size) return make_error_code(errc::token_too_large);
     compact_parts parts;
     if (!split_compact(token, parts)) return make_error_code(errc::malformed);
-    header_info slow;
-    checked_header h{};
-    if (auto ec = check_header(parts, slow, h, false)) return ec;
+    header_info parsed_header;
+    header_info const* h = nullptr;
+    candidates parsed_keys;
+    candidate_span chosen;
+    if (auto const* k = find_known(parts.header)) {
+        if (!k->keys) return k->keys.error();
+        h = &k->info;
+        chosen = *k->keys;
+    } else {
+        auto parsed = parse_header(parts.header, options.limits.max_json_depth);
+        if (!parsed) return parsed.error();
+        parsed_header = std::move(*parsed);
+        auto selected = select(parsed_header);
+        if (!selected) return selected.error();
+        parsed_keys = std::move(*selected);
+        h = &parsed_header;
+        chosen = parsed_keys;
+    }
     std::string detached_input;
     std::string_view signing_input = parts.signing_input;
     if (detached) {
@@ -253,9 +274,9 @@ result<verified_jws> verifier::state::verify_jws(std::string_view token,
         detached_input.append(base64url_encode(*detached));
         signing_input = detached_input;
     }
-    auto signer_key = check_signature(h.keys, signing_input, parts.signature);
+    auto signer_key = check_signature(chosen, signing_input, parts.signature);
     if (!signer_key) return signer_key.error();
-    verified_jws out{h.info->object, {}, (*signer_key)->alg};
+    verified_jws out{h->object, {}, (*signer_key)->alg};
     if (detached) {
         out.payload = std::string{*detached};
     } else {

@@ -392,15 +392,4 @@ result<pkey_ptr> generate_ed25519() {
     return key;
 }
 
-result<std::string> sha256(std::string_view data) {
-    std::string out(32, '\0');
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
-                   EVP_sha256(), nullptr) != 1 ||
-        len != 32) {
-        return fail(errc::crypto_failure);
-    }
-    return out;
-}
-
 }  // namespace warden::jwt::openssl

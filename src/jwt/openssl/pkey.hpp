@@ -79,7 +79,4 @@ struct ec_public {
 [[nodiscard]] result<pkey_ptr> generate_ec(std::string_view curve);
 [[nodiscard]] result<pkey_ptr> generate_ed25519();
 
-/// SHA-256 of `data` (RFC 7638 thumbprints). Errors: `errc::crypto_failure`.
-[[nodiscard]] result<std::string> sha256(std::string_view data);
-
 }  // namespace warden::jwt::openssl
