@@ -1,9 +1,6 @@
-#include "app/config/parse_config.hpp"
-
 #include <gtest/gtest.h>
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <array>
 #include <filesystem>
@@ -13,11 +10,12 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <warden/core/condition.hpp>
 
 #include "app/config/errc.hpp"
+#include "app/config/parse_config.hpp"
 #include "app/config/values.hpp"
 #include "support/temp_dir.hpp"
-#include <warden/core/condition.hpp>
 
 namespace warden::app {
 namespace {
@@ -33,7 +31,8 @@ constexpr std::string_view short_secret = "Sh0rt-S3cret-do-not-print-me";  // 28
 parse_outcome parse(std::vector<std::string> const& args, env_map env = {}) {
     std::vector<char const*> argv{"wardend"};
     for (auto const& arg : args) argv.push_back(arg.c_str());
-    return parse_config(static_cast<int>(argv.size()), argv.data(), fixed_environment(std::move(env)));
+    return parse_config(static_cast<int>(argv.size()), argv.data(),
+                        fixed_environment(std::move(env)));
 }
 
 config run(std::vector<std::string> const& args, env_map env = {}) {
@@ -61,13 +60,13 @@ bool contains(std::string const& text, std::string_view part) {
 
 // A TOML file in a fresh temp dir.
 class toml_file {
-public:
+  public:
     explicit toml_file(std::string_view text) : path_(dir_.path() / "warden.toml") {
         std::ofstream{path_, std::ios::binary} << text;
     }
     [[nodiscard]] std::string path() const { return path_.string(); }
 
-private:
+  private:
     test::temp_dir dir_;
     std::filesystem::path path_;
 };
@@ -120,7 +119,8 @@ TEST(config_defaults, do_not_read_the_process_environment) {
 }
 
 TEST(config_defaults, empty_environment_variables_count_as_unset) {
-    auto const c = run({}, {{"WARDEN_LISTEN", ""}, {"WARDEN_THREADS", ""}, {"WARDEN_SECRET_KEY", ""}});
+    auto const c =
+        run({}, {{"WARDEN_LISTEN", ""}, {"WARDEN_THREADS", ""}, {"WARDEN_SECRET_KEY", ""}});
     EXPECT_EQ(c.listen, (listen_address{"127.0.0.1", 8000}));
     EXPECT_EQ(c.threads, expected_default_threads());
     EXPECT_FALSE(c.secret_key);
@@ -129,17 +129,53 @@ TEST(config_defaults, empty_environment_variables_count_as_unset) {
 // ---------------------------------------------------------------- each flag, variable, key
 
 TEST(config_flags, set_every_setting) {
-    auto const c = run({"--listen=0.0.0.0:9000", "--threads", "3", "--data-dir", "/srv/w",
-                        "--database", "postgresql://db/warden", "--redis", "redis://cache:6379/1",
-                        "--secret-key", std::string{secret_32}, "--secret-file", "/run/s.key",
-                        "--algorithm", "ES256", "--signing-key-file", "/run/k.pem", "--issuer",
-                        "https://auth.example.com", "--audience", "api", "--access-token-ttl", "5m",
-                        "--refresh-token-ttl", "2h", "--password-scheme", "bcrypt", "--bcrypt-rounds",
-                        "13", "--argon2", "m=65536,t=3,p=4", "--registration", "closed",
-                        "--default-scopes", "read write", "--login-max-failures", "7",
-                        "--login-lockout", "1h", "--cors-origin", "https://a.example",
-                        "--cors-origin", "http://localhost:3000", "--log-level", "debug",
-                        "--log-format", "json"});
+    auto const c = run({"--listen=0.0.0.0:9000",
+                        "--threads",
+                        "3",
+                        "--data-dir",
+                        "/srv/w",
+                        "--database",
+                        "postgresql://db/warden",
+                        "--redis",
+                        "redis://cache:6379/1",
+                        "--secret-key",
+                        std::string{secret_32},
+                        "--secret-file",
+                        "/run/s.key",
+                        "--algorithm",
+                        "ES256",
+                        "--signing-key-file",
+                        "/run/k.pem",
+                        "--issuer",
+                        "https://auth.example.com",
+                        "--audience",
+                        "api",
+                        "--access-token-ttl",
+                        "5m",
+                        "--refresh-token-ttl",
+                        "2h",
+                        "--password-scheme",
+                        "bcrypt",
+                        "--bcrypt-rounds",
+                        "13",
+                        "--argon2",
+                        "m=65536,t=3,p=4",
+                        "--registration",
+                        "closed",
+                        "--default-scopes",
+                        "read write",
+                        "--login-max-failures",
+                        "7",
+                        "--login-lockout",
+                        "1h",
+                        "--cors-origin",
+                        "https://a.example",
+                        "--cors-origin",
+                        "http://localhost:3000",
+                        "--log-level",
+                        "debug",
+                        "--log-format",
+                        "json"});
     EXPECT_EQ(c.listen, (listen_address{"0.0.0.0", 9000}));
     EXPECT_EQ(c.threads, 3U);
     EXPECT_EQ(c.data_dir, std::filesystem::path{"/srv/w"});
@@ -161,7 +197,8 @@ TEST(config_flags, set_every_setting) {
     EXPECT_EQ(c.default_scopes, (std::vector<std::string>{"read", "write"}));
     EXPECT_EQ(c.login_max_failures, 7U);
     EXPECT_EQ(c.login_lockout, 1h);
-    EXPECT_EQ(c.cors_origins, (std::vector<std::string>{"https://a.example", "http://localhost:3000"}));
+    EXPECT_EQ(c.cors_origins,
+              (std::vector<std::string>{"https://a.example", "http://localhost:3000"}));
     EXPECT_EQ(c.log_level, log_level::debug);
     EXPECT_EQ(c.log_format, log_format::json);
 }
@@ -307,8 +344,9 @@ std::vector<precedence_case> precedence_cases() {
          [](config const& c) { return std::string{to_string(c.log_level)}; }, "info", "error",
          "debug", "trace"},
         {"--cors-origin", "WARDEN_CORS_ORIGINS", "cors_origin = [\"https://file\"]", "https://flag",
-         "https://env", [](config const& c) { return c.cors_origins.empty() ? "" : c.cors_origins[0]; },
-         "", "https://file", "https://env", "https://flag"},
+         "https://env",
+         [](config const& c) { return c.cors_origins.empty() ? "" : c.cors_origins[0]; }, "",
+         "https://file", "https://env", "https://flag"},
         {"--default-scopes", "WARDEN_DEFAULT_SCOPES", "default_scopes = \"file\"", "flag", "env",
          [](config const& c) { return c.default_scopes.empty() ? "" : c.default_scopes[0]; }, "",
          "file", "env", "flag"},
@@ -403,7 +441,8 @@ TEST(duration, rejects_zero) {
 }
 
 TEST(duration, rejects_negative_and_signed) {
-    EXPECT_TRUE(contains(why_of([](std::string* w) { return !!parse_duration("-5m", w); }), "negative"));
+    EXPECT_TRUE(
+        contains(why_of([](std::string* w) { return !!parse_duration("-5m", w); }), "negative"));
     EXPECT_FALSE(parse_duration("+5m", nullptr));
 }
 
@@ -430,9 +469,9 @@ TEST(duration, rejects_malformed_text) {
 }
 
 TEST(duration, rejects_overflow_and_more_than_the_maximum) {
-    for (auto const* text : {"99999999999999999999s", "18446744073709551616s",
-                             "18446744073709551615d", "9223372036854775807s", "36501d", "876001h",
-                             "3153600001s"}) {
+    for (auto const* text :
+         {"99999999999999999999s", "18446744073709551616s", "18446744073709551615d",
+          "9223372036854775807s", "36501d", "876001h", "3153600001s"}) {
         SCOPED_TRACE(text);
         auto const why = why_of([&](std::string* w) { return !!parse_duration(text, w); });
         EXPECT_TRUE(contains(why, "too long")) << why;
@@ -592,25 +631,26 @@ TEST(argon2, parses_the_three_parameters_in_any_order) {
 }
 
 TEST(argon2, rejects_bad_text) {
-    for (auto const* text : {"", "m=19456", "m=19456,t=2", "m=19456,t=2,p=1,", ",m=19456,t=2,p=1",
-                             "m=19456,t=2,p=1,x=3", "m=19456;t=2;p=1", " m=19456,t=2,p=1",
-                             "M=19456,t=2,p=1", "m=19456, t=2,p=1", "m:19456,t=2,p=1",
-                             "memory=19456,t=2,p=1", "m=,t=2,p=1", "m=abc,t=2,p=1",
-                             "m=-1,t=2,p=1", "m=1.5,t=2,p=1", "m=19456,t=2,p=1 "}) {
+    for (auto const* text :
+         {"", "m=19456", "m=19456,t=2", "m=19456,t=2,p=1,", ",m=19456,t=2,p=1",
+          "m=19456,t=2,p=1,x=3", "m=19456;t=2;p=1", " m=19456,t=2,p=1", "M=19456,t=2,p=1",
+          "m=19456, t=2,p=1", "m:19456,t=2,p=1", "memory=19456,t=2,p=1", "m=,t=2,p=1",
+          "m=abc,t=2,p=1", "m=-1,t=2,p=1", "m=1.5,t=2,p=1", "m=19456,t=2,p=1 "}) {
         SCOPED_TRACE(text);
         EXPECT_EQ(parse_argon2(text, nullptr).error(), make_error_code(config_errc::bad_value));
     }
 }
 
 TEST(argon2, rejects_repeated_parameters) {
-    auto const why = why_of([](std::string* w) { return !!parse_argon2("m=1024,t=2,p=1,m=2048", w); });
+    auto const why =
+        why_of([](std::string* w) { return !!parse_argon2("m=1024,t=2,p=1,m=2048", w); });
     EXPECT_TRUE(contains(why, "m is given twice")) << why;
 }
 
 TEST(argon2, rejects_out_of_range_parameters) {
-    for (auto const* text : {"m=19456,t=0,p=1", "m=19456,t=2,p=0", "m=7,t=1,p=1", "m=31,t=1,p=4",
-                             "m=4194305,t=1,p=1", "m=4294967296,t=1,p=1", "m=19456,t=1,p=16777216",
-                             "m=99999999999999999999,t=1,p=1"}) {
+    for (auto const* text :
+         {"m=19456,t=0,p=1", "m=19456,t=2,p=0", "m=7,t=1,p=1", "m=31,t=1,p=4", "m=4194305,t=1,p=1",
+          "m=4294967296,t=1,p=1", "m=19456,t=1,p=16777216", "m=99999999999999999999,t=1,p=1"}) {
         SCOPED_TRACE(text);
         EXPECT_FALSE(parse_argon2(text, nullptr));
     }
@@ -725,20 +765,21 @@ TEST(text, rejects_empty_values_and_control_characters) {
 // ---------------------------------------------------------------- cors
 
 TEST(cors, accepts_origins) {
-    for (auto const* origin : {"https://app.example.com", "http://localhost:3000", "http://127.0.0.1",
-                               "https://[::1]:8443", "*", "https://xn--bcher-kva.example"}) {
+    for (auto const* origin :
+         {"https://app.example.com", "http://localhost:3000", "http://127.0.0.1",
+          "https://[::1]:8443", "*", "https://xn--bcher-kva.example"}) {
         SCOPED_TRACE(origin);
         EXPECT_TRUE(check_origin(origin, nullptr));
     }
 }
 
 TEST(cors, rejects_what_is_not_an_origin) {
-    for (auto const* origin : {"", "https://", "app.example.com", "ftp://a.example",
-                               "https://a.example/", "https://a.example/path", "https://a.example?q",
-                               "https://A.example", "HTTPS://a.example", "https://a.example:",
-                               "https://a.example:0", "https://a.example:65536", "https://u@a.example",
-                               "https://a_b.example", "https://[::1", "https://[zz]", "**",
-                               " https://a.example"}) {
+    for (auto const* origin :
+         {"", "https://", "app.example.com", "ftp://a.example", "https://a.example/",
+          "https://a.example/path", "https://a.example?q", "https://A.example", "HTTPS://a.example",
+          "https://a.example:", "https://a.example:0", "https://a.example:65536",
+          "https://u@a.example", "https://a_b.example", "https://[::1", "https://[zz]", "**",
+          " https://a.example"}) {
         SCOPED_TRACE(origin);
         EXPECT_EQ(check_origin(origin, nullptr).error(), make_error_code(config_errc::bad_value));
     }
@@ -749,15 +790,16 @@ TEST(cors, the_variable_is_a_comma_separated_list) {
               (std::vector<std::string>{"https://a.example", "https://b.example"}));
     EXPECT_EQ(*parse_origin_list(" https://a.example , https://b.example ", nullptr),
               (std::vector<std::string>{"https://a.example", "https://b.example"}));
-    for (auto const* text : {"https://a.example,,https://b.example", "https://a.example,", ",",
-                             " ", "https://a.example,https://b.example/"}) {
+    for (auto const* text : {"https://a.example,,https://b.example", "https://a.example,", ",", " ",
+                             "https://a.example,https://b.example/"}) {
         SCOPED_TRACE(text);
         EXPECT_FALSE(parse_origin_list(text, nullptr));
     }
 }
 
 TEST(cors, errors_name_the_source) {
-    auto const flag = failure({"--cors-origin", "https://a.example", "--cors-origin", "https://b/"});
+    auto const flag =
+        failure({"--cors-origin", "https://a.example", "--cors-origin", "https://b/"});
     EXPECT_EQ(flag.rfind("--cors-origin: ", 0), 0U) << flag;
     auto const env = failure({}, {{"WARDEN_CORS_ORIGINS", "https://a.example,,x"}});
     EXPECT_EQ(env.rfind("WARDEN_CORS_ORIGINS: ", 0), 0U) << env;
@@ -769,8 +811,9 @@ TEST(secret, of_32_bytes_is_kept_as_its_bytes) {
     auto const c = run({"--secret-key", std::string{secret_32}});
     ASSERT_TRUE(c.secret_key);
     EXPECT_EQ(c.secret_key->view(), secret_32);
-    std::string const utf8 = "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
-                             "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9";
+    std::string const utf8 =
+        "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+        "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9";
     EXPECT_EQ(run({}, {{"WARDEN_SECRET_KEY", utf8}}).secret_key->size(), 32U);  // 16 characters
 }
 
@@ -780,7 +823,8 @@ TEST(secret, shorter_than_32_bytes_is_refused_from_every_source) {
         failure({"--secret-key", std::string{short_secret}}, {}, config_errc::short_secret),
         failure({}, {{"WARDEN_SECRET_KEY", std::string{short_secret}}}, config_errc::short_secret),
         failure({"--config", file.path()}, {}, config_errc::short_secret),
-        failure({"--secret-key", std::string{secret_32.substr(0, 31)}}, {}, config_errc::short_secret),
+        failure({"--secret-key", std::string{secret_32.substr(0, 31)}}, {},
+                config_errc::short_secret),
     };
     for (auto const& message : messages) {
         EXPECT_TRUE(contains(message, "at least 32")) << message;
@@ -879,7 +923,8 @@ TEST(config_file, that_is_missing_is_an_error) {
 
 TEST(config_file, that_is_a_directory_is_an_error) {
     test::temp_dir const dir;
-    auto const message = failure({"--config", dir.path().string()}, {}, config_errc::unreadable_file);
+    auto const message =
+        failure({"--config", dir.path().string()}, {}, config_errc::unreadable_file);
     EXPECT_TRUE(contains(message, "directory")) << message;
 }
 
@@ -926,22 +971,68 @@ TEST(command_line, help_documents_every_flag_variable_and_default) {
     EXPECT_EQ(outcome.next, action::show_help);
     EXPECT_EQ(outcome.exit_code(), 0);
     auto const& help = outcome.message;
-    for (auto const* name :
-         {"--listen", "--threads", "--data-dir", "--database", "--redis", "--secret-key",
-          "--secret-file", "--algorithm", "--signing-key-file", "--issuer", "--audience",
-          "--access-token-ttl", "--refresh-token-ttl", "--password-scheme", "--bcrypt-rounds",
-          "--argon2", "--registration", "--default-scopes", "--login-max-failures", "--login-lockout",
-          "--cors-origin", "--log-level", "--log-format", "--config", "WARDEN_LISTEN",
-          "WARDEN_THREADS", "WARDEN_DATA_DIR", "WARDEN_DATABASE", "WARDEN_REDIS", "WARDEN_SECRET_KEY",
-          "WARDEN_SECRET_FILE", "WARDEN_ALGORITHM", "WARDEN_SIGNING_KEY_FILE", "WARDEN_ISSUER",
-          "WARDEN_AUDIENCE", "WARDEN_ACCESS_TOKEN_TTL", "WARDEN_REFRESH_TOKEN_TTL",
-          "WARDEN_PASSWORD_SCHEME", "WARDEN_BCRYPT_ROUNDS", "WARDEN_ARGON2", "WARDEN_REGISTRATION",
-          "WARDEN_DEFAULT_SCOPES", "WARDEN_LOGIN_MAX_FAILURES", "WARDEN_LOGIN_LOCKOUT",
-          "WARDEN_CORS_ORIGINS", "WARDEN_LOG_LEVEL", "WARDEN_LOG_FORMAT", "[default: 127.0.0.1:8000]",
-          "[default: ./warden-data]", "[default: sqlite:///<data-dir>/warden.db]", "[default: HS256]",
-          "[default: 30m]", "[default: 14d]", "[default: m=19456,t=2,p=1]", "[default: 15m]",
-          "[default: 12]", "[default: 5]", "[default: info]", "[default: text]", "[default: open]",
-          "[default: argon2id]", "Precedence"}) {
+    for (auto const* name : {"--listen",
+                             "--threads",
+                             "--data-dir",
+                             "--database",
+                             "--redis",
+                             "--secret-key",
+                             "--secret-file",
+                             "--algorithm",
+                             "--signing-key-file",
+                             "--issuer",
+                             "--audience",
+                             "--access-token-ttl",
+                             "--refresh-token-ttl",
+                             "--password-scheme",
+                             "--bcrypt-rounds",
+                             "--argon2",
+                             "--registration",
+                             "--default-scopes",
+                             "--login-max-failures",
+                             "--login-lockout",
+                             "--cors-origin",
+                             "--log-level",
+                             "--log-format",
+                             "--config",
+                             "WARDEN_LISTEN",
+                             "WARDEN_THREADS",
+                             "WARDEN_DATA_DIR",
+                             "WARDEN_DATABASE",
+                             "WARDEN_REDIS",
+                             "WARDEN_SECRET_KEY",
+                             "WARDEN_SECRET_FILE",
+                             "WARDEN_ALGORITHM",
+                             "WARDEN_SIGNING_KEY_FILE",
+                             "WARDEN_ISSUER",
+                             "WARDEN_AUDIENCE",
+                             "WARDEN_ACCESS_TOKEN_TTL",
+                             "WARDEN_REFRESH_TOKEN_TTL",
+                             "WARDEN_PASSWORD_SCHEME",
+                             "WARDEN_BCRYPT_ROUNDS",
+                             "WARDEN_ARGON2",
+                             "WARDEN_REGISTRATION",
+                             "WARDEN_DEFAULT_SCOPES",
+                             "WARDEN_LOGIN_MAX_FAILURES",
+                             "WARDEN_LOGIN_LOCKOUT",
+                             "WARDEN_CORS_ORIGINS",
+                             "WARDEN_LOG_LEVEL",
+                             "WARDEN_LOG_FORMAT",
+                             "[default: 127.0.0.1:8000]",
+                             "[default: ./warden-data]",
+                             "[default: sqlite:///<data-dir>/warden.db]",
+                             "[default: HS256]",
+                             "[default: 30m]",
+                             "[default: 14d]",
+                             "[default: m=19456,t=2,p=1]",
+                             "[default: 15m]",
+                             "[default: 12]",
+                             "[default: 5]",
+                             "[default: info]",
+                             "[default: text]",
+                             "[default: open]",
+                             "[default: argon2id]",
+                             "Precedence"}) {
         EXPECT_TRUE(contains(help, name)) << name << "\n" << help;
     }
 }
@@ -959,7 +1050,8 @@ TEST(command_line, rejects_unknown_flags) {
 
 TEST(command_line, rejects_positional_arguments) {
     failure({"serve"}, {}, config_errc::bad_usage);
-    failure({"--cors-origin", "https://a.example", "https://b.example"}, {}, config_errc::bad_usage);
+    failure({"--cors-origin", "https://a.example", "https://b.example"}, {},
+            config_errc::bad_usage);
 }
 
 TEST(command_line, rejects_a_missing_value) {
@@ -982,8 +1074,9 @@ TEST(command_line, binds_to_another_app_for_the_cli) {
     auto* user = app.add_subcommand("user");
     user->fallthrough();
     std::vector<char const*> argv{"warden", "user", "--data-dir", "/cli"};
-    auto const outcome = parse_command_line(app, options, static_cast<int>(argv.size()), argv.data(),
-                                            fixed_environment({{"WARDEN_THREADS", "2"}}));
+    auto const outcome =
+        parse_command_line(app, options, static_cast<int>(argv.size()), argv.data(),
+                           fixed_environment({{"WARDEN_THREADS", "2"}}));
     ASSERT_EQ(outcome.next, action::run) << outcome.message;
     EXPECT_TRUE(user->parsed());
     EXPECT_EQ(outcome.settings.database, "sqlite:////cli/warden.db");
@@ -994,8 +1087,8 @@ TEST(command_line, binds_to_another_app_for_the_cli) {
 
 TEST(config_errc, every_code_maps_to_invalid_configuration) {
     for (auto const e : {config_errc::bad_usage, config_errc::bad_value, config_errc::short_secret,
-                         config_errc::unreadable_file, config_errc::bad_file, config_errc::unknown_key,
-                         config_errc::wrong_type}) {
+                         config_errc::unreadable_file, config_errc::bad_file,
+                         config_errc::unknown_key, config_errc::wrong_type}) {
         error_code const ec = e;
         EXPECT_EQ(ec, condition::invalid_configuration);
         EXPECT_NE(ec, condition::invalid_request);

@@ -1,8 +1,8 @@
 #include "app/config/config.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "app/config/values.hpp"
 
@@ -61,7 +61,8 @@ std::string redact_url(std::string_view url) {
         auto const at = out.rfind('@', authority_end);
         if (at != std::string::npos && at >= authority) {
             auto const colon = out.find(':', authority);
-            if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+            if (colon != std::string::npos && colon < at)
+                out.replace(colon + 1, at - colon - 1, "***");
         }
     }
     for (auto pos = out.find("password="); pos != std::string::npos;
@@ -95,12 +96,18 @@ std::string_view to_string(registration_policy policy) noexcept {
 
 std::string_view to_string(log_level level) noexcept {
     switch (level) {
-        case log_level::trace: return "trace";
-        case log_level::debug: return "debug";
-        case log_level::info: return "info";
-        case log_level::warn: return "warn";
-        case log_level::error: return "error";
-        case log_level::off: return "off";
+        case log_level::trace:
+            return "trace";
+        case log_level::debug:
+            return "debug";
+        case log_level::info:
+            return "info";
+        case log_level::warn:
+            return "warn";
+        case log_level::error:
+            return "error";
+        case log_level::off:
+            return "off";
     }
     return "info";
 }

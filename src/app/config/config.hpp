@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
 #include <warden/core/secret.hpp>
 
 namespace warden::app {

@@ -7,7 +7,8 @@
 namespace warden::app {
 
 enum class config_errc {
-    bad_usage = 1,    ///< the command line itself is malformed (unknown flag, missing value, repeated flag)
+    bad_usage =
+        1,  ///< the command line itself is malformed (unknown flag, missing value, repeated flag)
     bad_value,        ///< a value that does not parse or is out of range
     short_secret,     ///< a secret key shorter than 32 bytes (SPEC §5)
     unreadable_file,  ///< the `--config` file cannot be read

@@ -1,5 +1,9 @@
 #include "app/config/parse_config.hpp"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -10,10 +14,6 @@
 #include <system_error>
 #include <thread>
 #include <utility>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "app/config/values.hpp"
 
@@ -51,27 +51,27 @@ void set_why(std::string* why, std::string text) {
 std::string const& text_of(raw_value const& value) { return value.items.front(); }
 
 template <class T>
-error_code store(result<T> parsed, T& target) {
+error_code assign(result<T> parsed, T& target) {
     if (!parsed) return parsed.error();
     target = std::move(*parsed);
     return {};
 }
 
-error_code store_text(raw_value const& value, std::string* why, std::string& target) {
+error_code assign_text(raw_value const& value, std::string* why, std::string& target) {
     if (auto const ok = check_text(text_of(value), why); !ok) return ok.error();
     target = text_of(value);
     return {};
 }
 
-error_code store_path(raw_value const& value, std::string* why, std::filesystem::path& target) {
+error_code assign_path(raw_value const& value, std::string* why, std::filesystem::path& target) {
     if (auto const ok = check_text(text_of(value), why); !ok) return ok.error();
     target = text_of(value);
     return {};
 }
 
 template <class Int>
-error_code store_integer(raw_value const& value, std::uint64_t min, std::uint64_t max,
-                         std::string* why, Int& target) {
+error_code assign_integer(raw_value const& value, std::uint64_t min, std::uint64_t max,
+                          std::string* why, Int& target) {
     auto const parsed = parse_integer(text_of(value), min, max, why);
     if (!parsed) return parsed.error();
     target = static_cast<Int>(*parsed);
@@ -79,13 +79,13 @@ error_code store_integer(raw_value const& value, std::uint64_t min, std::uint64_
 }
 
 error_code apply_listen(config& c, raw_value& v, std::string* why) {
-    return store(parse_listen(text_of(v), why), c.listen);
+    return assign(parse_listen(text_of(v), why), c.listen);
 }
 error_code apply_threads(config& c, raw_value& v, std::string* why) {
-    return store_integer(v, 1, max_threads, why, c.threads);
+    return assign_integer(v, 1, max_threads, why, c.threads);
 }
 error_code apply_data_dir(config& c, raw_value& v, std::string* why) {
-    return store_path(v, why, c.data_dir);
+    return assign_path(v, why, c.data_dir);
 }
 error_code apply_database(config& c, raw_value& v, std::string* why) {
     if (auto const ok = check_database_url(text_of(v), why); !ok) return ok.error();
@@ -101,16 +101,17 @@ error_code apply_secret_key(config& c, raw_value& v, std::string* why) {
     // SPEC §5: the string's UTF-8 bytes are the key, as python-jose and PyJWT use SECRET_KEY.
     auto& text = v.items.front();
     if (text.size() < 32) {
-        set_why(why, fmt::format("the secret key is {} bytes; at least 32 are required (or leave it "
-                                 "unset and wardend generates one in the data directory)",
-                                 text.size()));
+        set_why(why,
+                fmt::format("the secret key is {} bytes; at least 32 are required (or leave it "
+                            "unset and wardend generates one in the data directory)",
+                            text.size()));
         return config_errc::short_secret;
     }
     c.secret_key.emplace(std::move(text));
     return {};
 }
 error_code apply_secret_file(config& c, raw_value& v, std::string* why) {
-    return store_path(v, why, c.secret_file);
+    return assign_path(v, why, c.secret_file);
 }
 error_code apply_algorithm(config& c, raw_value& v, std::string* why) {
     if (auto const ok = check_algorithm(text_of(v), why); !ok) return ok.error();
@@ -118,34 +119,34 @@ error_code apply_algorithm(config& c, raw_value& v, std::string* why) {
     return {};
 }
 error_code apply_signing_key_file(config& c, raw_value& v, std::string* why) {
-    return store_path(v, why, c.signing_key_file);
+    return assign_path(v, why, c.signing_key_file);
 }
 error_code apply_issuer(config& c, raw_value& v, std::string* why) {
-    return store_text(v, why, c.issuer.emplace());
+    return assign_text(v, why, c.issuer.emplace());
 }
 error_code apply_audience(config& c, raw_value& v, std::string* why) {
-    return store_text(v, why, c.audience.emplace());
+    return assign_text(v, why, c.audience.emplace());
 }
 error_code apply_access_token_ttl(config& c, raw_value& v, std::string* why) {
-    return store(parse_duration(text_of(v), why), c.access_token_ttl);
+    return assign(parse_duration(text_of(v), why), c.access_token_ttl);
 }
 error_code apply_refresh_token_ttl(config& c, raw_value& v, std::string* why) {
-    return store(parse_duration(text_of(v), why), c.refresh_token_ttl);
+    return assign(parse_duration(text_of(v), why), c.refresh_token_ttl);
 }
 error_code apply_password_scheme(config& c, raw_value& v, std::string* why) {
-    return store(parse_password_scheme(text_of(v), why), c.password_scheme);
+    return assign(parse_password_scheme(text_of(v), why), c.password_scheme);
 }
 error_code apply_bcrypt_rounds(config& c, raw_value& v, std::string* why) {
-    return store_integer(v, 10, 31, why, c.bcrypt_rounds);
+    return assign_integer(v, 10, 31, why, c.bcrypt_rounds);
 }
 error_code apply_argon2(config& c, raw_value& v, std::string* why) {
-    return store(parse_argon2(text_of(v), why), c.argon2);
+    return assign(parse_argon2(text_of(v), why), c.argon2);
 }
 error_code apply_registration(config& c, raw_value& v, std::string* why) {
-    return store(parse_registration(text_of(v), why), c.registration);
+    return assign(parse_registration(text_of(v), why), c.registration);
 }
 error_code apply_default_scopes(config& c, raw_value& v, std::string* why) {
-    if (!v.from_list) return store(parse_scopes(text_of(v), why), c.default_scopes);
+    if (!v.from_list) return assign(parse_scopes(text_of(v), why), c.default_scopes);
     // A TOML array: each element is one scope-token, never a list of them.
     for (auto const& item : v.items) {
         if (!is_scope_token(item)) {
@@ -162,13 +163,13 @@ error_code apply_default_scopes(config& c, raw_value& v, std::string* why) {
     return {};
 }
 error_code apply_login_max_failures(config& c, raw_value& v, std::string* why) {
-    return store_integer(v, 1, 0xFFFFFFFFU, why, c.login_max_failures);
+    return assign_integer(v, 1, 0xFFFFFFFFU, why, c.login_max_failures);
 }
 error_code apply_login_lockout(config& c, raw_value& v, std::string* why) {
-    return store(parse_duration(text_of(v), why), c.login_lockout);
+    return assign(parse_duration(text_of(v), why), c.login_lockout);
 }
 error_code apply_cors_origin(config& c, raw_value& v, std::string* why) {
-    if (!v.from_list) return store(parse_origin_list(text_of(v), why), c.cors_origins);
+    if (!v.from_list) return assign(parse_origin_list(text_of(v), why), c.cors_origins);
     for (auto const& item : v.items) {
         if (auto const ok = check_origin(item, why); !ok) return ok.error();
     }
@@ -176,10 +177,10 @@ error_code apply_cors_origin(config& c, raw_value& v, std::string* why) {
     return {};
 }
 error_code apply_log_level(config& c, raw_value& v, std::string* why) {
-    return store(parse_log_level(text_of(v), why), c.log_level);
+    return assign(parse_log_level(text_of(v), why), c.log_level);
 }
 error_code apply_log_format(config& c, raw_value& v, std::string* why) {
-    return store(parse_log_format(text_of(v), why), c.log_format);
+    return assign(parse_log_format(text_of(v), why), c.log_format);
 }
 
 // SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
@@ -221,13 +222,12 @@ constexpr std::array<setting, 23> setting_table{{
     {"refresh_token_ttl", "WARDEN_REFRESH_TOKEN_TTL", "DURATION", "Lifetime of refresh tokens.",
      "14d", value_kind::text, apply_refresh_token_ttl},
     {"password_scheme", "WARDEN_PASSWORD_SCHEME", "SCHEME",
-     "Hash for new passwords: argon2id or bcrypt.", "argon2id",
-     value_kind::text, apply_password_scheme},
+     "Hash for new passwords: argon2id or bcrypt.", "argon2id", value_kind::text,
+     apply_password_scheme},
     {"bcrypt_rounds", "WARDEN_BCRYPT_ROUNDS", "N", "bcrypt cost, 10 to 31.", "12",
      value_kind::integer, apply_bcrypt_rounds},
-    {"argon2", "WARDEN_ARGON2", "m=KIB,t=N,p=N",
-     "Argon2id memory (KiB), iterations and lanes.", "m=19456,t=2,p=1", value_kind::text,
-     apply_argon2},
+    {"argon2", "WARDEN_ARGON2", "m=KIB,t=N,p=N", "Argon2id memory (KiB), iterations and lanes.",
+     "m=19456,t=2,p=1", value_kind::text, apply_argon2},
     {"registration", "WARDEN_REGISTRATION", "open|closed",
      "Whether POST /api/auth/register is open.", "open", value_kind::text, apply_registration},
     {"default_scopes", "WARDEN_DEFAULT_SCOPES", "LIST",
@@ -244,8 +244,8 @@ constexpr std::array<setting, 23> setting_table{{
      "none", value_kind::origins, apply_cors_origin},
     {"log_level", "WARDEN_LOG_LEVEL", "LEVEL", "trace, debug, info, warn, error or off.", "info",
      value_kind::text, apply_log_level},
-    {"log_format", "WARDEN_LOG_FORMAT", "text|json", "Log line format.", "text",
-     value_kind::text, apply_log_format},
+    {"log_format", "WARDEN_LOG_FORMAT", "text|json", "Log line format.", "text", value_kind::text,
+     apply_log_format},
 }};
 
 std::string flag_name(std::string_view key) {
@@ -267,16 +267,24 @@ unsigned default_threads() noexcept {
 
 std::string_view toml_type_name(toml::node const& node) noexcept {
     switch (node.type()) {
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a float";
-        case toml::node_type::boolean: return "a boolean";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::table: return "a table";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a float";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::table:
+            return "a table";
         case toml::node_type::date:
         case toml::node_type::time:
-        case toml::node_type::date_time: return "a date or time";
-        case toml::node_type::none: break;
+        case toml::node_type::date_time:
+            return "a date or time";
+        case toml::node_type::none:
+            break;
     }
     return "nothing";
 }
@@ -336,12 +344,16 @@ result<file_values> read_config_file(std::string const& path, std::string* why) 
         std::string_view expected;
         switch (s->kind) {
             case value_kind::text:
-                if (auto const* v = node.as_string()) raw.items.push_back(v->get());
-                else expected = "a string";
+                if (auto const* v = node.as_string())
+                    raw.items.push_back(v->get());
+                else
+                    expected = "a string";
                 break;
             case value_kind::integer:
-                if (auto const* v = node.as_integer()) raw.items.push_back(std::to_string(v->get()));
-                else expected = "an integer";
+                if (auto const* v = node.as_integer())
+                    raw.items.push_back(std::to_string(v->get()));
+                else
+                    expected = "an integer";
                 break;
             case value_kind::origins:
                 raw.from_list = true;

@@ -22,10 +22,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <warden/core/result.hpp>
 
 #include "app/config/config.hpp"
 #include "app/config/errc.hpp"
-#include <warden/core/result.hpp>
 
 namespace CLI {
 class App;
@@ -42,14 +42,15 @@ using environment = std::function<std::optional<std::string>(std::string_view na
 [[nodiscard]] std::optional<std::string> process_environment(std::string_view name);
 
 /// An environment holding exactly `variables`, for tests and embedders.
-[[nodiscard]] environment fixed_environment(std::map<std::string, std::string, std::less<>> variables);
+[[nodiscard]] environment fixed_environment(
+    std::map<std::string, std::string, std::less<>> variables);
 
 /// The SPEC §5 options and `--config FILE`, added to a CLI11 app. The help of each option names
 /// its environment variable and default (never a secret). Holds pointers into `app`: the app must
 /// outlive this object, which can be neither copied nor moved. For a CLI with subcommands, add the
 /// options to the root app and let the subcommands `fallthrough()`.
 class config_options {
-public:
+  public:
     /// Adds the options to `app`. Throws `CLI::OptionAlreadyAdded` if `app` already has one of
     /// them (a programming error).
     explicit config_options(CLI::App& app);
@@ -67,7 +68,7 @@ public:
     /// line naming the flag, variable or file:line and key, without the secret.
     [[nodiscard]] result<config> resolve(environment const& env, std::string* why) const;
 
-private:
+  private:
     std::vector<CLI::Option*> options_;  // one per setting, in SPEC §5 order
     CLI::Option* config_file_ = nullptr;
 };
@@ -88,8 +89,9 @@ struct parse_outcome {
 /// resolves the configuration: `--help` gives `show_help` with the app's help text; a CLI11 error
 /// (unknown flag, missing or repeated value) gives `fail` with `config_errc::bad_usage`; a bad
 /// value gives `fail` with the `resolve` error. Never throws for bad input.
-[[nodiscard]] parse_outcome parse_command_line(CLI::App& app, config_options const& options, int argc,
-                                               char const* const* argv, environment const& env);
+[[nodiscard]] parse_outcome parse_command_line(CLI::App& app, config_options const& options,
+                                               int argc, char const* const* argv,
+                                               environment const& env);
 
 /// `wardend`'s command line: the options of `config_options`, no positional arguments.
 [[nodiscard]] parse_outcome parse_config(int argc, char const* const* argv, environment const& env);

@@ -1,6 +1,7 @@
 #include "app/config/values.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 
 #include <algorithm>
@@ -8,8 +9,6 @@
 #include <charconv>
 #include <optional>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "app/config/errc.hpp"
 
@@ -104,7 +103,8 @@ std::string scheme_of(std::string_view url) {
 }
 
 template <class Enum, std::size_t N>
-result<Enum> parse_name(std::string_view text, std::array<std::pair<std::string_view, Enum>, N> const& names,
+result<Enum> parse_name(std::string_view text,
+                        std::array<std::pair<std::string_view, Enum>, N> const& names,
                         std::string* why) {
     for (auto const& [name, value] : names) {
         if (text == name) return value;
@@ -134,10 +134,14 @@ result<std::chrono::seconds> parse_duration(std::string_view text, std::string* 
         return fail(why, fmt::format("{} has no unit; {}", quote(text), duration_usage));
     }
     std::int64_t unit_seconds = 0;
-    if (unit == "s") unit_seconds = 1;
-    else if (unit == "m") unit_seconds = 60;
-    else if (unit == "h") unit_seconds = 3600;
-    else if (unit == "d") unit_seconds = 86400;
+    if (unit == "s")
+        unit_seconds = 1;
+    else if (unit == "m")
+        unit_seconds = 60;
+    else if (unit == "h")
+        unit_seconds = 3600;
+    else if (unit == "d")
+        unit_seconds = 86400;
     else {
         return fail(why, fmt::format("{} has an unknown unit {}; use s, m, h or d", quote(text),
                                      quote(unit)));
@@ -205,8 +209,10 @@ result<listen_address> parse_listen(std::string_view text, std::string* why) {
     }
     auto const number = to_unsigned(port);
     if (!number || *number > 65535) {
-        return fail(why, fmt::format("{}: the port {} is not a number from 0 to 65535 (0 picks a free port)",
-                                     quote(text), quote(port)));
+        return fail(
+            why,
+            fmt::format("{}: the port {} is not a number from 0 to 65535 (0 picks a free port)",
+                        quote(text), quote(port)));
     }
     return listen_address{std::string{host}, static_cast<std::uint16_t>(*number)};
 }
@@ -235,7 +241,8 @@ result<argon2_params> parse_argon2(std::string_view text, std::string* why) {
         start = comma + 1;
     }
     for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (!values[i]) return fail(why, fmt::format("{}: {} is missing; {}", quote(text), keys[i], form));
+        if (!values[i])
+            return fail(why, fmt::format("{}: {} is missing; {}", quote(text), keys[i], form));
     }
     argon2_params const params{*values[0], *values[1], *values[2]};
     if (params.iterations < 1) {
@@ -249,7 +256,8 @@ result<argon2_params> parse_argon2(std::string_view text, std::string* why) {
                                      quote(text), 8ULL * params.parallelism));
     }
     if (params.memory_kib > 4194304U) {
-        return fail(why, fmt::format("{}: m (memory in KiB) must be at most 4194304 (4 GiB)", quote(text)));
+        return fail(
+            why, fmt::format("{}: m (memory in KiB) must be at most 4194304 (4 GiB)", quote(text)));
     }
     return params;
 }
@@ -271,9 +279,10 @@ result<std::vector<std::string>> parse_scopes(std::string_view text, std::string
         if (end == std::string_view::npos) end = text.size();
         auto const token = text.substr(start, end - start);
         if (!is_scope_token(token)) {
-            return fail(why, fmt::format("invalid scope {}: a scope is printable ASCII without spaces, "
-                                         "double quotes or backslashes (RFC 6749 §3.3)",
-                                         quote(token)));
+            return fail(why,
+                        fmt::format("invalid scope {}: a scope is printable ASCII without spaces, "
+                                    "double quotes or backslashes (RFC 6749 §3.3)",
+                                    quote(token)));
         }
         scopes.emplace_back(token);
         start = end;
@@ -284,13 +293,14 @@ result<std::vector<std::string>> parse_scopes(std::string_view text, std::string
 }
 
 result<void> check_algorithm(std::string_view text, std::string* why) {
-    constexpr std::array<std::string_view, 13> names{
-        "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384",
-        "PS512", "ES256", "ES384", "ES512", "EdDSA"};
+    constexpr std::array<std::string_view, 13> names{"HS256", "HS384", "HS512", "RS256", "RS384",
+                                                     "RS512", "PS256", "PS384", "PS512", "ES256",
+                                                     "ES384", "ES512", "EdDSA"};
     if (std::find(names.begin(), names.end(), text) != names.end()) return {};
-    return fail(why, fmt::format("unknown algorithm {}; use HS256, HS384, HS512, RS256, RS384, RS512, "
-                                 "PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA",
-                                 quote(text)));
+    return fail(why,
+                fmt::format("unknown algorithm {}; use HS256, HS384, HS512, RS256, RS384, RS512, "
+                            "PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA",
+                            quote(text)));
 }
 
 result<void> check_origin(std::string_view text, std::string* why) {
@@ -300,12 +310,16 @@ result<void> check_origin(std::string_view text, std::string* why) {
         "(scheme, lowercase host, optional port, no path), got {}",
         quote(text));
     std::string_view rest;
-    if (starts_with(text, "https://")) rest = text.substr(8);
-    else if (starts_with(text, "http://")) rest = text.substr(7);
-    else return fail(why, usage);
+    if (starts_with(text, "https://"))
+        rest = text.substr(8);
+    else if (starts_with(text, "http://"))
+        rest = text.substr(7);
+    else
+        return fail(why, usage);
     if (rest.find_first_of("/?#") != std::string_view::npos) {
         return fail(why, fmt::format("{}: an origin has no path, query or fragment (not even a "
-                                     "trailing '/')", quote(text)));
+                                     "trailing '/')",
+                                     quote(text)));
     }
     std::string_view host = rest;
     std::string_view port;

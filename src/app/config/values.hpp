@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <warden/core/result.hpp>
 
 #include "app/config/config.hpp"
-#include <warden/core/result.hpp>
 
 namespace warden::app {
 
@@ -42,7 +42,8 @@ inline constexpr std::chrono::seconds max_duration{std::chrono::hours{24 * 36500
 
 /// Splits a scope list on spaces and commas (any run of them) into sorted, unique scope-tokens;
 /// an empty or blank list gives no scopes. Errors: `bad_value` naming the first invalid token.
-[[nodiscard]] result<std::vector<std::string>> parse_scopes(std::string_view text, std::string* why);
+[[nodiscard]] result<std::vector<std::string>> parse_scopes(std::string_view text,
+                                                            std::string* why);
 
 /// Checks a JWS algorithm name: HS/RS/PS/ES 256/384/512 or EdDSA (exact case).
 /// Errors: `bad_value` listing the accepted names.
@@ -71,7 +72,8 @@ inline constexpr std::chrono::seconds max_duration{std::chrono::hours{24 * 36500
 [[nodiscard]] result<void> check_text(std::string_view text, std::string* why);
 
 /// Parses `argon2id` or `bcrypt`. Errors: `bad_value`.
-[[nodiscard]] result<password_scheme> parse_password_scheme(std::string_view text, std::string* why);
+[[nodiscard]] result<password_scheme> parse_password_scheme(std::string_view text,
+                                                            std::string* why);
 /// Parses `open` or `closed`. Errors: `bad_value`.
 [[nodiscard]] result<registration_policy> parse_registration(std::string_view text,
                                                              std::string* why);
