@@ -1,6 +1,7 @@
+#include "app/config/parse_config.hpp"
+
 #include <gtest/gtest.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
 #include <filesystem>
@@ -10,12 +11,13 @@
 #include <string>
 #include <thread>
 #include <vector>
-#include <warden/core/condition.hpp>
+
+#include <CLI/CLI.hpp>
 
 #include "app/config/errc.hpp"
-#include "app/config/parse_config.hpp"
 #include "app/config/values.hpp"
 #include "support/temp_dir.hpp"
+#include <warden/core/condition.hpp>
 
 namespace warden::app {
 namespace {
