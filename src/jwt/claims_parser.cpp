@@ -297,20 +297,24 @@ claims_parse_result parse_in_place(claims& out, std::size_t json_size, std::size
 
 }  // namespace
 
-claims_parse_result parse_claims(std::string_view payload_b64, std::size_t max_depth,
-                                 std::size_t reserve_extra, claims& out) {
+error_code decode_claims_payload(std::string_view payload_b64, std::size_t reserve_extra,
+                                 claims& out) {
     std::size_t const decoded = base64url_decoded_size(payload_b64.size());
-    if (decoded > std::numeric_limits<std::uint32_t>::max() / 4) {
-        return {make_error_code(errc::bad_json), true};
-    }
+    if (decoded > std::numeric_limits<std::uint32_t>::max() / 4) return make_error_code(errc::bad_base64);
     // Unescaped strings never outgrow their escaped form: twice the payload always suffices.
     std::size_t const capacity = 2 * decoded;
     auto& buffer = claims_access::buffer(out);
     buffer.reserve(capacity + reserve_extra);
     buffer.resize(capacity, boost::container::default_init);
     auto const size = detail::base64url_decode(payload_b64, buffer.data());
-    if (!size) return {make_error_code(errc::bad_base64), true};
-    return parse_in_place(out, *size, capacity, max_depth);
+    if (!size) return make_error_code(errc::bad_base64);
+    claims_access::payload(out) = {0, static_cast<std::uint32_t>(*size)};
+    return {};
+}
+
+claims_parse_result parse_claims_payload(std::size_t max_depth, claims& out) {
+    return parse_in_place(out, claims_access::payload(out).size, claims_access::buffer(out).size(),
+                          max_depth);
 }
 
 claims_parse_result parse_claims_json(std::string_view json_text, std::size_t max_depth,

@@ -16,10 +16,13 @@ struct claims_parse_result {
     bool aud_is_valid = true;  ///< false when an `aud` array holds anything but strings
 };
 
-/// Decodes `payload_b64` into `out` and parses it as a JSON object. `reserve_extra` bytes are
-/// reserved for header values stored later. `out` must be freshly constructed.
-[[nodiscard]] claims_parse_result parse_claims(std::string_view payload_b64, std::size_t max_depth,
+/// Decodes `payload_b64` into the freshly constructed `out` (exact base64url), reserving room
+/// for its unescaped strings and `reserve_extra` bytes of header values. Errors: `bad_base64`.
+[[nodiscard]] error_code decode_claims_payload(std::string_view payload_b64,
                                                std::size_t reserve_extra, claims& out);
+
+/// Parses the payload decoded by `decode_claims_payload` as a JSON object.
+[[nodiscard]] claims_parse_result parse_claims_payload(std::size_t max_depth, claims& out);
 
 /// Same from already decoded JSON text (tests, fuzzing).
 [[nodiscard]] claims_parse_result parse_claims_json(std::string_view json, std::size_t max_depth,

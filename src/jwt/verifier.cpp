@@ -229,11 +229,11 @@ error_code verifier::state::verify_unknown_header(compact_parts const& parts, cl
 
 error_code verifier::state::verify_with(compact_parts const& parts, header_info const& h,
                                         candidate_span chosen, claims& out) const {
+    // Decoding is exact and bounded; interpreting the payload waits for a valid signature.
+    if (auto ec = decode_claims_payload(parts.payload, h.kid.size() + h.typ.size(), out)) return ec;
     auto signer_key = check_signature(chosen, parts.signing_input, parts.signature);
     if (!signer_key) return signer_key.error();
-    // Only now, with the signature verified, is the payload decoded and interpreted.
-    auto const parsed = parse_claims(parts.payload, options.limits.max_json_depth,
-                                     h.kid.size() + h.typ.size(), out);
+    auto const parsed = parse_claims_payload(options.limits.max_json_depth, out);
     if (parsed.error) return parsed.error;
     if (auto ec = check_claims(out, parsed.aud_is_valid)) return ec;
     set_claims_header(out, (*signer_key)->alg, h.kid, h.typ);
@@ -274,16 +274,17 @@ result<verified_jws> verifier::state::verify_jws(std::string_view token,
         detached_input.append(base64url_encode(*detached));
         signing_input = detached_input;
     }
+    std::string payload;
+    if (detached) {
+        payload = std::string{*detached};
+    } else {
+        auto decoded = base64url_decode(parts.payload);
+        if (!decoded) return make_error_code(errc::bad_base64);
+        payload = std::move(*decoded);
+    }
     auto signer_key = check_signature(chosen, signing_input, parts.signature);
     if (!signer_key) return signer_key.error();
-    verified_jws out{h->object, {}, (*signer_key)->alg};
-    if (detached) {
-        out.payload = std::string{*detached};
-    } else {
-        auto payload = base64url_decode(parts.payload);
-        if (!payload) return make_error_code(errc::bad_base64);
-        out.payload = std::move(*payload);
-    }
+    verified_jws out{h->object, std::move(payload), (*signer_key)->alg};
     return out;
 }
 
