@@ -60,11 +60,39 @@ TEST(sqlite_pool, a_waiter_gets_the_connection_given_back) {
     test::temp_dir dir;
     auto const file = dir.path() / "p.db";
     sqlite_pool pool{file.string(), {.max_connections = 1, .busy_timeout_ms = 5000}, connect(file)};
-    std::optional<sqlite_pool::lease> held;
-    held.emplace(*pool.acquire());
-    std::jthread waiter{[&] { EXPECT_TRUE(pool.acquire().has_value()); }};
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
-    held.reset();
+    std::atomic<bool> got{false};
+    std::jthread waiter;
+    {
+        auto held = pool.acquire();
+        ASSERT_TRUE(held.has_value());
+        waiter = std::jthread{[&] { got = pool.acquire().has_value(); }};
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+        EXPECT_FALSE(got.load());  // still waiting: the only connection is lent
+    }
+    waiter.join();
+    EXPECT_TRUE(got.load());
+}
+
+TEST(sqlite_pool, writers_take_turns_while_readers_go_on) {
+    test::temp_dir dir;
+    auto const file = dir.path() / "p.db";
+    sqlite_pool pool{file.string(), {.max_connections = 3, .busy_timeout_ms = 50}, connect(file)};
+    {
+        auto writer = pool.acquire_writer();
+        ASSERT_TRUE(writer.has_value());
+        EXPECT_EQ(pool.acquire_writer().error(), errc::unavailable);  // the turn is taken
+        EXPECT_TRUE(pool.acquire().has_value());                     // readers are not held up
+    }
+    EXPECT_TRUE(pool.acquire_writer().has_value());  // the turn came back with the connection
+}
+
+TEST(sqlite_pool, a_failed_writer_open_gives_the_turn_back) {
+    test::temp_dir dir;
+    auto const file = dir.path() / "missing" / "p.db";
+    sqlite_pool pool{file.string(), {.max_connections = 1, .busy_timeout_ms = 50}, nullptr};
+    EXPECT_EQ(pool.acquire_writer().error(), errc::unavailable);
+    std::filesystem::create_directory(dir.path() / "missing");
+    EXPECT_TRUE(pool.acquire_writer().has_value());
 }
 
 TEST(sqlite_pool, a_failed_open_is_unavailable_and_frees_its_slot) {

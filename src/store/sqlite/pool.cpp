@@ -40,20 +40,39 @@ result<sqlite_pool::lease> sqlite_pool::acquire() {
 }
 
 result<sqlite_pool::lease> sqlite_pool::acquire_writer() {
-    std::unique_lock write_lock{writer_, std::chrono::milliseconds{opts_.busy_timeout_ms}};
-    if (!write_lock.owns_lock()) return errc::unavailable;
+    {
+        std::unique_lock lock{mutex_};
+        if (!writer_turn_free_.wait_for(lock, std::chrono::milliseconds{opts_.busy_timeout_ms},
+                                        [this] { return !writer_turn_taken_; })) {
+            return errc::unavailable;
+        }
+        writer_turn_taken_ = true;
+    }
     auto l = acquire();
-    if (!l) return l.error();
-    l->write_lock_ = std::move(write_lock);
+    if (!l) {
+        end_writer_turn();
+        return l.error();
+    }
+    l->writer_ = true;
     return l;
 }
 
-void sqlite_pool::give_back(std::unique_ptr<sqlite_connection> c) noexcept {
+void sqlite_pool::end_writer_turn() noexcept {
+    {
+        std::lock_guard lock{mutex_};
+        writer_turn_taken_ = false;
+    }
+    writer_turn_free_.notify_one();
+}
+
+void sqlite_pool::give_back(std::unique_ptr<sqlite_connection> c, bool writer) noexcept {
     {
         std::lock_guard lock{mutex_};
         idle_.push_back(std::move(c));
+        if (writer) writer_turn_taken_ = false;
     }
     idle_available_.notify_one();
+    if (writer) writer_turn_free_.notify_one();
 }
 
 }  // namespace warden::store
