@@ -1,0 +1,55 @@
+#pragma once
+// The bounded pool that runs a password `context` off the I/O threads (SPEC §2): a thin wrapper
+// owning a `warden::work_pool` and the context. When `threads + queue_limit` calls are already
+// pending, a call fails at once with `core_errc::pool_full` (condition `unavailable`: the
+// service answers 503 + Retry-After) instead of queueing without bound.
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <string>
+#include <warden/core/result.hpp>
+#include <warden/core/secret.hpp>
+#include <warden/core/work_pool.hpp>
+#include <warden/password/context.hpp>
+
+namespace warden::password {
+
+class hash_pool {
+  public:
+    struct options {
+        std::size_t threads = 0;       ///< 0: one per core
+        std::size_t queue_limit = 64;  ///< calls waiting beyond the running ones
+    };
+
+    hash_pool(context ctx, options opts);
+    hash_pool(hash_pool const&) = delete;
+    hash_pool& operator=(hash_pool const&) = delete;
+    /// Finishes every accepted call, then joins the threads.
+    ~hash_pool() = default;
+
+    [[nodiscard]] password::context const& hashing_context() const noexcept { return context_; }
+    [[nodiscard]] std::size_t threads() const noexcept { return pool_.threads(); }
+    /// Calls queued or running right now.
+    [[nodiscard]] std::size_t pending() const noexcept { return pool_.pending(); }
+
+    // Each call runs the `context` function of the same name on a pool thread and resumes the
+    // caller on its own executor. Errors: those of the context function, `core_errc::pool_full`
+    // when full, `core_errc::task_failed` on a bug. The password is wiped when the call ends.
+
+    /// `context::hash` on the pool.
+    [[nodiscard]] boost::asio::awaitable<result<std::string>> hash(secret_bytes password);
+    /// `context::verify` on the pool.
+    [[nodiscard]] boost::asio::awaitable<result<verdict>> verify(secret_bytes password,
+                                                                 std::string stored);
+    /// `context::verify_and_update` on the pool.
+    [[nodiscard]] boost::asio::awaitable<result<verify_outcome>> verify_and_update(
+        secret_bytes password, std::string stored);
+    /// `context::dummy_verify` on the pool (a login of an unknown user).
+    [[nodiscard]] boost::asio::awaitable<result<void>> dummy_verify(secret_bytes password);
+
+  private:
+    // Declared before the pool so the pool's threads are joined before the context goes.
+    password::context context_;
+    work_pool pool_;
+};
+
+}  // namespace warden::password
