@@ -72,5 +72,29 @@ TEST(jwt_base64url, agrees_with_core_on_random_text) {
     EXPECT_GT(accepted, 100);  // the sample exercised both outcomes
 }
 
+TEST(jwt_base64url, checks_every_byte_value_at_every_position) {
+    // Covers the vector (32-character blocks) and scalar paths alike: lengths 64..67 put
+    // positions in two full blocks and in each kind of tail.
+    std::string const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (std::size_t length : {64U, 66U, 67U, 96U}) {
+        std::string base(length, 'A');
+        for (std::size_t i = 0; i < length; ++i) base[i] = alphabet[(i * 11) % 64];
+        // Zero the trailing bits so the unmodified text is canonical.
+        if (length % 4 == 2) base.back() = 'A';
+        if (length % 4 == 3) base.back() = 'A';
+        ASSERT_TRUE(base64url_decode(base).has_value()) << length;
+        for (std::size_t pos = 0; pos < length; ++pos) {
+            for (int b = 0; b < 256; ++b) {
+                std::string text = base;
+                text[pos] = static_cast<char>(b);
+                auto const core = base64url_decode(text);
+                auto const fast = fast_decode(text);
+                ASSERT_EQ(core.has_value(), fast.has_value()) << length << " " << pos << " " << b;
+                if (core) ASSERT_EQ(*core, *fast) << length << " " << pos << " " << b;
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace warden::jwt
