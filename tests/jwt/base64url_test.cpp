@@ -90,7 +90,9 @@ TEST(jwt_base64url, checks_every_byte_value_at_every_position) {
                 auto const core = base64url_decode(text);
                 auto const fast = fast_decode(text);
                 ASSERT_EQ(core.has_value(), fast.has_value()) << length << " " << pos << " " << b;
-                if (core) ASSERT_EQ(*core, *fast) << length << " " << pos << " " << b;
+                if (core) {
+                    ASSERT_EQ(*core, *fast) << length << " " << pos << " " << b;
+                }
             }
         }
     }
