@@ -55,8 +55,12 @@ result<bcrypt_hash> parse_bcrypt(std::string_view text) {
 }
 
 result<std::string> bcrypt_digest(std::string_view key, std::string_view setting) {
-    // crypt_rn reads C strings; std::string keeps a terminating NUL after its bytes.
+    // crypt_rn reads C strings (std::string keeps a terminating NUL after its bytes), so a NUL
+    // inside would end the password early; callers reject it, this keeps the function honest.
     secret_bytes const phrase{key.substr(0, bcrypt_max_password)};
+    if (phrase.view().find('\0') != std::string_view::npos) {
+        return make_error_code(errc::password_contains_nul);
+    }
     std::string const setting_text{setting};
     crypt_area area;
     char const* out =

@@ -35,7 +35,8 @@ struct bcrypt_hash {
 [[nodiscard]] result<verdict> verify_bcrypt(bcrypt_hash const& stored, std::string_view password);
 
 /// The 31-character digest of bcrypt over `key` (first 72 bytes, no NUL) with `setting`
-/// (`$2?$NN$` + 22 salt characters). `errc::hash_failed` if libxcrypt refuses.
+/// (`$2?$NN$` + 22 salt characters). `errc::password_contains_nul` for a NUL in those 72 bytes,
+/// `errc::hash_failed` if libxcrypt refuses.
 [[nodiscard]] result<std::string> bcrypt_digest(std::string_view key, std::string_view setting);
 
 }  // namespace warden::password

@@ -118,6 +118,12 @@ TEST(bcrypt_hash, makes_2b_strings_with_fresh_salts) {
     EXPECT_EQ(verify_bcrypt(*h, "correct horsE").value(), verdict::mismatch);
 }
 
+TEST(bcrypt_digest, refuses_a_nul_that_would_end_the_password_early) {
+    auto const d = bcrypt_digest(std::string{"abc\0def", 7}, "$2b$04$abcdefghijklmnopqrstuu");
+    ASSERT_FALSE(d.has_value());
+    EXPECT_EQ(d.error(), errc::password_contains_nul);
+}
+
 TEST(bcrypt_digest, fails_on_a_setting_libxcrypt_refuses) {
     auto const d = bcrypt_digest("password", "$2b$99$abcdefghijklmnopqrstuu");
     ASSERT_FALSE(d.has_value());
