@@ -43,13 +43,13 @@ public:
     [[nodiscard]] static result<verifier> create(key_set keys, verifier_options options,
                                                  warden::clock const& clock);
 
-    /// Verifies a JWT: size, compact form, header, key, signature, then the claims. Errors, in
-    /// check order: `token_too_large`, `malformed`, `bad_base64`, `bad_json`, `duplicate_member`,
-    /// `too_deep`, `not_an_object`, `bad_header`, `alg_none`, `alg_not_allowed`, `unknown_crit`,
-    /// `wrong_typ`, `key_not_found`, `bad_signature`, then for the payload `bad_base64`,
-    /// `bad_json`, `duplicate_member`, `too_deep`, `not_an_object`, `claim_wrong_type`,
-    /// `missing_claim`, `expired`, `not_yet_valid`, `issued_in_future`, `wrong_issuer`,
-    /// `wrong_audience`.
+    /// Verifies a JWT. Errors, in check order: `token_too_large`; `malformed`; for the header
+    /// `bad_base64`, `bad_json`, `duplicate_member`, `too_deep`, `not_an_object`, `bad_header`,
+    /// `alg_none`, `alg_not_allowed`, `unknown_crit`; `wrong_typ`; `key_not_found`,
+    /// `alg_not_allowed` (no key bound to the alg); `bad_base64` (payload, signature);
+    /// `bad_signature`; for the payload, only once the signature holds, `bad_json`,
+    /// `duplicate_member`, `too_deep`, `not_an_object`; then `claim_wrong_type`, `missing_claim`,
+    /// `expired`, `not_yet_valid`, `issued_in_future`, `wrong_issuer`, `wrong_audience`.
     [[nodiscard]] result<claims> verify(std::string_view token) const;
 
     /// Verifies a compact JWS whose payload may be anything (no claim or `typ` rules). The same
