@@ -13,8 +13,8 @@ pkg_check_modules(argon2 REQUIRED IMPORTED_TARGET libargon2)
 pkg_check_modules(xcrypt REQUIRED IMPORTED_TARGET libxcrypt)
 pkg_check_modules(hiredis REQUIRED IMPORTED_TARGET hiredis)
 
-# Boost.Asio/Beast: coroutines, no deprecated names, no std::allocator warnings from old code paths.
+# Boost.Asio/Beast: no deprecated names.
 add_library(warden_boost_config INTERFACE)
 target_compile_definitions(warden_boost_config INTERFACE
-    BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+    BOOST_ASIO_NO_DEPRECATED)
 target_link_libraries(warden_boost_config INTERFACE Boost::headers)

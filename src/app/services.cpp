@@ -56,9 +56,11 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
     auto verifier = jwt::verifier::create(std::move(*keys), verify_opts, svc->clock);
     if (!verifier) throw startup_error("cannot build the token verifier: " + verifier.error().message());
 
-    auto stores = store::open(settings.database);
+    std::string why;
+    auto stores = store::open(settings.database, &why);
     if (!stores) {
-        throw startup_error(fmt::format("cannot open the database {}: {}", settings.database, stores.error().message()));
+        throw startup_error(fmt::format("cannot open the database {}: {}", redact_url(settings.database),
+                                        why.empty() ? stores.error().message() : why));
     }
     auto const cores = std::max(1U, std::thread::hardware_concurrency());
     svc->store_pool = std::make_unique<work_pool>(work_pool::options{.threads = std::max(2U, cores), .queue_limit = 4096});

@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -39,7 +40,10 @@ asio::awaitable<void> purge_expired(app::services& svc, asio::steady_timer& time
             if (!revocations) return revocations;
             auto sessions = svc.db->sessions().purge_expired_sessions(now);
             if (!sessions) return sessions;
-            return *revocations + *sessions;
+            // Lock counters are kept for one lockout window, like the failure counts.
+            auto counters = svc.db->counters().purge_expired_failures(now, svc.settings.login_lockout.count());
+            if (!counters) return counters;
+            return *revocations + *sessions + *counters;
         });
         if (!purged) log.warn("purge of expired revocations failed: {}", purged.error().message());
         else if (*purged > 0) log.debug("purged {} expired rows", *purged);
@@ -79,13 +83,16 @@ int main(int argc, char** argv) {
     auto const routes = app::make_router(*svc);
     asio::io_context io{static_cast<int>(settings.threads)};
     http::server server{io, routes, http::limits{}, app::make_access_logger(log, settings.log_format)};
+    // A host name (e.g. localhost) resolves to its first address.
     boost::system::error_code ec;
-    auto const address = asio::ip::make_address(settings.listen.host, ec);
-    if (ec) {
-        std::fprintf(stderr, "wardend: --listen host %s is not an IP address\n", settings.listen.host.c_str());
+    asio::ip::tcp::resolver resolver{io};
+    auto const found = resolver.resolve(settings.listen.host, std::to_string(settings.listen.port),
+                                        asio::ip::tcp::resolver::passive, ec);
+    if (ec || found.empty()) {
+        std::fprintf(stderr, "wardend: cannot resolve --listen host %s\n", settings.listen.host.c_str());
         return 2;
     }
-    auto const bound = server.listen({address, settings.listen.port});
+    auto const bound = server.listen(found.begin()->endpoint());
     if (!bound) {
         std::fprintf(stderr, "wardend: cannot listen on %s: %s\n", app::to_string(settings.listen).c_str(),
                      bound.error().message().c_str());
@@ -97,7 +104,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     say(fmt::format("serving on {} with {} threads, algorithm {}, database {}",
                     app::to_string(app::listen_address{settings.listen.host, bound->port()}), settings.threads,
-                    settings.algorithm, settings.database));
+                    settings.algorithm, app::redact_url(settings.database)));
 
     asio::steady_timer purge_timer{io};
     asio::co_spawn(io, purge_expired(*svc, purge_timer, *log), asio::detached);

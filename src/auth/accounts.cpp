@@ -47,7 +47,7 @@ asio::awaitable<result<store::user>> account_service::update(store::user_id id, 
     auto updated = co_await db_.run([&]() { return db_.users().update_user(id, update, at); });
     if (!updated) co_return translate(updated.error());
     if (deactivating) {
-        auto const revoked = co_await sessions_.revoke_user_sessions(id, {});
+        auto const revoked = co_await sessions_.revoke_user_sessions(id, std::string{});
         if (!revoked) co_return revoked.error();
     }
     co_return updated;
@@ -59,7 +59,7 @@ asio::awaitable<result<void>> account_service::change_password(principal caller,
     if (!allowed) co_return allowed.error();
     auto const matched = co_await hashes_.verify(std::move(current), caller.user.password_hash);
     if (!matched && matched.error() == condition::unavailable) co_return matched.error();
-    if (!matched || !*matched) co_return make_error_code(errc::wrong_current_password);
+    if (!matched || *matched != password::verdict::match) co_return make_error_code(errc::wrong_current_password);
     auto hash = co_await hashes_.hash(std::move(replacement));
     if (!hash) co_return hash.error();
     store::user_update update;

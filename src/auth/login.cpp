@@ -60,7 +60,8 @@ asio::awaitable<grant_outcome> login_service::password_grant(password_login logi
         return {};
     });
     if (!settled) co_return grant_outcome{settled.error()};
-    co_return grant_outcome{co_await sessions_.start(std::move(*user), std::move(scopes))};
+    auto tokens = co_await sessions_.start(std::move(*user), std::move(scopes));
+    co_return grant_outcome{std::move(tokens)};
 }
 
 }  // namespace warden::auth

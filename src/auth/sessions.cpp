@@ -14,15 +14,15 @@ result<token_response> session_service::issue_pair(store::user const& user, scop
     if (!refresh) return refresh.error();
     auto access = tokens_.issue_access(user, scopes, family);
     if (!access) return access.error();
-    auto added = db_.sessions().add_refresh_token(store::refresh_token{
-        refresh->hash, family, user.id, refresh_scope, tokens_.now(), refresh->expires_at});
+    // Both tokens in one durable commit.
+    auto added = db_.sessions().add_grant(
+        store::refresh_token{refresh->hash, family, user.id, refresh_scope, tokens_.now(), refresh->expires_at},
+        access->jti, access->expires_at);
     if (!added) {
         // A family revoked meanwhile (logout racing a refresh) is a dead grant, not a failure.
         if (added.error() == store::errc::family_revoked) return make_error_code(errc::invalid_refresh_token);
         return added.error();
     }
-    auto recorded = db_.sessions().add_access_token(family, access->jti, access->expires_at);
-    if (!recorded) return recorded.error();
     return token_response{std::move(access->token), tokens_.settings().access_ttl.count(),
                           std::move(refresh->token), join_scopes(scopes)};
 }
@@ -98,33 +98,26 @@ asio::awaitable<result<void>> session_service::end(std::string session_id, std::
 
 asio::awaitable<result<void>> session_service::revoke(std::string token, std::string hint) {
     auto const now = tokens_.now();
-    auto revoke_refresh = [&]() -> result<bool> {
+    // Revokes the family of `token` if it is one of our refresh tokens; says whether it was.
+    auto revoke_refresh = [&](bool& found) -> result<void> {
+        found = false;
         auto family = db_.sessions().family_of_refresh_token(token_service::refresh_token_hash(token));
-        if (!family) {
-            if (family.error() == store::errc::not_found) return false;
-            return family.error();
-        }
+        if (!family) return family.error() == store::errc::not_found ? result<void>{} : family.error();
+        found = true;
         auto jtis = db_.sessions().revoke_family(*family, now);
         if (!jtis) return jtis.error();
-        auto revoked = db_.revoke_jtis(*jtis);
-        if (!revoked) return revoked.error();
-        return true;
+        return db_.revoke_jtis(*jtis);
     };
     // An access token is verified first: only a genuine token of ours may put a jti on the list.
     auto const access = tokens_.read_access(token);
     co_return co_await db_.run([&]() -> result<void> {
+        bool found = false;
         if (hint != "access_token") {
-            auto done = revoke_refresh();
-            if (!done) return done.error();
-            if (*done) return {};
+            auto done = revoke_refresh(found);
+            if (!done || found) return done;
         }
-        if (access && !access->jti.empty()) {
-            return db_.revocations().revoke_jti(access->jti, access->expires_at);
-        }
-        if (hint == "access_token") {
-            auto done = revoke_refresh();
-            if (!done) return done.error();
-        }
+        if (access && !access->jti.empty()) return db_.revocations().revoke_jti(access->jti, access->expires_at);
+        if (hint == "access_token") return revoke_refresh(found);
         return {};
     });
 }

@@ -35,6 +35,8 @@ std::optional<std::string_view> form::get(std::string_view name) const noexcept 
 
 result<form> read_form(request const& req) {
     auto const it = req.find(field::content_type);
+    // No body at all is an empty form (so missing fields are reported as such, as FastAPI does).
+    if (it == req.end() && req.body().empty()) return form{};
     if (it == req.end() || !has_media_type(it->value(), "application/x-www-form-urlencoded")) {
         return make_error_code(errc::expected_form);
     }

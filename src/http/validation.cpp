@@ -10,7 +10,7 @@
 namespace warden::http {
 
 void validation_errors::missing(std::string_view name) {
-    add(name, "missing", "Field required", nullptr);
+    add(name, "missing", "Field required", boost::json::value{});
 }
 
 void validation_errors::add(std::string_view name, std::string_view type, std::string_view msg,
@@ -21,6 +21,11 @@ void validation_errors::add(std::string_view name, std::string_view type, std::s
         {"msg", msg},
         {"input", std::move(input)},
     });
+}
+
+void validation_errors::add(std::string_view name, std::string_view type, std::string_view msg,
+                            std::string_view input) {
+    add(name, type, msg, boost::json::value(boost::json::string_view(input.data(), input.size())));
 }
 
 response validation_errors::to_response() const {

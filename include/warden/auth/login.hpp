@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <warden/auth/database.hpp>
+#include <warden/auth/errc.hpp>
 #include <warden/auth/login_limiter.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/sessions.hpp>

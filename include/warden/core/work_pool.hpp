@@ -42,23 +42,32 @@ public:
     template <class Task, class Result = std::invoke_result_t<Task&>>
     [[nodiscard]] boost::asio::awaitable<Result> run(Task task) {
         if (!try_acquire()) co_return Result{make_error_code(core_errc::pool_full)};
-        co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
-                                                       void(Result)>(
-            [this](auto handler, Task t) {
-                boost::asio::post(pool_, [this, h = std::move(handler), t = std::move(t)]() mutable {
-                    Result r = invoke(t);
-                    pending_.fetch_sub(1);
-                    auto ex = boost::asio::get_associated_executor(h);
-                    boost::asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable {
-                        std::move(h)(std::move(r));
-                    });
-                });
-            },
-            boost::asio::use_awaitable, std::move(task));
+        // GCC 12 mishandles move-only temporaries inside a co_await expression (it destroyed a
+        // captured secret twice): build the operation first, await it in a statement of its own.
+        auto operation = boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(Result)>(
+            initiation<Task, Result>{this}, boost::asio::use_awaitable, std::move(task));
+        Result r = co_await std::move(operation);
+        co_return r;
     }
 
 private:
     bool try_acquire() noexcept;
+
+    // Posts the task to the pool; the pool thread runs it and posts the result back to the
+    // awaiting coroutine's executor.
+    template <class Task, class Result>
+    struct initiation {
+        work_pool* self;
+        template <class Handler>
+        void operator()(Handler handler, Task task) const {
+            boost::asio::post(self->pool_, [self = self, h = std::move(handler), t = std::move(task)]() mutable {
+                Result r = invoke(t);
+                self->pending_.fetch_sub(1);
+                auto ex = boost::asio::get_associated_executor(h);
+                boost::asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
+            });
+        }
+    };
 
     template <class Task, class Result = std::invoke_result_t<Task&>>
     static Result invoke(Task& task) noexcept {

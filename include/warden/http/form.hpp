@@ -28,6 +28,7 @@ private:
 
 /// Reads the request body as a form. `errc::expected_form` unless the Content-Type is
 /// `application/x-www-form-urlencoded` (parameters such as charset allowed), then as `form::parse`.
+/// A request with neither Content-Type nor body reads as an empty form.
 [[nodiscard]] result<form> read_form(request const& req);
 
 }  // namespace warden::http

@@ -17,6 +17,8 @@ public:
     /// Adds one error at `["body", name]`.
     void add(std::string_view name, std::string_view type, std::string_view msg,
              boost::json::value input = nullptr);
+    /// As above with a string input.
+    void add(std::string_view name, std::string_view type, std::string_view msg, std::string_view input);
     [[nodiscard]] bool empty() const noexcept { return errors_.empty(); }
     /// 422 with every error added, in order.
     [[nodiscard]] response to_response() const;

@@ -58,7 +58,7 @@ auth::account_change read_change(boost::json::object const& body, bool admin, ht
     auth::account_change change;
     change.email = fields.optional_string("email");
     if (change.email && !auth::is_valid_email(*change.email)) {
-        errors.add("email", "value_error", "value is not a valid email address", *change.email);
+        errors.add("email", "value_error", "value is not a valid email address", std::string_view{*change.email});
     }
     change.full_name = fields.optional_string("full_name", true);
     if (body.contains("full_name") && body.at("full_name").is_null()) change.full_name = "";
@@ -71,7 +71,7 @@ auth::account_change read_change(boost::json::object const& body, bool admin, ht
             std::string joined;
             for (auto const& s : *scopes) {
                 if (s.empty() || s.find(' ') != std::string::npos) {
-                    errors.add("scopes", "value_error", "Value error, each scope must be one scope-token", s);
+                    errors.add("scopes", "value_error", "Value error, each scope must be one scope-token", std::string_view{s});
                 }
                 joined += s + ' ';
             }

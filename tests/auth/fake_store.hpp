@@ -1,0 +1,185 @@
+#pragma once
+// In-memory stand-ins for the store interfaces the auth tests need (users, revocations,
+// counters, sessions), thread-safe and simple enough to trust by reading.
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <warden/store/errc.hpp>
+#include <warden/store/store.hpp>
+
+namespace warden::test {
+
+class fake_store final : public store::user_store,
+                         public store::revocation_store,
+                         public store::counter_store,
+                         public store::session_store {
+public:
+    // users
+    result<store::user> create_user(store::new_user const& u, std::int64_t now) override {
+        std::lock_guard const lock{mutex_};
+        store::user row{next_id_++, u.email, u.password_hash, u.full_name, u.is_active, u.scopes, now, now, 0};
+        users_[row.id] = row;
+        return row;
+    }
+    result<store::user> find_user(store::user_id id) override {
+        std::lock_guard const lock{mutex_};
+        ++user_lookups;
+        auto const it = users_.find(id);
+        if (it == users_.end()) return make_error_code(store::errc::not_found);
+        return it->second;
+    }
+    result<store::user> find_user_by_email(std::string_view email) override {
+        std::lock_guard const lock{mutex_};
+        for (auto const& [id, u] : users_) {
+            if (u.email == email) return u;
+        }
+        return make_error_code(store::errc::not_found);
+    }
+    result<store::user> update_user(store::user_id id, store::user_update const& c, std::int64_t now) override {
+        std::lock_guard const lock{mutex_};
+        auto const it = users_.find(id);
+        if (it == users_.end()) return make_error_code(store::errc::not_found);
+        auto& u = it->second;
+        if (c.email) u.email = *c.email;
+        if (c.password_hash) u.password_hash = *c.password_hash;
+        if (c.full_name) u.full_name = *c.full_name;
+        if (c.is_active) u.is_active = *c.is_active;
+        if (c.scopes) u.scopes = *c.scopes;
+        if (c.bump_token_version) ++u.token_version;
+        u.updated_at = now;
+        return u;
+    }
+    result<void> delete_user(store::user_id id) override {
+        std::lock_guard const lock{mutex_};
+        if (users_.erase(id) == 0) return make_error_code(store::errc::not_found);
+        return {};
+    }
+    result<store::user_page> list_users(std::int64_t, std::int64_t) override {
+        return make_error_code(store::errc::backend_error);
+    }
+    result<void> ping() override { return {}; }
+
+    // revocations
+    result<void> revoke_jti(std::string_view jti, std::int64_t expires_at) override {
+        std::lock_guard const lock{mutex_};
+        revoked_[std::string{jti}] = expires_at;
+        return {};
+    }
+    result<bool> is_revoked(std::string_view jti) override {
+        std::lock_guard const lock{mutex_};
+        return revoked_.count(std::string{jti}) != 0;
+    }
+    result<std::int64_t> purge_expired_revocations(std::int64_t now) override {
+        std::lock_guard const lock{mutex_};
+        std::int64_t n = 0;
+        for (auto it = revoked_.begin(); it != revoked_.end();) {
+            if (it->second <= now) {
+                it = revoked_.erase(it);
+                ++n;
+            } else {
+                ++it;
+            }
+        }
+        return n;
+    }
+
+    // counters
+    result<store::failure_count> add_failure(std::string_view key, std::int64_t now, std::int64_t window) override {
+        std::lock_guard const lock{mutex_};
+        auto& c = counters_[std::string{key}];
+        if (c.count == 0 || now - c.window_started_at >= window) c = {0, now};
+        ++c.count;
+        return c;
+    }
+    result<store::failure_count> failures(std::string_view key, std::int64_t now, std::int64_t window) override {
+        std::lock_guard const lock{mutex_};
+        auto const it = counters_.find(std::string{key});
+        if (it == counters_.end() || now - it->second.window_started_at >= window) return store::failure_count{};
+        return it->second;
+    }
+    result<std::int64_t> purge_expired_failures(std::int64_t, std::int64_t) override { return 0; }
+    result<void> reset_failures(std::string_view key) override {
+        std::lock_guard const lock{mutex_};
+        counters_.erase(std::string{key});
+        return {};
+    }
+
+    // sessions: only what the auth unit tests reach; the SQLite backend has its own tests.
+    result<void> add_refresh_token(store::refresh_token const& t) override {
+        std::lock_guard const lock{mutex_};
+        refresh_[t.token_hash] = {t, false};
+        return {};
+    }
+    result<store::refresh_token> find_refresh_token(std::string_view hash) override {
+        std::lock_guard const lock{mutex_};
+        auto const it = refresh_.find(std::string{hash});
+        if (it == refresh_.end()) return make_error_code(store::errc::not_found);
+        return it->second.first;
+    }
+    result<store::consumed_refresh> consume_refresh_token(std::string_view hash, std::int64_t now) override {
+        std::lock_guard const lock{mutex_};
+        auto const it = refresh_.find(std::string{hash});
+        if (it == refresh_.end()) return store::consumed_refresh{};
+        auto& [token, spent] = it->second;
+        if (revoked_families_.count(token.family_id)) return store::consumed_refresh{store::refresh_state::family_revoked, token};
+        if (spent) return store::consumed_refresh{store::refresh_state::spent, token};
+        if (token.expires_at <= now) return store::consumed_refresh{store::refresh_state::expired, token};
+        spent = true;
+        return store::consumed_refresh{store::refresh_state::fresh, token};
+    }
+    result<void> add_grant(store::refresh_token const& t, std::string_view jti, std::int64_t expires_at) override {
+        auto added = add_refresh_token(t);
+        if (!added) return added;
+        return add_access_token(t.family_id, jti, expires_at);
+    }
+    result<std::string> family_of_access_token(std::string_view jti) override {
+        std::lock_guard const lock{mutex_};
+        for (auto const& [family, jtis] : access_) {
+            for (auto const& [j, e] : jtis) {
+                if (j == jti) return family;
+            }
+        }
+        return make_error_code(store::errc::not_found);
+    }
+    result<void> add_access_token(std::string_view family, std::string_view jti, std::int64_t expires_at) override {
+        std::lock_guard const lock{mutex_};
+        access_[std::string{family}].emplace_back(std::string{jti}, expires_at);
+        return {};
+    }
+    result<std::vector<std::pair<std::string, std::int64_t>>> revoke_family(std::string_view family,
+                                                                             std::int64_t) override {
+        std::lock_guard const lock{mutex_};
+        revoked_families_.insert(std::string{family});
+        return access_[std::string{family}];
+    }
+    result<std::vector<std::pair<std::string, std::int64_t>>> revoke_user_families(store::user_id, std::string_view,
+                                                                                    std::int64_t) override {
+        return make_error_code(store::errc::backend_error);
+    }
+    result<std::string> family_of_refresh_token(std::string_view hash) override {
+        auto const t = find_refresh_token(hash);
+        if (!t) return t.error();
+        return t->family_id;
+    }
+    result<std::int64_t> purge_expired_sessions(std::int64_t) override { return 0; }
+
+    [[nodiscard]] store::backends backends(std::shared_ptr<fake_store> const& self) const {
+        return {self, self, self, self};
+    }
+
+    int user_lookups = 0;
+
+private:
+    std::mutex mutex_;
+    store::user_id next_id_ = 1;
+    std::map<store::user_id, store::user> users_;
+    std::map<std::string, std::int64_t, std::less<>> revoked_;
+    std::map<std::string, store::failure_count, std::less<>> counters_;
+    std::map<std::string, std::pair<store::refresh_token, bool>, std::less<>> refresh_;
+    std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>, std::less<>> access_;
+    std::set<std::string, std::less<>> revoked_families_;
+};
+
+}  // namespace warden::test
