@@ -64,6 +64,7 @@ TEST(read_form, needs_the_form_content_type) {
     EXPECT_TRUE(read_form(form_request("a=1", "Application/X-WWW-Form-Urlencoded; charset=UTF-8")).has_value());
     EXPECT_EQ(read_form(form_request("a=1", "application/json")).error(), errc::expected_form);
     EXPECT_EQ(read_form(form_request("a=1", "")).error(), errc::expected_form);
+    EXPECT_EQ(read_form(form_request("", "")).value().size(), 0U);  // no body, no type: empty form
     EXPECT_EQ(read_form(form_request("a=1", "multipart/form-data; boundary=x")).error(), errc::expected_form);
     EXPECT_EQ(read_form(form_request("a=1", "application/x-www-form-urlencodedx")).error(), errc::expected_form);
 }

@@ -14,7 +14,7 @@ TEST(validation_errors, renders_fastapi_shaped_422) {
     validation_errors errors;
     EXPECT_TRUE(errors.empty());
     errors.missing("username");
-    errors.add("email", "value_error", "value is not a valid email address", "nope");
+    errors.add("email", "value_error", "value is not a valid email address", std::string_view{"nope"});
     EXPECT_FALSE(errors.empty());
     auto const res = errors.to_response();
     EXPECT_EQ(res.result(), status::unprocessable_entity);
