@@ -18,6 +18,9 @@ template <class... F>
 struct overloaded : F... {
     using F::operator()...;
 };
+// clang 14 (the fuzz preset) has no deduction for aggregates yet.
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
 
 using stored_hash = std::variant<argon2_phc, bcrypt_hash, bcrypt_sha256_hash, pbkdf2_sha256_hash>;
 
