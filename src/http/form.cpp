@@ -12,12 +12,15 @@ namespace warden::http {
 result<form> form::parse(std::string_view body) {
     form out;
     if (body.empty()) return out;
-    auto const encoded = boost::urls::parse_query(body);
+    // Boost.URL 1.81's parse_query reads up to a terminating NUL rather than the view's end (a
+    // query inside a request target ran into the headers): parse an exact, terminated copy.
+    std::string const text{body};
+    auto const encoded = boost::urls::parse_query(text);
     if (!encoded) return make_error_code(errc::malformed_form);
     boost::urls::encoding_opts opts;
     opts.space_as_plus = true;  // HTML forms write a space as '+'
     // Validated above, so this constructor (which throws on bad input) cannot throw.
-    boost::urls::params_view const params{body, opts};
+    boost::urls::params_view const params{text, opts};
     for (auto const param : params) {
         if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
         if (out.get(param.key)) return make_error_code(errc::repeated_parameter);  // RFC 6749 §3.1

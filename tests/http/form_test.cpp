@@ -52,6 +52,15 @@ TEST(form_parse, rejects_bad_escapes) {
     EXPECT_EQ(form::parse("a=b c").error(), errc::malformed_form);
 }
 
+TEST(form_parse, stops_at_the_end_of_the_view) {
+    std::string const target = "limit=2&offset=0 HTTP/1.1\r\nContent-Length: 40\r\n";
+    auto const f = form::parse(std::string_view{target}.substr(0, 16));
+    ASSERT_TRUE(f.has_value());
+    EXPECT_EQ(f->get("limit"), "2");
+    EXPECT_EQ(f->get("offset"), "0");
+    EXPECT_EQ(f->size(), 2U);
+}
+
 TEST(form_parse, keeps_decoded_bytes_as_they_are) {
     auto const f = form::parse("p=%00x&q=%C3%A9");
     ASSERT_TRUE(f.has_value());

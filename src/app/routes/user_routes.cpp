@@ -1,12 +1,12 @@
 // /api/users/me (the current user) and the admin API /api/users, /api/users/{id}.
+#include <array>
 #include <charconv>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/url/params_view.hpp>
-#include <boost/url/parse_query.hpp>
 
 #include <warden/auth/email.hpp>
+#include <warden/http/form.hpp>
 #include <warden/http/json_body.hpp>
 #include <warden/http/problem.hpp>
 #include <warden/http/responses.hpp>
@@ -121,17 +121,21 @@ asio::awaitable<response> change_password(services& svc, request_context& ctx, a
 asio::awaitable<response> list_users(services& svc, request_context& ctx) {
     std::int64_t limit = default_page_size;
     std::int64_t offset = 0;
-    auto const query = boost::urls::parse_query(ctx.query());
+    // A query string has the syntax of a urlencoded form.
+    auto const query = http::form::parse(ctx.query());
     if (!query) co_return http::detail_response(status::bad_request, "Malformed query string");
-    for (auto const param : boost::urls::params_view{ctx.query()}) {
-        if (param.key != "limit" && param.key != "offset") continue;
-        auto const value = parse_count(param.value);
-        bool const is_limit = param.key == "limit";
+    // A named array, not a braced list: GCC 12 does not extend range-for temporaries in coroutines.
+    static constexpr std::array<std::string_view, 2> names{"limit", "offset"};
+    for (std::string_view const name : names) {
+        auto const text = query->get(name);
+        if (!text) continue;
+        auto const value = parse_count(*text);
+        bool const is_limit = name == "limit";
         if (!value || (is_limit && (*value < 1 || *value > max_page_size))) {
-            co_return parameter_error("query", param.key,
+            co_return parameter_error("query", name,
                                       is_limit ? "Input should be an integer from 1 to 500"
                                                : "Input should be a non-negative integer",
-                                      param.value);
+                                      *text);
         }
         (is_limit ? limit : offset) = *value;
     }
