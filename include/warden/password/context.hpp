@@ -19,6 +19,7 @@ class context {
     /// `core_errc::random_failed`.
     [[nodiscard]] static result<context> create(options opts);
 
+    /// The options the context was created with (checked).
     [[nodiscard]] options const& settings() const noexcept { return options_; }
 
     /// Checks a new password against the input policy without hashing it: length within

@@ -28,6 +28,7 @@ enum class errc {
 /// The category of `password::errc` ("warden.password").
 [[nodiscard]] boost::system::error_category const& password_category() noexcept;
 
+/// The error_code of `e` in `password_category()`.
 [[nodiscard]] inline error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), password_category()};
 }

@@ -20,13 +20,16 @@ class hash_pool {
         std::size_t queue_limit = 64;  ///< calls waiting beyond the running ones
     };
 
+    /// Starts the threads; cannot fail (the context was checked by `context::create`).
     hash_pool(context ctx, options opts);
     hash_pool(hash_pool const&) = delete;
     hash_pool& operator=(hash_pool const&) = delete;
     /// Finishes every accepted call, then joins the threads.
     ~hash_pool() = default;
 
+    /// The context the pool runs (for cheap checks such as `check_new_password` on the caller).
     [[nodiscard]] password::context const& hashing_context() const noexcept { return context_; }
+    /// The number of pool threads.
     [[nodiscard]] std::size_t threads() const noexcept { return pool_.threads(); }
     /// Calls queued or running right now.
     [[nodiscard]] std::size_t pending() const noexcept { return pool_.pending(); }

@@ -32,7 +32,9 @@ inline constexpr std::size_t scheme_count = 5;
 /// A set of schemes (a bit mask); a regular value type.
 class scheme_set {
   public:
+    /// The empty set.
     constexpr scheme_set() noexcept = default;
+    /// The set of `schemes`.
     constexpr scheme_set(std::initializer_list<scheme> schemes) noexcept {
         for (scheme s : schemes) bits_ |= bit(s);
     }
@@ -41,12 +43,16 @@ class scheme_set {
         return {scheme::argon2id, scheme::argon2i, scheme::bcrypt, scheme::bcrypt_sha256,
                 scheme::pbkdf2_sha256};
     }
+    /// Whether `s` is in the set.
     [[nodiscard]] constexpr bool contains(scheme s) const noexcept { return (bits_ & bit(s)) != 0; }
+    /// Whether the set is empty.
     [[nodiscard]] constexpr bool empty() const noexcept { return bits_ == 0; }
+    /// Adds `s`; returns the set.
     constexpr scheme_set& insert(scheme s) noexcept {
         bits_ |= bit(s);
         return *this;
     }
+    /// Removes `s`; returns the set.
     constexpr scheme_set& erase(scheme s) noexcept {
         bits_ &= static_cast<std::uint8_t>(~bit(s));
         return *this;
