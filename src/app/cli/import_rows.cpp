@@ -1,0 +1,118 @@
+#include "app/cli/import_rows.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <boost/system/errc.hpp>
+#include <fmt/format.h>
+
+#include <warden/auth/email.hpp>
+#include <warden/core/utf8.hpp>
+#include <warden/store/errc.hpp>
+
+#include "app/config/values.hpp"
+
+namespace warden::app::cli {
+namespace {
+
+constexpr std::size_t max_full_name = 200;  // as the admin API
+
+std::string ascii_lower(std::string_view text) {
+    std::string out{text};
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+std::optional<bool> parse_active(std::string_view text) {
+    auto const value = ascii_lower(text);
+    if (value.empty() || value == "true" || value == "1" || value == "yes") return true;
+    if (value == "false" || value == "0" || value == "no") return false;
+    return std::nullopt;
+}
+
+/// The problem with one row, or empty; `seen` maps lower-cased emails to the row that has it.
+std::string check_row(import_row const& row, password::context const& hashing, store::user_store& users,
+                      std::map<std::string, std::string, std::less<>>& seen, store::new_user& out) {
+    if (!auth::is_valid_email(row.email)) return fmt::format("invalid email {}", quote(row.email));
+    auto const key = ascii_lower(row.email);
+    if (auto const [it, fresh] = seen.emplace(key, row.where); !fresh) {
+        return fmt::format("email {} repeats {}", quote(row.email), it->second);
+    }
+    if (row.hash.empty()) return "no password hash";
+    // Never quote the hash: a reason only.
+    if (auto const scheme = hashing.identify(row.hash); !scheme) {
+        return fmt::format("password hash not usable: {}", scheme.error().message());
+    }
+    std::vector<std::string> scopes;
+    if (row.scopes) {
+        std::string why;
+        auto parsed = parse_scopes(*row.scopes, &why);
+        if (!parsed) return "scopes: " + why;
+        scopes = std::move(*parsed);
+    }
+    std::string full_name = row.full_name.value_or("");
+    if (full_name.size() > max_full_name || !is_valid_utf8(full_name)) {
+        return "full_name: at most 200 bytes of UTF-8 text";
+    }
+    auto const active = parse_active(row.is_active.value_or(""));
+    if (!active) return fmt::format("is_active: expected true/false, 1/0 or yes/no, got {}", quote(*row.is_active));
+    auto const existing = users.find_user_by_email(row.email);
+    if (existing) return fmt::format("email {} is already registered (user {})", quote(row.email), existing->id);
+    if (existing.error() != store::errc::not_found) {
+        return fmt::format("cannot look up the email: {}", existing.error().message());
+    }
+    out = store::new_user{row.email, row.hash, std::move(full_name), *active, std::move(scopes)};
+    return {};
+}
+
+}  // namespace
+
+result<std::vector<store::new_user>> check_rows(std::vector<import_row> const& rows, password::context const& hashing,
+                                                store::user_store& users, import_problems& problems,
+                                                std::size_t max_problems) {
+    std::vector<store::new_user> checked;
+    checked.reserve(rows.size());
+    std::map<std::string, std::string, std::less<>> seen;
+    std::size_t refused = 0;
+    for (auto const& row : rows) {
+        store::new_user user;
+        auto problem = check_row(row, hashing, users, seen, user);
+        if (problem.empty()) {
+            checked.push_back(std::move(user));
+            continue;
+        }
+        if (++refused <= max_problems) problems.push_back(fmt::format("{}: {}", row.where, problem));
+    }
+    if (refused > max_problems) problems.push_back(fmt::format("... and {} more refused rows", refused - max_problems));
+    if (refused > 0) return make_error_code(boost::system::errc::invalid_argument);
+    return checked;
+}
+
+result<std::vector<store::user>> insert_all(std::vector<store::new_user> const& users,
+                                            std::vector<import_row> const& rows, store::user_store& store,
+                                            std::int64_t now, std::string* why) {
+    std::vector<store::user> created;
+    created.reserve(users.size());
+    for (std::size_t i = 0; i < users.size(); ++i) {
+        auto user = store.create_user(users[i], now);
+        if (user) {
+            created.push_back(std::move(*user));
+            continue;
+        }
+        // Undo: the import is all or nothing.
+        std::size_t undone = 0;
+        for (auto const& u : created) undone += store.delete_user(u.id) ? 1 : 0;
+        if (why != nullptr) {
+            auto const reason = user.error() == store::errc::email_taken ? std::string{"the email was registered meanwhile"}
+                                                                          : user.error().message();
+            *why = fmt::format("{}: {}; removed the {} of {} users this run had created{}", rows[i].where, reason,
+                               undone, created.size(), undone == created.size() ? "" : " (the rest remain!)");
+        }
+        return user.error();
+    }
+    return created;
+}
+
+}  // namespace warden::app::cli
