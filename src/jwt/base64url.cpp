@@ -52,44 +52,50 @@ __attribute__((target("avx2"))) inline __m256i in_range(__m256i c, char lo, char
                             _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(hi + 1)), c));
 }
 
-// 32 characters -> 24 bytes per step (the Mula-Lemire packing with range-compare translation for
-// the URL alphabet); exactly 24 bytes are stored per step. Returns the characters consumed (a
-// multiple of 32); `valid` is false when any of them is outside the alphabet.
-__attribute__((target("avx2"))) std::size_t decode_avx2(unsigned char const* s, std::size_t n,
-                                                        char* out, bool& valid) noexcept {
-    __m256i all_valid = _mm256_set1_epi8(-1);
+// 32 characters -> 24 bytes (the Mula-Lemire packing with range-compare translation for the URL
+// alphabet); exactly 24 bytes are stored. `valid` is cleared when a character is outside the
+// alphabet.
+__attribute__((target("avx2"))) inline void decode_block(unsigned char const* s, char* out,
+                                                         __m256i& all_valid) noexcept {
     __m256i const pack_bytes = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
                                                 2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
     __m256i const pack_lanes = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+    __m256i const c = _mm256_loadu_si256(reinterpret_cast<__m256i const*>(s));
+    __m256i const upper = in_range(c, 'A', 'Z');
+    __m256i const lower = in_range(c, 'a', 'z');
+    __m256i const digit = in_range(c, '0', '9');
+    __m256i const dash = _mm256_cmpeq_epi8(c, _mm256_set1_epi8('-'));
+    __m256i const under = _mm256_cmpeq_epi8(c, _mm256_set1_epi8('_'));
+    all_valid = _mm256_and_si256(
+        all_valid, _mm256_or_si256(_mm256_or_si256(upper, lower),
+                                   _mm256_or_si256(digit, _mm256_or_si256(dash, under))));
+    // Value = char + offset: A-Z -65, a-z -71, 0-9 +4, '-' +17, '_' -32.
+    __m256i offset = _mm256_and_si256(upper, _mm256_set1_epi8(-65));
+    offset = _mm256_or_si256(offset, _mm256_and_si256(lower, _mm256_set1_epi8(-71)));
+    offset = _mm256_or_si256(offset, _mm256_and_si256(digit, _mm256_set1_epi8(4)));
+    offset = _mm256_or_si256(offset, _mm256_and_si256(dash, _mm256_set1_epi8(17)));
+    offset = _mm256_or_si256(offset, _mm256_and_si256(under, _mm256_set1_epi8(-32)));
+    __m256i const values = _mm256_add_epi8(c, offset);
+    // 00aaaaaa 00bbbbbb -> aaaaaabbbbbb per 16 bits, then two of those -> 24 bits per 32.
+    __m256i const ab = _mm256_maddubs_epi16(values, _mm256_set1_epi32(0x01400140));
+    __m256i const abcd = _mm256_madd_epi16(ab, _mm256_set1_epi32(0x00011000));
+    __m256i const packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(abcd, pack_bytes), pack_lanes);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(packed));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 16), _mm256_extracti128_si256(packed, 1));
+}
+
+// Decodes every complete 4-character group of `s` (at least 32 characters): 32 at a time, and a
+// last block overlapping the previous one when the groups do not fill it (it rewrites the same
+// bytes). Returns the characters consumed; `valid` is false when any is outside the alphabet.
+__attribute__((target("avx2"))) std::size_t decode_avx2(unsigned char const* s, std::size_t n,
+                                                        char* out, bool& valid) noexcept {
+    __m256i all_valid = _mm256_set1_epi8(-1);
+    std::size_t const full = n / 4 * 4;
     std::size_t i = 0;
-    std::size_t o = 0;
-    for (; i + 32 <= n; i += 32, o += 24) {
-        __m256i const c = _mm256_loadu_si256(reinterpret_cast<__m256i const*>(s + i));
-        __m256i const upper = in_range(c, 'A', 'Z');
-        __m256i const lower = in_range(c, 'a', 'z');
-        __m256i const digit = in_range(c, '0', '9');
-        __m256i const dash = _mm256_cmpeq_epi8(c, _mm256_set1_epi8('-'));
-        __m256i const under = _mm256_cmpeq_epi8(c, _mm256_set1_epi8('_'));
-        all_valid = _mm256_and_si256(
-            all_valid, _mm256_or_si256(_mm256_or_si256(upper, lower),
-                                       _mm256_or_si256(digit, _mm256_or_si256(dash, under))));
-        // Value = char + offset: A-Z -65, a-z -71, 0-9 +4, '-' +17, '_' -32.
-        __m256i offset = _mm256_and_si256(upper, _mm256_set1_epi8(-65));
-        offset = _mm256_or_si256(offset, _mm256_and_si256(lower, _mm256_set1_epi8(-71)));
-        offset = _mm256_or_si256(offset, _mm256_and_si256(digit, _mm256_set1_epi8(4)));
-        offset = _mm256_or_si256(offset, _mm256_and_si256(dash, _mm256_set1_epi8(17)));
-        offset = _mm256_or_si256(offset, _mm256_and_si256(under, _mm256_set1_epi8(-32)));
-        __m256i const values = _mm256_add_epi8(c, offset);
-        // 00aaaaaa 00bbbbbb -> aaaaaabbbbbb per 16 bits, then two of those -> 24 bits per 32.
-        __m256i const ab = _mm256_maddubs_epi16(values, _mm256_set1_epi32(0x01400140));
-        __m256i const abcd = _mm256_madd_epi16(ab, _mm256_set1_epi32(0x00011000));
-        __m256i const packed =
-            _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(abcd, pack_bytes), pack_lanes);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + o), _mm256_castsi256_si128(packed));
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + o + 16), _mm256_extracti128_si256(packed, 1));
-    }
+    for (; i + 32 <= full; i += 32) decode_block(s + i, out + i / 4 * 3, all_valid);
+    if (i < full) decode_block(s + full - 32, out + (full - 32) / 4 * 3, all_valid);
     valid = _mm256_movemask_epi8(all_valid) == -1;
-    return i;
+    return full;
 }
 
 bool const have_avx2 = __builtin_cpu_supports("avx2");

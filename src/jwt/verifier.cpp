@@ -57,6 +57,17 @@ struct verifier::state {
     };
     std::vector<known_header> known;
 
+    // The known header that `token` starts with, followed by its '.', if any.
+    [[nodiscard]] known_header const* find_known_prefix(std::string_view token) const noexcept {
+        for (auto const& k : known) {
+            std::size_t const n = k.b64.size();
+            if (token.size() > n && token[n] == '.' && std::memcmp(k.b64.data(), token.data(), n) == 0) {
+                return &k;
+            }
+        }
+        return nullptr;
+    }
+
     [[nodiscard]] known_header const* find_known(std::string_view b64) const noexcept {
         for (auto const& k : known) {
             if (k.b64.size() == b64.size() && std::memcmp(k.b64.data(), b64.data(), b64.size()) == 0) {
@@ -100,10 +111,17 @@ struct verifier::state {
     [[nodiscard]] result<key::impl const*> check_signature(candidate_span chosen,
                                                            std::string_view signing_input,
                                                            std::string_view signature_b64) const {
-        if (signature_b64.size() > base64url_encoded_max()) return make_error_code(errc::bad_signature);
+        if (signature_b64.size() > base64url_encoded_max()) {
+            if (signature_b64.find('.') != std::string_view::npos) return make_error_code(errc::malformed);
+            return make_error_code(errc::bad_signature);
+        }
         std::array<char, max_signature_size> sig;  // not zeroed: only the decoded bytes are read
         auto const size = detail::base64url_decode(signature_b64, sig.data());
-        if (!size) return make_error_code(errc::bad_base64);
+        if (!size) {
+            // The fast path splits at two dots only: a third one lands here (not a compact JWS).
+            if (signature_b64.find('.') != std::string_view::npos) return make_error_code(errc::malformed);
+            return make_error_code(errc::bad_base64);
+        }
         std::string_view const sig_view{sig.data(), *size};
         for (auto const* k : chosen) {
             if (k->verify(signing_input, sig_view)) return k;
@@ -209,12 +227,23 @@ error_code verifier::state::verify_into(std::string_view token, claims& out) con
     // The size limit comes before any decoding.
     if (token.size() > options.limits.max_token_size) return make_error_code(errc::token_too_large);
     compact_parts parts;
-    if (!split_compact(token, parts)) return make_error_code(errc::malformed);
-    if (auto const* k = find_known(parts.header)) {
+    if (auto const* k = find_known_prefix(token)) {
+        // A known header: only the payload's end is left to find. A dot inside the signature
+        // segment is found when the signature is decoded (malformed).
+        std::size_t const dot1 = k->b64.size();
+        auto const* dot2 = static_cast<char const*>(
+            std::memchr(token.data() + dot1 + 1, '.', token.size() - dot1 - 1));
+        if (dot2 == nullptr) return make_error_code(errc::malformed);
+        auto const end2 = static_cast<std::size_t>(dot2 - token.data());
+        parts.header = token.substr(0, dot1);
+        parts.payload = token.substr(dot1 + 1, end2 - dot1 - 1);
+        parts.signature = token.substr(end2 + 1);
+        parts.signing_input = token.substr(0, end2);
         if (!k->typ_ok) return make_error_code(errc::wrong_typ);
         if (!k->keys) return k->keys.error();
         return verify_with(parts, k->info, *k->keys, out);
     }
+    if (!split_compact(token, parts)) return make_error_code(errc::malformed);
     return verify_unknown_header(parts, out);
 }
 
