@@ -62,6 +62,9 @@ result<std::vector<import_row>> read_sqlite_rows(std::string const& path, sqlite
         return make_error_code(boost::system::errc::io_error);
     }
     sqlite3_busy_timeout(db.get(), 5000);
+    // Without this, SQLite reads "missing_column" as a string literal when no such column exists.
+    sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+    sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
     // Identifiers were checked above; quoting keeps keywords such as "order" usable.
     std::string sql = fmt::format("SELECT \"{}\", \"{}\"", columns.email, columns.hash);
     for (auto const* name : {&columns.full_name, &columns.scopes, &columns.is_active}) {

@@ -58,7 +58,7 @@ token_commands::token_commands(CLI::App& root) {
         ->disable_flag_override();
 
     decode_ = group_->add_subcommand(
-        "decode", "Print a token's header and payload as JSON WITHOUT verifying anything\n"
+        "decode", "Print a token's header and payload as JSON, UNVERIFIED: nothing is checked\n"
                   "(\"verified\": false). No key needed.");
     decode_->fallthrough();
     decode_->add_option("token", token_, "The token, or - to read it from standard input.")
