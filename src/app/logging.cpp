@@ -1,11 +1,51 @@
 #include "app/logging.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <mutex>
+#include <string>
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 
 namespace warden::app {
 namespace {
+
+/// Writes to a file descriptor through a 32 KiB buffer, flushed when full, on `flush()` (every
+/// second and at exit) and by every warning. spdlog's stderr sink flushes after each line: a
+/// write(2) per request costs more than serving it.
+class buffered_fd_sink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    explicit buffered_fd_sink(int fd) : fd_(fd) {}
+    ~buffered_fd_sink() override { flush_(); }
+    buffered_fd_sink(buffered_fd_sink const&) = delete;
+    buffered_fd_sink& operator=(buffered_fd_sink const&) = delete;
+
+protected:
+    void sink_it_(spdlog::details::log_msg const& msg) override {
+        spdlog::memory_buf_t line;
+        formatter_->format(msg, line);
+        buffer_.append(line.data(), line.size());
+        if (buffer_.size() >= 32 * 1024) flush_();
+    }
+
+    void flush_() override {
+        std::size_t done = 0;
+        while (done < buffer_.size()) {
+            auto const n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;  // nowhere to write: drop the logs rather than the service
+            done += static_cast<std::size_t>(n);
+        }
+        buffer_.clear();
+    }
+
+private:
+    int fd_;
+    std::string buffer_;
+};
 
 spdlog::level::level_enum to_spdlog(log_level level) {
     switch (level) {
@@ -22,7 +62,7 @@ spdlog::level::level_enum to_spdlog(log_level level) {
 }  // namespace
 
 std::shared_ptr<spdlog::logger> make_logger(config const& settings) {
-    auto log = std::make_shared<spdlog::logger>("wardend", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    auto log = std::make_shared<spdlog::logger>("wardend", std::make_shared<buffered_fd_sink>(STDERR_FILENO));
     log->set_level(to_spdlog(settings.log_level));
     if (settings.log_format == log_format::json) {
         // The message is already a JSON object for access lines; operator messages are quoted.

@@ -12,6 +12,7 @@
 namespace warden::app {
 
 /// The process logger, writing to stderr at `settings.log_level` in `settings.log_format`.
+/// Output is buffered: warnings flush at once; call `flush()` periodically and at exit.
 [[nodiscard]] std::shared_ptr<spdlog::logger> make_logger(config const& settings);
 
 /// An access logger writing one line per request to `log` at info level.

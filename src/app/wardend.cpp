@@ -27,6 +27,16 @@ namespace {
 namespace asio = boost::asio;
 using namespace warden;
 
+/// Flushes the buffered log every second until `timer` is cancelled.
+asio::awaitable<void> flush_log(asio::steady_timer& timer, spdlog::logger& log) {
+    for (;;) {
+        timer.expires_after(std::chrono::seconds{1});
+        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        log.flush();
+        if (ec) co_return;
+    }
+}
+
 /// Deletes expired revocations and sessions every minute (revoked `jti`s are kept only until
 /// the token's own `exp`). Runs until `timer` is cancelled.
 asio::awaitable<void> purge_expired(app::services& svc, asio::steady_timer& timer, spdlog::logger& log) {
@@ -108,12 +118,15 @@ int main(int argc, char** argv) {
 
     asio::steady_timer purge_timer{io};
     asio::co_spawn(io, purge_expired(*svc, purge_timer, *log), asio::detached);
+    asio::steady_timer flush_timer{io};
+    asio::co_spawn(io, flush_log(flush_timer, *log), asio::detached);
     asio::signal_set signals{io, SIGINT, SIGTERM};
     signals.async_wait([&](boost::system::error_code const& error, int signal) {
         if (error) return;
         say(fmt::format("signal {}: stopping (finishing in-flight requests)", signal));
         server.stop();
         purge_timer.cancel();
+        flush_timer.cancel();
     });
     server.start();
 
