@@ -1,0 +1,19 @@
+// Strict JSON parsing of untrusted bytes: never crashes; accepted texts re-serialize and re-parse
+// to the same value; duplicate members never survive.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include <boost/json/serialize.hpp>
+
+#include <warden/core/json.hpp>
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
+    std::string_view const text{reinterpret_cast<char const*>(data), size};
+    auto const parsed = warden::parse_json_strict(text);
+    if (!parsed) return 0;
+    auto const again = warden::parse_json_strict(boost::json::serialize(*parsed));
+    if (!again || *again != *parsed) std::abort();
+    return 0;
+}
