@@ -1,7 +1,10 @@
 #include "jwt/openssl/hmac.hpp"
 
-#include <functional>
-#include <thread>
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <vector>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -14,8 +17,6 @@
 namespace warden::jwt::openssl {
 namespace {
 
-constexpr std::size_t pool_slots = 16;
-
 char const* digest_name(hash h) noexcept {
     switch (h) {
         case hash::sha256: return "SHA256";
@@ -25,50 +26,87 @@ char const* digest_name(hash h) noexcept {
     return "SHA256";
 }
 
-// Each thread starts its search at its own slot, so threads mostly find "their" context.
-std::size_t home_slot() noexcept {
-    thread_local std::size_t const slot = std::hash<std::thread::id>{}(std::this_thread::get_id());
-    return slot;
-}
+// Pool ids are never reused, so a thread's cache entry can never match a later key.
+std::atomic<std::uint64_t> next_pool_id{1};
 
 }  // namespace
 
 struct hmac::pool {
-    mac_ctx_ptr keyed;  // the template: keyed once, never used directly
-    struct alignas(64) slot {
-        std::atomic<EVP_MAC_CTX*> ctx{nullptr};
-    };
-    mutable std::array<slot, pool_slots> slots{};
+    std::uint64_t const id = next_pool_id.fetch_add(1, std::memory_order_relaxed);
+    mac_ctx_ptr keyed;  // the template: keyed once, only duplicated
+    std::mutex mutex;
+    std::vector<EVP_MAC_CTX*> all;   // every context made from `keyed`; freed (cleansed) with it
+    std::vector<EVP_MAC_CTX*> idle;  // contexts no thread holds
 
+    pool() = default;
+    pool(pool const&) = delete;
+    pool& operator=(pool const&) = delete;
     ~pool() {
-        for (auto& s : slots) EVP_MAC_CTX_free(s.ctx.load());
+        // Contexts still named by other threads' caches are freed here too; those entries carry
+        // this pool's id, which no later pool has, so they are never used again.
+        for (EVP_MAC_CTX* c : all) EVP_MAC_CTX_free(c);
     }
 
-    EVP_MAC_CTX* acquire() const noexcept {
-        std::size_t const start = home_slot();
-        for (std::size_t i = 0; i < pool_slots; ++i) {
-            auto& s = slots[(start + i) % pool_slots];
-            if (s.ctx.load(std::memory_order_relaxed) == nullptr) continue;
-            if (EVP_MAC_CTX* c = s.ctx.exchange(nullptr, std::memory_order_acquire)) return c;
+    EVP_MAC_CTX* take() noexcept {
+        std::lock_guard const lock{mutex};
+        if (!idle.empty()) {
+            EVP_MAC_CTX* c = idle.back();
+            idle.pop_back();
+            return c;
         }
-        return EVP_MAC_CTX_dup(keyed.get());
+        EVP_MAC_CTX* c = EVP_MAC_CTX_dup(keyed.get());
+        if (c == nullptr) return nullptr;
+        try {
+            all.reserve(all.size() + 1);
+            idle.reserve(all.size() + 1);  // so give_back never allocates
+        } catch (...) {
+            EVP_MAC_CTX_free(c);
+            return nullptr;
+        }
+        all.push_back(c);
+        return c;
     }
 
-    void release(EVP_MAC_CTX* c) const noexcept {
-        std::size_t const start = home_slot();
-        for (std::size_t i = 0; i < pool_slots; ++i) {
-            auto& s = slots[(start + i) % pool_slots];
-            EVP_MAC_CTX* expected = nullptr;
-            if (s.ctx.compare_exchange_strong(expected, c, std::memory_order_release,
-                                              std::memory_order_relaxed)) {
-                return;
-            }
-        }
-        EVP_MAC_CTX_free(c);  // more concurrent callers than slots: drop the spare
+    void give_back(EVP_MAC_CTX* c) noexcept {
+        std::lock_guard const lock{mutex};
+        idle.push_back(c);
     }
 };
 
-hmac::hmac(std::unique_ptr<pool> p, std::size_t size) noexcept : pool_(std::move(p)), size_(size) {}
+namespace {
+
+// The contexts this thread holds, a few keys at a time. Entries name their pool weakly: a context
+// goes back to its pool when evicted or when the thread ends, unless the pool is gone already.
+struct thread_cache {
+    struct entry {
+        std::uint64_t id = 0;
+        EVP_MAC_CTX* ctx = nullptr;
+        std::weak_ptr<hmac::pool> owner;
+    };
+    std::array<entry, 4> entries{};
+    std::size_t next_victim = 0;
+
+    thread_cache() = default;
+    thread_cache(thread_cache const&) = delete;
+    thread_cache& operator=(thread_cache const&) = delete;
+    ~thread_cache() {
+        for (auto& e : entries) release(e);
+    }
+    static void release(entry& e) noexcept {
+        if (e.ctx != nullptr) {
+            if (auto owner = e.owner.lock()) owner->give_back(e.ctx);
+        }
+        e = entry{};
+    }
+};
+
+// initial-exec: a plain %fs-relative access on the hot path (the library is linked into programs,
+// not dlopen'ed; the object is small enough for the static TLS reserve if it ever is).
+__attribute__((tls_model("initial-exec"))) thread_local thread_cache cache;
+
+}  // namespace
+
+hmac::hmac(std::shared_ptr<pool> p, std::size_t size) noexcept : pool_(std::move(p)), size_(size) {}
 hmac::hmac(hmac&&) noexcept = default;
 hmac& hmac::operator=(hmac&&) noexcept = default;
 hmac::~hmac() = default;
@@ -79,7 +117,7 @@ result<hmac> hmac::create(hash h, std::string_view key) {
         clear_errors();
         return make_error_code(errc::crypto_failure);
     }
-    auto p = std::make_unique<pool>();
+    auto p = std::make_shared<pool>();
     p->keyed.reset(EVP_MAC_CTX_new(mac.get()));
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name(h)), 0),
@@ -95,10 +133,25 @@ result<hmac> hmac::create(hash h, std::string_view key) {
 }
 
 bool hmac::compute(std::string_view data, unsigned char* out) const noexcept {
-    EVP_MAC_CTX* const ctx = pool_->acquire();
+    auto& tc = cache;
+    EVP_MAC_CTX* ctx = nullptr;
+    for (auto const& e : tc.entries) {
+        if (e.id == pool_->id) {
+            ctx = e.ctx;
+            break;
+        }
+    }
     if (ctx == nullptr) {
-        clear_errors();
-        return false;
+        ctx = pool_->take();
+        if (ctx == nullptr) {
+            clear_errors();
+            return false;
+        }
+        auto& victim = tc.entries[tc.next_victim++ % tc.entries.size()];
+        thread_cache::release(victim);
+        victim.id = pool_->id;
+        victim.ctx = ctx;
+        victim.owner = pool_;
     }
     std::size_t written = 0;
     // init with a NULL key re-uses the key already set: no re-keying per call.
@@ -106,13 +159,8 @@ bool hmac::compute(std::string_view data, unsigned char* out) const noexcept {
                     EVP_MAC_update(ctx, reinterpret_cast<unsigned char const*>(data.data()),
                                    data.size()) == 1 &&
                     EVP_MAC_final(ctx, out, &written, max_size) == 1 && written == size_;
-    if (!ok) {
-        clear_errors();
-        EVP_MAC_CTX_free(ctx);
-        return false;
-    }
-    pool_->release(ctx);
-    return true;
+    if (!ok) clear_errors();  // the context stays usable: every call starts with EVP_MAC_init
+    return ok;
 }
 
 bool hmac::verify(std::string_view data, std::string_view tag) const noexcept {

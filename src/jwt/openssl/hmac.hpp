@@ -1,10 +1,8 @@
 #pragma once
 // HMAC-SHA-2 through EVP_MAC with a keyed context prepared once. Each call re-initialises a
-// context without re-keying (the cheapest EVP path); contexts are duplicated from the keyed
-// template on demand and parked in a small lock-free pool, so concurrent callers never share one
-// and no call allocates once the pool is warm.
-#include <array>
-#include <atomic>
+// context without re-keying (the cheapest EVP path). Contexts are duplicated from the keyed
+// template, one per thread that uses the key, and kept in a small per-thread cache: concurrent
+// callers never share one, and a warm call takes no lock, no atomic and no allocation.
 #include <cstddef>
 #include <memory>
 #include <string_view>
@@ -42,10 +40,11 @@ public:
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
+    struct pool;  // the keyed template and every context made from it (hmac.cpp)
+
 private:
-    struct pool;
-    hmac(std::unique_ptr<pool> p, std::size_t size) noexcept;
-    std::unique_ptr<pool> pool_;
+    hmac(std::shared_ptr<pool> p, std::size_t size) noexcept;
+    std::shared_ptr<pool> pool_;
     std::size_t size_;
 };
 
