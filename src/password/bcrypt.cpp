@@ -3,6 +3,7 @@
 #include <crypt.h>
 #include <openssl/crypto.h>
 
+#include <array>
 #include <cstring>
 #include <memory>
 #include <warden/core/constant_time.hpp>
@@ -77,12 +78,12 @@ result<std::string> bcrypt_digest(std::string_view key, std::string_view setting
 result<std::string> hash_bcrypt(std::string_view password, unsigned rounds) {
     auto random = random_bytes(salt_bytes);
     if (!random) return random.error();
-    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (crypt_gensalt_rn("$2b$", rounds, random->data(), static_cast<int>(random->size()), setting,
-                         sizeof setting) == nullptr) {
+    std::array<char, CRYPT_GENSALT_OUTPUT_SIZE> setting{};
+    if (crypt_gensalt_rn("$2b$", rounds, random->data(), static_cast<int>(random->size()),
+                         setting.data(), static_cast<int>(setting.size())) == nullptr) {
         return make_error_code(errc::hash_failed);
     }
-    std::string_view const setting_view{setting};
+    std::string_view const setting_view{setting.data()};
     if (setting_view.size() != setting_size) return make_error_code(errc::hash_failed);
     auto digest = bcrypt_digest(password, setting_view);
     if (!digest) return digest.error();

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <array>
 #include <warden/core/constant_time.hpp>
 #include <warden/core/secret.hpp>
 #include <warden/password/errc.hpp>
@@ -23,22 +24,22 @@ bool consume(std::string_view& text, std::string_view head) noexcept {
 
 /// The 32-byte SHA-256 (v1) or HMAC-SHA256 keyed with the salt text (v2) of the password.
 result<std::string> prehash(bcrypt_sha256_hash const& h, std::string_view password) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
+    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
     std::size_t size = 0;
     if (h.version == 1) {
-        if (EVP_Q_digest(nullptr, "SHA256", nullptr, password.data(), password.size(), mac,
+        if (EVP_Q_digest(nullptr, "SHA256", nullptr, password.data(), password.size(), mac.data(),
                          &size) != 1) {
             return make_error_code(errc::hash_failed);
         }
     } else {
         if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, h.salt.data(), h.salt.size(),
-                      reinterpret_cast<unsigned char const*>(password.data()), password.size(), mac,
-                      sizeof mac, &size) == nullptr) {
+                      reinterpret_cast<unsigned char const*>(password.data()), password.size(),
+                      mac.data(), mac.size(), &size) == nullptr) {
             return make_error_code(errc::hash_failed);
         }
     }
-    std::string out{reinterpret_cast<char const*>(mac), size};
-    OPENSSL_cleanse(mac, sizeof mac);
+    std::string out{reinterpret_cast<char const*>(mac.data()), size};
+    OPENSSL_cleanse(mac.data(), mac.size());
     return out;
 }
 

@@ -24,13 +24,14 @@ constexpr std::string_view characters(base64_alphabet alphabet) noexcept {
     return standard_chars;
 }
 
-using decode_table = std::array<std::int8_t, 256>;
+// int16_t, not a char type: -1 marks a character outside the alphabet.
+using decode_table = std::array<std::int16_t, 256>;
 
 constexpr decode_table make_table(std::string_view chars) noexcept {
     decode_table table{};
     for (auto& v : table) v = -1;
     for (std::size_t i = 0; i < chars.size(); ++i) {
-        table[static_cast<unsigned char>(chars[i])] = static_cast<std::int8_t>(i);
+        table[static_cast<unsigned char>(chars[i])] = static_cast<std::int16_t>(i);
     }
     return table;
 }

@@ -64,7 +64,7 @@ result<std::string> hash_default(options const& o, std::string_view password) {
     return hash_argon2id(password, o.argon2);
 }
 
-bool within_limits(stored_hash const& h, hash_limits const& l) noexcept {
+bool within_limits(stored_hash const& h, hash_limits const& l) {
     return std::visit(
         overloaded{
             [&](argon2_phc const& a) {
@@ -90,7 +90,7 @@ bool below(argon2_params const& have, argon2_params const& want) noexcept {
     return have.memory_kib < want.memory_kib || have.iterations < want.iterations;
 }
 
-bool stale(options const& o, stored_hash const& h) noexcept {
+bool stale(options const& o, stored_hash const& h) {
     auto const s = scheme_of(h);
     if (deprecated(o, s)) return true;
     bool const is_default = s == o.default_scheme;
@@ -126,7 +126,7 @@ result<stored_hash> parse_checked(options const& o, std::string_view stored) {
 }  // namespace
 
 context::context(options opts, std::string dummy_hash) noexcept
-    : options_(std::move(opts)), dummy_hash_(std::move(dummy_hash)) {}
+    : options_(opts), dummy_hash_(std::move(dummy_hash)) {}
 
 result<context> context::create(options opts) {
     if (auto ec = check_limits(opts)) return ec;
@@ -139,7 +139,7 @@ result<context> context::create(options opts) {
     secret_bytes const secret{base64_encode(*random, base64_alphabet::standard)};
     auto dummy = hash_default(opts, secret.view());
     if (!dummy) return dummy.error();
-    return context{std::move(opts), std::move(*dummy)};
+    return context{opts, std::move(*dummy)};
 }
 
 result<void> context::check_new_password(std::string_view password) const {

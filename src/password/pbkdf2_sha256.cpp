@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <array>
 #include <limits>
 #include <warden/core/constant_time.hpp>
 #include <warden/password/errc.hpp>
@@ -39,16 +40,16 @@ result<verdict> verify_pbkdf2_sha256(pbkdf2_sha256_hash const& stored, std::stri
     if (stored.rounds > int_max || password.size() > int_max) {
         return make_error_code(errc::hash_failed);
     }
-    unsigned char out[pbkdf2_sha256_digest_size];
+    std::array<unsigned char, pbkdf2_sha256_digest_size> out{};
     if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
                           reinterpret_cast<unsigned char const*>(stored.salt.data()),
                           static_cast<int>(stored.salt.size()), static_cast<int>(stored.rounds),
-                          EVP_sha256(), static_cast<int>(sizeof out), out) != 1) {
+                          EVP_sha256(), static_cast<int>(out.size()), out.data()) != 1) {
         return make_error_code(errc::hash_failed);
     }
     bool const matched = constant_time_equal(
-        std::string_view{reinterpret_cast<char const*>(out), sizeof out}, stored.digest);
-    OPENSSL_cleanse(out, sizeof out);
+        std::string_view{reinterpret_cast<char const*>(out.data()), out.size()}, stored.digest);
+    OPENSSL_cleanse(out.data(), out.size());
     return matched ? verdict::match : verdict::mismatch;
 }
 

@@ -25,7 +25,7 @@ result<stored_hash> parse_stored_hash(std::string_view text) {
     return make_error_code(errc::unknown_scheme);
 }
 
-scheme scheme_of(stored_hash const& h) noexcept {
+scheme scheme_of(stored_hash const& h) {
     return std::visit(overloaded{
                           [](argon2_phc const& a) { return a.kind; },
                           [](bcrypt_hash const&) { return scheme::bcrypt; },

@@ -29,7 +29,7 @@ using stored_hash = std::variant<argon2_phc, bcrypt_hash, bcrypt_sha256_hash, pb
 /// prefix with a body that does not parse.
 [[nodiscard]] result<stored_hash> parse_stored_hash(std::string_view text);
 
-[[nodiscard]] scheme scheme_of(stored_hash const& h) noexcept;
+[[nodiscard]] scheme scheme_of(stored_hash const& h);
 
 /// Verifies `password` against a parsed hash with the scheme's own rules.
 [[nodiscard]] result<verdict> verify_stored(stored_hash const& h, std::string_view password);
