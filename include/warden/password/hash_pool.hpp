@@ -37,6 +37,8 @@ class hash_pool {
     // Each call runs the `context` function of the same name on a pool thread and resumes the
     // caller on its own executor. Errors: those of the context function, `core_errc::pool_full`
     // when full, `core_errc::task_failed` on a bug. The password is wiped when the call ends.
+    // While a call is in flight it holds work on the caller's executor, so the caller's
+    // io_context does not run out of work (and `run()` does not return) before it completes.
 
     /// `context::hash` on the pool.
     [[nodiscard]] boost::asio::awaitable<result<std::string>> hash(secret_bytes password);
