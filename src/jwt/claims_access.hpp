@@ -7,6 +7,8 @@
 namespace warden::jwt {
 
 struct claims_access {
+    using text_ref = claims::text_ref;
+    using member = claims::member;
     static auto& buffer(claims& c) noexcept { return c.buffer_; }
     static auto& payload(claims& c) noexcept { return c.payload_; }
     static auto& members(claims& c) noexcept { return c.members_; }

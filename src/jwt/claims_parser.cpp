@@ -21,7 +21,7 @@ namespace json = boost::json;
 
 namespace {
 
-using text_ref = claims::text_ref;
+using text_ref = claims_access::text_ref;
 
 // Which registered claim a top-level member name is, or c_count.
 constexpr std::uint32_t pack3(char const* p) noexcept {
@@ -163,7 +163,7 @@ public:
 private:
     [[nodiscard]] bool in_object() const noexcept { return top_is_object; }
     [[nodiscard]] bool value_of_top_member() const noexcept { return top_is_object && depth_ == 1; }
-    claims::member& current() noexcept { return claims_access::members(out_).back(); }
+    claims_access::member& current() noexcept { return claims_access::members(out_).back(); }
     [[nodiscard]] bool current_is(claims::registered_claim c) const noexcept {
         auto const& members = claims_access::members(out_);
         auto const i = claims_access::registered(out_)[c];

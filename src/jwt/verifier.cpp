@@ -142,7 +142,7 @@ struct verifier::state {
 namespace {
 
 // NumericDate (RFC 7519 §2) as seconds; nullopt when not a finite JSON number.
-std::optional<double> numeric_date(claims::member const& m) noexcept {
+std::optional<double> numeric_date(claims_access::member const& m) noexcept {
     switch (m.kind) {
         case json::kind::int64: return static_cast<double>(m.value.i);
         case json::kind::uint64: return static_cast<double>(m.value.u);
@@ -160,7 +160,7 @@ error_code verifier::state::check_claims(claims const& c, bool aud_is_valid) con
     using r = claims;
     auto const& index = claims_access::registered(c);
     auto const& members = claims_access::members(c);
-    auto get = [&](r::registered_claim id) -> claims::member const* {
+    auto get = [&](r::registered_claim id) -> claims_access::member const* {
         auto const i = index[id];
         return i < 0 ? nullptr : &members[static_cast<std::size_t>(i)];
     };
@@ -174,7 +174,7 @@ error_code verifier::state::check_claims(claims const& c, bool aud_is_valid) con
     auto const* scope = get(r::c_scope);
 
     // Types first: a registered claim of the wrong type is never interpreted.
-    auto not_string = [](claims::member const* m) {
+    auto not_string = [](claims_access::member const* m) {
         return m != nullptr && m->kind != json::kind::string;
     };
     if (not_string(iss) || not_string(sub) || not_string(jti) || not_string(scope)) {

@@ -21,15 +21,21 @@ class claims {
 public:
     claims() noexcept { registered_.fill(-1); }
 
-    /// `iss`, `sub`, `jti` and `scope` when present (the verifier has checked they are strings).
+    // The verifier has checked the registered claims' types: these never see a wrong one.
+    /// `iss` (issuer) when present.
     [[nodiscard]] std::optional<std::string_view> iss() const noexcept;
+    /// `sub` (subject, e.g. the user id as a string) when present.
     [[nodiscard]] std::optional<std::string_view> sub() const noexcept;
+    /// `jti` (token id) when present.
     [[nodiscard]] std::optional<std::string_view> jti() const noexcept;
+    /// `scope` (space-separated scopes, RFC 8693 §4.2) when present.
     [[nodiscard]] std::optional<std::string_view> scope() const noexcept;
 
-    /// `exp`, `nbf` and `iat` in seconds since the epoch (fractions rounded down) when present.
+    /// `exp` in seconds since the epoch (fractions rounded down) when present.
     [[nodiscard]] std::optional<std::int64_t> exp() const noexcept;
+    /// `nbf` in seconds since the epoch (fractions rounded down) when present.
     [[nodiscard]] std::optional<std::int64_t> nbf() const noexcept;
+    /// `iat` in seconds since the epoch (fractions rounded down) when present.
     [[nodiscard]] std::optional<std::int64_t> iat() const noexcept;
 
     /// `aud` as a list: the string, or the strings of the array; empty when absent.
@@ -59,12 +65,20 @@ public:
     /// The whole payload as an object, built on each call (nested claims, iteration).
     [[nodiscard]] boost::json::object payload() const;
 
-    /// The verified header's `alg`, `kid` and `typ` (empty when absent).
+    /// The algorithm of the key that verified the token.
     [[nodiscard]] algorithm alg() const noexcept { return alg_; }
+    /// The verified header's `kid`; empty when absent.
     [[nodiscard]] std::string_view kid() const noexcept { return view(kid_); }
+    /// The verified header's `typ`; empty when absent.
     [[nodiscard]] std::string_view typ() const noexcept { return view(typ_); }
 
-    // Storage layout, shared with the parser in src/jwt (not part of the API).
+    /// The registered claims the verifier indexes (positions in an internal table).
+    enum registered_claim : std::size_t {
+        c_iss, c_sub, c_aud, c_exp, c_nbf, c_iat, c_jti, c_scope, c_count
+    };
+
+private:
+    // Storage layout, filled by the parser in src/jwt through `claims_access`.
     struct text_ref {
         std::uint32_t offset;
         std::uint32_t size;
@@ -80,11 +94,6 @@ public:
             text_ref s;
         } value{};
     };
-    enum registered_claim : std::size_t {
-        c_iss, c_sub, c_aud, c_exp, c_nbf, c_iat, c_jti, c_scope, c_count
-    };
-
-private:
     [[nodiscard]] std::string_view view(text_ref r) const noexcept {
         return {buffer_.data() + r.offset, r.size};
     }

@@ -38,10 +38,15 @@ public:
     /// form and are left out, so an HS-only set gives `{"keys":[]}`). Errors: `crypto_failure`.
     [[nodiscard]] result<boost::json::object> public_jwks() const;
 
+    /// The keys, in the order they were added.
     [[nodiscard]] std::vector<key> const& keys() const noexcept { return keys_; }
+    /// Number of keys.
     [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
+    /// True when the set has no key.
     [[nodiscard]] bool empty() const noexcept { return keys_.empty(); }
+    /// Iteration over the keys.
     [[nodiscard]] auto begin() const noexcept { return keys_.begin(); }
+    /// End of the iteration.
     [[nodiscard]] auto end() const noexcept { return keys_.end(); }
 
 private:

@@ -32,6 +32,7 @@ public:
     /// A compact JWS of arbitrary payload bytes (no claim rules). Errors: `crypto_failure`.
     [[nodiscard]] result<std::string> sign_payload(std::string_view payload) const;
 
+    /// The key it signs with.
     [[nodiscard]] key const& signing_key() const noexcept;
 
     struct state;

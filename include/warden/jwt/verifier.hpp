@@ -64,6 +64,7 @@ public:
 
     /// The keys this verifier trusts.
     [[nodiscard]] key_set const& keys() const noexcept;
+    /// The options it was created with.
     [[nodiscard]] verifier_options const& options() const noexcept;
 
     struct state;
