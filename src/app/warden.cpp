@@ -2,7 +2,6 @@
 // hashes and imports. `warden --help` and `warden COMMAND --help` document everything;
 // docs/cli.md has examples. Exit status: 0 success, 1 a failed check, 2 bad usage.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 
@@ -58,6 +57,7 @@ int main(int argc, char** argv) {
         return run(argc, argv);
     } catch (std::exception const& e) {
         // A bug or out of memory: say so in one line, never with a password (none is in `what`).
-        return app::cli::fail(app::cli::exit_status::failed, std::string{"internal error: "} + e.what());
+        return app::cli::fail(app::cli::exit_status::failed,
+                              std::string{"internal error: "} + e.what());
     }
 }

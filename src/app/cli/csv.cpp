@@ -1,7 +1,8 @@
 #include "app/cli/csv.hpp"
 
-#include <boost/system/errc.hpp>
 #include <fmt/format.h>
+
+#include <boost/system/errc.hpp>
 
 namespace warden::app::cli {
 namespace {
@@ -39,7 +40,8 @@ result<std::vector<csv_record>> parse_csv(std::string_view text, std::string* wh
                 std::size_t const opened_on = line;
                 ++i;
                 for (;;) {
-                    if (i == text.size()) return syntax_error(why, opened_on, "a quoted field is never closed");
+                    if (i == text.size())
+                        return syntax_error(why, opened_on, "a quoted field is never closed");
                     if (text[i] == '"') {
                         if (i + 1 < text.size() && text[i + 1] == '"') {
                             field += '"';
@@ -53,15 +55,19 @@ result<std::vector<csv_record>> parse_csv(std::string_view text, std::string* wh
                     field += text[i++];
                 }
                 if (i < text.size() && text[i] != ',' && line_break_at(text, i) == 0) {
-                    return syntax_error(why, line, "a closing quote must be followed by a comma or a line end");
+                    return syntax_error(
+                        why, line, "a closing quote must be followed by a comma or a line end");
                 }
             } else {
                 while (i < text.size() && text[i] != ',' && line_break_at(text, i) == 0) {
                     if (text[i] == '"') {
-                        return syntax_error(why, line, "a quote inside an unquoted field (quote the whole field "
-                                                       "and double the quote)");
+                        return syntax_error(
+                            why, line,
+                            "a quote inside an unquoted field (quote the whole field "
+                            "and double the quote)");
                     }
-                    if (text[i] == '\r') return syntax_error(why, line, "a carriage return without a line feed");
+                    if (text[i] == '\r')
+                        return syntax_error(why, line, "a carriage return without a line feed");
                     field += text[i++];
                 }
             }
@@ -78,8 +84,8 @@ result<std::vector<csv_record>> parse_csv(std::string_view text, std::string* wh
         }
         if (!records.empty() && record.fields.size() != records.front().fields.size()) {
             return syntax_error(why, record.line,
-                                fmt::format("{} fields where the header has {}", record.fields.size(),
-                                            records.front().fields.size()));
+                                fmt::format("{} fields where the header has {}",
+                                            record.fields.size(), records.front().fields.size()));
         }
         records.push_back(std::move(record));
     }

@@ -5,7 +5,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
 #include <warden/core/result.hpp>
 
 namespace warden::app::cli {

@@ -3,7 +3,6 @@
 // optionally `scopes`, `full_name` and `is_active`, in any order.
 #include <string>
 #include <vector>
-
 #include <warden/core/result.hpp>
 
 #include "app/cli/import_rows.hpp"
@@ -13,6 +12,7 @@ namespace warden::app::cli {
 /// Reads and parses `path` (`-`: standard input). Errors (with `*why`): `errc::io_error` when
 /// it cannot be read (bad usage); `errc::invalid_argument` for CSV syntax ("FILE:LINE: ..."),
 /// a header without `email` or `hash`, an unknown or repeated column name.
-[[nodiscard]] result<std::vector<import_row>> read_csv_rows(std::string const& path, std::string* why);
+[[nodiscard]] result<std::vector<import_row>> read_csv_rows(std::string const& path,
+                                                            std::string* why);
 
 }  // namespace warden::app::cli

@@ -13,7 +13,7 @@ class Option;
 namespace warden::app::cli {
 
 class import_command {
-public:
+  public:
     /// Adds `import` to `root`. Binds its members to options: neither copied nor moved.
     explicit import_command(CLI::App& root);
     import_command(import_command const&) = delete;
@@ -28,7 +28,7 @@ public:
     /// Reads, checks and imports the users; returns the exit status (`exit_status`).
     [[nodiscard]] int run(config const& settings) const;
 
-private:
+  private:
     CLI::App* command_ = nullptr;
     CLI::Option* csv_option_ = nullptr;
     CLI::Option* sqlite_option_ = nullptr;

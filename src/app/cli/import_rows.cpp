@@ -1,11 +1,10 @@
 #include "app/cli/import_rows.hpp"
 
-#include <algorithm>
-#include <map>
-
-#include <boost/system/errc.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <boost/system/errc.hpp>
+#include <map>
 #include <warden/auth/email.hpp>
 #include <warden/core/utf8.hpp>
 #include <warden/store/errc.hpp>
@@ -33,7 +32,8 @@ std::optional<bool> parse_active(std::string_view text) {
 }
 
 /// The problem with one row, or empty; `seen` maps lower-cased emails to the row that has it.
-std::string check_row(import_row const& row, password::context const& hashing, store::user_store& users,
+std::string check_row(import_row const& row, password::context const& hashing,
+                      store::user_store& users,
                       std::map<std::string, std::string, std::less<>>& seen, store::new_user& out) {
     if (!auth::is_valid_email(row.email)) return fmt::format("invalid email {}", quote(row.email));
     auto const key = ascii_lower(row.email);
@@ -57,9 +57,13 @@ std::string check_row(import_row const& row, password::context const& hashing, s
         return "full_name: at most 200 bytes of UTF-8 text";
     }
     auto const active = parse_active(row.is_active.value_or(""));
-    if (!active) return fmt::format("is_active: expected true/false, 1/0 or yes/no, got {}", quote(*row.is_active));
+    if (!active)
+        return fmt::format("is_active: expected true/false, 1/0 or yes/no, got {}",
+                           quote(*row.is_active));
     auto const existing = users.find_user_by_email(row.email);
-    if (existing) return fmt::format("email {} is already registered (user {})", quote(row.email), existing->id);
+    if (existing)
+        return fmt::format("email {} is already registered (user {})", quote(row.email),
+                           existing->id);
     if (existing.error() != store::errc::not_found) {
         return fmt::format("cannot look up the email: {}", existing.error().message());
     }
@@ -69,7 +73,8 @@ std::string check_row(import_row const& row, password::context const& hashing, s
 
 }  // namespace
 
-result<std::vector<store::new_user>> check_rows(std::vector<import_row> const& rows, password::context const& hashing,
+result<std::vector<store::new_user>> check_rows(std::vector<import_row> const& rows,
+                                                password::context const& hashing,
                                                 store::user_store& users, import_problems& problems,
                                                 std::size_t max_problems) {
     std::vector<store::new_user> checked;
@@ -83,16 +88,19 @@ result<std::vector<store::new_user>> check_rows(std::vector<import_row> const& r
             checked.push_back(std::move(user));
             continue;
         }
-        if (++refused <= max_problems) problems.push_back(fmt::format("{}: {}", row.where, problem));
+        if (++refused <= max_problems)
+            problems.push_back(fmt::format("{}: {}", row.where, problem));
     }
-    if (refused > max_problems) problems.push_back(fmt::format("... and {} more refused rows", refused - max_problems));
+    if (refused > max_problems)
+        problems.push_back(fmt::format("... and {} more refused rows", refused - max_problems));
     if (refused > 0) return make_error_code(boost::system::errc::invalid_argument);
     return checked;
 }
 
 result<std::vector<store::user>> insert_all(std::vector<store::new_user> const& users,
-                                            std::vector<import_row> const& rows, store::user_store& store,
-                                            std::int64_t now, std::string* why) {
+                                            std::vector<import_row> const& rows,
+                                            store::user_store& store, std::int64_t now,
+                                            std::string* why) {
     std::vector<store::user> created;
     created.reserve(users.size());
     for (std::size_t i = 0; i < users.size(); ++i) {
@@ -105,10 +113,12 @@ result<std::vector<store::user>> insert_all(std::vector<store::new_user> const& 
         std::size_t undone = 0;
         for (auto const& u : created) undone += store.delete_user(u.id) ? 1 : 0;
         if (why != nullptr) {
-            auto const reason = user.error() == store::errc::email_taken ? std::string{"the email was registered meanwhile"}
-                                                                          : user.error().message();
-            *why = fmt::format("{}: {}; removed the {} of {} users this run had created{}", rows[i].where, reason,
-                               undone, created.size(), undone == created.size() ? "" : " (the rest remain!)");
+            auto const reason = user.error() == store::errc::email_taken
+                                    ? std::string{"the email was registered meanwhile"}
+                                    : user.error().message();
+            *why = fmt::format("{}: {}; removed the {} of {} users this run had created{}",
+                               rows[i].where, reason, undone, created.size(),
+                               undone == created.size() ? "" : " (the rest remain!)");
         }
         return user.error();
     }

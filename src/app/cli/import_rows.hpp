@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
 #include <warden/auth/database.hpp>
 #include <warden/core/result.hpp>
 #include <warden/password/context.hpp>
@@ -41,7 +40,7 @@ using import_problems = std::vector<std::string>;
 /// error with `*why` naming the row. Blocking: call it on the store's pool.
 [[nodiscard]] result<std::vector<store::user>> insert_all(std::vector<store::new_user> const& users,
                                                           std::vector<import_row> const& rows,
-                                                          store::user_store& store, std::int64_t now,
-                                                          std::string* why);
+                                                          store::user_store& store,
+                                                          std::int64_t now, std::string* why);
 
 }  // namespace warden::app::cli

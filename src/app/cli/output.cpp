@@ -1,10 +1,8 @@
 #include "app/cli/output.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <string>
-
-#include <boost/json/serialize.hpp>
-
 #include <warden/password/scheme.hpp>
 
 #include "app/routes/user_json.hpp"

@@ -2,7 +2,6 @@
 // What the commands print on stdout: one JSON text per line, so scripts can read it.
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <warden/password/context.hpp>
 #include <warden/store/records.hpp>
 

@@ -1,8 +1,8 @@
 #include "app/cli/parse_arguments.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <functional>
 #include <string>
@@ -44,9 +44,9 @@ std::string command_path(CLI::App const& app) {
 /// words are counted, never shown: one could be a password typed where it does not belong.
 std::string leftover_message(CLI::App const& app, std::vector<std::string> const& extras) {
     auto const& at = selected_command(app);
-    bool const wants_command =
-        !at.get_subcommands(std::function<bool(CLI::App const*)>{[](CLI::App const*) { return true; }})
-             .empty();
+    bool const wants_command = !at.get_subcommands(std::function<bool(CLI::App const*)>{
+                                                       [](CLI::App const*) { return true; }})
+                                    .empty();
     if (wants_command && !extras.front().starts_with("-")) {
         // A word where a command name belongs: a command name is not a secret.
         return fmt::format("unknown command {}; see '{} --help'", quote(extras.front()),
@@ -67,8 +67,8 @@ std::string leftover_message(CLI::App const& app, std::vector<std::string> const
                               fmt::join(options, ", "));
     }
     if (words > 0) {
-        message += fmt::format("{}{} unexpected argument{} (not shown)", message.empty() ? "" : "; ",
-                               words, words > 1 ? "s" : "");
+        message += fmt::format("{}{} unexpected argument{} (not shown)",
+                               message.empty() ? "" : "; ", words, words > 1 ? "s" : "");
     }
     return fmt::format("{}; see '{} --help'", message, command_path(app));
 }
@@ -96,7 +96,8 @@ parse_outcome parse_arguments(CLI::App& app, config_options const& options, int 
             outcome.message = leftover_message(app, extras);
         } else if (selected_command(app).get_subcommands().empty() &&
                    std::string_view{e.what()} == "A subcommand is required") {
-            outcome.message = fmt::format("a command is required; see '{} --help'", command_path(app));
+            outcome.message =
+                fmt::format("a command is required; see '{} --help'", command_path(app));
         } else {
             outcome.message = one_line(e.what());
         }

@@ -1,12 +1,11 @@
 #include "app/cli/password_input.hpp"
 
-#include <cstdio>
-#include <optional>
-
 #include <termios.h>
 #include <unistd.h>
 
 #include <boost/system/errc.hpp>
+#include <cstdio>
+#include <optional>
 
 namespace warden::app::cli {
 namespace {
@@ -15,7 +14,7 @@ constexpr std::size_t max_line = 4096;
 
 /// Turns terminal echo off for its lifetime (when stdin is a terminal).
 class echo_off {
-public:
+  public:
     echo_off() {
         if (::isatty(STDIN_FILENO) == 0 || ::tcgetattr(STDIN_FILENO, &saved_) != 0) return;
         termios quiet = saved_;
@@ -30,7 +29,7 @@ public:
         std::fputs("\n", stderr);
     }
 
-private:
+  private:
     termios saved_{};
     bool active_ = false;
 };

@@ -1,7 +1,6 @@
 #pragma once
 // `--password-stdin`: a password is read from standard input, never from the command line.
 #include <string>
-
 #include <warden/core/result.hpp>
 #include <warden/core/secret.hpp>
 

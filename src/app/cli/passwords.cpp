@@ -1,10 +1,9 @@
 #include "app/cli/passwords.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
-
 #include <warden/password/errc.hpp>
 #include <warden/password/scheme.hpp>
 
@@ -22,25 +21,30 @@ constexpr std::string_view footer =
 }  // namespace
 
 password_commands::password_commands(CLI::App& root) {
-    hash_ = root.add_subcommand("hash", "Hash a password read from standard input; print the hash.");
-    hash_->fallthrough()->footer(
-        "Prints a PHC (argon2id) or modular-crypt (bcrypt) string. " + std::string{footer});
-    hash_->add_flag("--password-stdin", password_stdin_,
-                    "Required: read the password from the first line of standard input.")
+    hash_ =
+        root.add_subcommand("hash", "Hash a password read from standard input; print the hash.");
+    hash_->fallthrough()->footer("Prints a PHC (argon2id) or modular-crypt (bcrypt) string. " +
+                                 std::string{footer});
+    hash_
+        ->add_flag("--password-stdin", password_stdin_,
+                   "Required: read the password from the first line of standard input.")
         ->required()
         ->disable_flag_override();
 
-    verify_ = root.add_subcommand("verify", "Check a password read from standard input against a hash.");
+    verify_ =
+        root.add_subcommand("verify", "Check a password read from standard input against a hash.");
     verify_->fallthrough()->footer(
         "Accepts argon2id, argon2i, bcrypt ($2a$/$2b$/$2y$), passlib bcrypt_sha256 and\n"
         "pbkdf2_sha256. Exit 0 and print \"match\" (with a note when the next login would\n"
         "re-hash it); exit 1 on a mismatch; exit 2 for a hash that cannot be used (malformed,\n"
-        "unknown scheme, cost above the limits). " + std::string{footer});
+        "unknown scheme, cost above the limits). " +
+        std::string{footer});
     verify_->add_option("--hash", stored_hash_, "The stored hash (quote it: it contains $).")
         ->required()
         ->type_name("HASH");
-    verify_->add_flag("--password-stdin", password_stdin_,
-                      "Required: read the password from the first line of standard input.")
+    verify_
+        ->add_flag("--password-stdin", password_stdin_,
+                   "Required: read the password from the first line of standard input.")
         ->required()
         ->disable_flag_override();
 }
@@ -92,10 +96,12 @@ int password_commands::verify(config const& settings) const {
         return fail(exit_status::failed, "the password does not match the hash");
     }
     std::fputs("match\n", stdout);
-    if (auto const update = context->needs_update(stored_hash_); update && *update == password::update::rehash) {
-        note(fmt::format("this {} hash would be replaced by a new {} hash at the next login "
-                         "(old scheme, legacy variant or low cost)",
-                         password::name(*scheme), password::name(context->settings().default_scheme)));
+    if (auto const update = context->needs_update(stored_hash_);
+        update && *update == password::update::rehash) {
+        note(fmt::format(
+            "this {} hash would be replaced by a new {} hash at the next login "
+            "(old scheme, legacy variant or low cost)",
+            password::name(*scheme), password::name(context->settings().default_scheme)));
     }
     return code(exit_status::ok);
 }

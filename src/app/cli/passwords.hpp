@@ -12,7 +12,7 @@ class App;
 namespace warden::app::cli {
 
 class password_commands {
-public:
+  public:
     /// Adds `hash` and `verify` to `root`. Binds its members to options: neither copied nor moved.
     explicit password_commands(CLI::App& root);
     password_commands(password_commands const&) = delete;
@@ -27,7 +27,7 @@ public:
     /// Runs the chosen command; returns the exit status (`exit_status`).
     [[nodiscard]] int run(config const& settings) const;
 
-private:
+  private:
     [[nodiscard]] int hash(config const& settings) const;
     [[nodiscard]] int verify(config const& settings) const;
 

@@ -1,13 +1,12 @@
 #pragma once
 // Drives one of the services' coroutines to completion from the CLI's main thread, on a private
 // io_context: the blocking work runs on the services' pools, the coroutine resumes here.
-#include <exception>
-#include <optional>
-#include <utility>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <exception>
+#include <optional>
+#include <utility>
 
 namespace warden::app::cli {
 

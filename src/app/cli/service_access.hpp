@@ -3,7 +3,6 @@
 // account and session services, signing key), or only a password context for `hash`/`verify`.
 #include <memory>
 #include <string>
-
 #include <warden/core/result.hpp>
 #include <warden/password/context.hpp>
 

@@ -1,11 +1,10 @@
 #include "app/cli/sqlite_source.hpp"
 
-#include <memory>
-
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <boost/system/errc.hpp>
-#include <fmt/format.h>
+#include <memory>
 
 namespace warden::app::cli {
 namespace {
@@ -33,7 +32,9 @@ std::optional<std::string> column_text(sqlite3_stmt* statement, int index) {
 
 bool is_plain_identifier(std::string_view name) noexcept {
     if (name.empty() || name.size() > 64) return false;
-    auto const letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    auto const letter = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    };
     if (!letter(name.front())) return false;
     for (char const c : name) {
         if (!letter(c) && !(c >= '0' && c <= '9')) return false;
@@ -41,10 +42,11 @@ bool is_plain_identifier(std::string_view name) noexcept {
     return true;
 }
 
-result<std::vector<import_row>> read_sqlite_rows(std::string const& path, sqlite_columns const& columns,
-                                                 std::string* why) {
+result<std::vector<import_row>> read_sqlite_rows(std::string const& path,
+                                                 sqlite_columns const& columns, std::string* why) {
     for (auto const* name : {&columns.table, &columns.email, &columns.hash}) {
-        if (!is_plain_identifier(*name)) return failure(why, "table and column names must be plain identifiers");
+        if (!is_plain_identifier(*name))
+            return failure(why, "table and column names must be plain identifiers");
     }
     for (auto const* name : {&columns.full_name, &columns.scopes, &columns.is_active}) {
         if (!name->empty() && !is_plain_identifier(*name)) {
@@ -80,7 +82,8 @@ result<std::vector<import_row>> read_sqlite_rows(std::string const& path, sqlite
     for (;;) {
         int const step = sqlite3_step(statement.get());
         if (step == SQLITE_DONE) break;
-        if (step != SQLITE_ROW) return failure(why, fmt::format("--sqlite {}: {}", path, sqlite3_errmsg(db.get())));
+        if (step != SQLITE_ROW)
+            return failure(why, fmt::format("--sqlite {}: {}", path, sqlite3_errmsg(db.get())));
         import_row row;
         row.where = fmt::format("table {}, row {}", columns.table, rows.size() + 1);
         row.email = column_text(statement.get(), 0).value_or("");

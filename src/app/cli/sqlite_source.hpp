@@ -2,7 +2,6 @@
 // Reading the users to import from another application's SQLite database (read-only).
 #include <string>
 #include <vector>
-
 #include <warden/core/result.hpp>
 
 #include "app/cli/import_rows.hpp"

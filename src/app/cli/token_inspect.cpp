@@ -1,14 +1,13 @@
 #include "app/cli/token_inspect.hpp"
 
+#include <fmt/format.h>
+
+#include <boost/system/errc.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <vector>
-
-#include <boost/system/errc.hpp>
-#include <fmt/format.h>
-
 #include <warden/core/base64url.hpp>
 #include <warden/core/json.hpp>
 #include <warden/core/utf8.hpp>
@@ -53,10 +52,11 @@ result<boost::json::object> decode_unverified(std::string_view token, std::strin
         if (dot == std::string_view::npos) break;
         start = dot + 1;
     }
-    if (parts.size() == 5) return invalid(why, "this is an encrypted token (JWE, 5 segments): it cannot be decoded");
+    if (parts.size() == 5)
+        return invalid(why, "this is an encrypted token (JWE, 5 segments): it cannot be decoded");
     if (parts.size() != 3) {
-        return invalid(why, fmt::format("not a compact JWS: {} segment{} instead of 3", parts.size(),
-                                        parts.size() == 1 ? "" : "s"));
+        return invalid(why, fmt::format("not a compact JWS: {} segment{} instead of 3",
+                                        parts.size(), parts.size() == 1 ? "" : "s"));
     }
     auto const header_text = base64url_decode(parts[0]);
     if (!header_text) return invalid(why, "the header segment is not base64url");
@@ -72,28 +72,35 @@ result<boost::json::object> decode_unverified(std::string_view token, std::strin
     } else {
         return invalid(why, "the payload is neither JSON nor UTF-8 text");
     }
-    return boost::json::object{{"verified", false}, {"header", header->as_object()}, {"payload", std::move(payload)}};
+    return boost::json::object{
+        {"verified", false}, {"header", header->as_object()}, {"payload", std::move(payload)}};
 }
 
-result<jwt::verifier> configured_verifier(config const& settings, warden::clock const& clock, std::string* why) {
+result<jwt::verifier> configured_verifier(config const& settings, warden::clock const& clock,
+                                          std::string* why) {
     auto const alg = jwt::algorithm_from_string(settings.algorithm);
     if (!alg) return invalid(why, fmt::format("unknown algorithm {}", settings.algorithm));
     auto const& file = jwt::is_symmetric(*alg) ? settings.secret_file : settings.signing_key_file;
     if (!(jwt::is_symmetric(*alg) && settings.secret_key) && !std::filesystem::exists(file)) {
-        return invalid(why, fmt::format("no {} key: {} does not exist (check --data-dir, or pass {})", settings.algorithm,
-                                        file.string(), jwt::is_symmetric(*alg) ? "--secret-key" : "--signing-key-file"));
+        return invalid(
+            why, fmt::format("no {} key: {} does not exist (check --data-dir, or pass {})",
+                             settings.algorithm, file.string(),
+                             jwt::is_symmetric(*alg) ? "--secret-key" : "--signing-key-file"));
     }
     try {
         auto const signing = load_signing_key(settings, [](std::string_view) {});
         auto public_key = signing.is_symmetric() ? result<jwt::key>{signing} : signing.public_key();
-        if (!public_key) return invalid(why, "cannot derive the verification key: " + public_key.error().message());
+        if (!public_key)
+            return invalid(why,
+                           "cannot derive the verification key: " + public_key.error().message());
         auto keys = jwt::key_set::from_keys({std::move(*public_key)});
         if (!keys) return invalid(why, "cannot build the key set: " + keys.error().message());
         jwt::verifier_options options;
         if (settings.issuer) options.issuer = *settings.issuer;
         if (settings.audience) options.audiences = {*settings.audience};
         auto verifier = jwt::verifier::create(std::move(*keys), options, clock);
-        if (!verifier) return invalid(why, "cannot build the verifier: " + verifier.error().message());
+        if (!verifier)
+            return invalid(why, "cannot build the verifier: " + verifier.error().message());
         return std::move(*verifier);
     } catch (startup_error const& e) {
         return invalid(why, e.what());

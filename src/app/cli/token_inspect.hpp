@@ -1,12 +1,10 @@
 #pragma once
 // Looking into access tokens from the command line: unverified decoding, and verification
 // with the configured key, issuer and audience (no database involved).
+#include <boost/json/object.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
-
 #include <warden/core/clock.hpp>
 #include <warden/core/result.hpp>
 #include <warden/jwt/verifier.hpp>
@@ -22,12 +20,14 @@ namespace warden::app::cli {
 /// `{"verified": false, "header": {...}, "payload": {...}}` of a compact JWS, with NO check of
 /// the signature or claims. A payload that is not JSON is shown as a string. Fails (with `*why`,
 /// never quoting the token) when it is not three base64url segments with a JSON object header.
-[[nodiscard]] result<boost::json::object> decode_unverified(std::string_view token, std::string* why);
+[[nodiscard]] result<boost::json::object> decode_unverified(std::string_view token,
+                                                            std::string* why);
 
 /// A verifier for the configured signing key (its public half), `--issuer` and `--audience`,
 /// as wardend checks its access tokens. Never creates a key: fails (with `*why`) when the
 /// secret or key file does not exist, or cannot be used.
-[[nodiscard]] result<jwt::verifier> configured_verifier(config const& settings, warden::clock const& clock,
+[[nodiscard]] result<jwt::verifier> configured_verifier(config const& settings,
+                                                        warden::clock const& clock,
                                                         std::string* why);
 
 /// `{"verified": true, "header": {"alg", "kid"?, "typ"?}, "payload": {...}}` of verified claims.

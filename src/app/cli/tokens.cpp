@@ -1,13 +1,12 @@
 #include "app/cli/tokens.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
 #include <optional>
-
 #include <warden/auth/scopes.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/store/errc.hpp>
@@ -43,32 +42,38 @@ token_commands::token_commands(CLI::App& root) {
     group_->require_subcommand(1)->fallthrough()->footer(std::string{config_footer});
 
     issue_ = group_->add_subcommand(
-        "issue", "Issue an access token for an active user with the service's key and TTL,\n"
-                 "as a login would (revocable like one). Prints the token.");
+        "issue",
+        "Issue an access token for an active user with the service's key and TTL,\n"
+        "as a login would (revocable like one). Prints the token.");
     issue_->fallthrough()->footer(std::string{config_footer});
-    issue_->add_option("--user", user_, "The user's id or email.")->required()->type_name("ID|EMAIL");
+    issue_->add_option("--user", user_, "The user's id or email.")
+        ->required()
+        ->type_name("ID|EMAIL");
     scope_option_ = issue_->add_option(
         "--scope", scope_,
         "Scopes to carry, space- or comma-separated; each must be granted to the user.\n"
         "Default: all the user's scopes.");
     scope_option_->type_name("LIST");
-    issue_->add_flag("--json", json_,
-                     "Print the token response as JSON instead: access_token, token_type,\n"
-                     "expires_in, refresh_token, scope.")
+    issue_
+        ->add_flag("--json", json_,
+                   "Print the token response as JSON instead: access_token, token_type,\n"
+                   "expires_in, refresh_token, scope.")
         ->disable_flag_override();
 
     decode_ = group_->add_subcommand(
-        "decode", "Print a token's header and payload as JSON, UNVERIFIED: nothing is checked\n"
-                  "(\"verified\": false). No key needed.");
+        "decode",
+        "Print a token's header and payload as JSON, UNVERIFIED: nothing is checked\n"
+        "(\"verified\": false). No key needed.");
     decode_->fallthrough();
     decode_->add_option("token", token_, "The token, or - to read it from standard input.")
         ->required()
         ->type_name("TOKEN|-");
 
     verify_ = group_->add_subcommand(
-        "verify", "Verify a token's signature and claims (exp, nbf, iat, iss, aud) with the\n"
-                  "configured key; exit 0 and print the claims, or exit 1 with the reason.\n"
-                  "Does not consult the database (revocation, user state).");
+        "verify",
+        "Verify a token's signature and claims (exp, nbf, iat, iss, aud) with the\n"
+        "configured key; exit 0 and print the claims, or exit 1 with the reason.\n"
+        "Does not consult the database (revocation, user state).");
     verify_->fallthrough()->footer(std::string{config_footer});
     verify_->add_option("token", token_, "The token, or - to read it from standard input.")
         ->required()
@@ -102,17 +107,20 @@ int token_commands::issue(config const& settings) const {
                                              ? fmt::format("{}: no such user", who)
                                              : fmt::format("{}: {}", who, user.error().message()));
     }
-    if (!user->is_active) return fail(exit_status::failed, fmt::format("{}: the user is inactive", who));
+    if (!user->is_active)
+        return fail(exit_status::failed, fmt::format("{}: the user is inactive", who));
     auto scopes = requested.value_or(user->scopes);
     auth::scope_list missing;
     std::set_difference(scopes.begin(), scopes.end(), user->scopes.begin(), user->scopes.end(),
                         std::back_inserter(missing));
     if (!missing.empty()) {
-        return fail(exit_status::failed,
-                    fmt::format("{}: scope not granted to the user: {}", who, auth::join_scopes(missing)));
+        return fail(exit_status::failed, fmt::format("{}: scope not granted to the user: {}", who,
+                                                     auth::join_scopes(missing)));
     }
     auto const issued = run_sync(start_session(*svc, std::move(*user), std::move(scopes)));
-    if (!issued) return fail(exit_status::failed, fmt::format("{}: cannot issue a token: {}", who, issued.error().message()));
+    if (!issued)
+        return fail(exit_status::failed,
+                    fmt::format("{}: cannot issue a token: {}", who, issued.error().message()));
     if (json_) {
         print_json(boost::json::object{{"access_token", issued->access_token},
                                        {"token_type", "bearer"},

@@ -12,7 +12,7 @@ class Option;
 namespace warden::app::cli {
 
 class token_commands {
-public:
+  public:
     /// Adds `token` and its subcommands to `root`. Binds its members to options: neither copied
     /// nor moved.
     explicit token_commands(CLI::App& root);
@@ -28,7 +28,7 @@ public:
     /// Runs the chosen subcommand; returns the exit status (`exit_status`).
     [[nodiscard]] int run(config const& settings) const;
 
-private:
+  private:
     [[nodiscard]] int issue(config const& settings) const;
     [[nodiscard]] int decode() const;
     [[nodiscard]] int verify(config const& settings) const;

@@ -1,9 +1,9 @@
 #include "app/cli/user_ref.hpp"
 
-#include <charconv>
+#include <fmt/format.h>
 
 #include <boost/system/errc.hpp>
-#include <fmt/format.h>
+#include <charconv>
 
 #include "app/config/values.hpp"
 
@@ -17,13 +17,15 @@ result<user_ref> parse_user_ref(std::string_view text, std::string* why) {
         return user_ref{id, {}};
     }
     if (why != nullptr) {
-        *why = fmt::format("expected a user id (a positive number) or an email, got {}", quote(text));
+        *why =
+            fmt::format("expected a user id (a positive number) or an email, got {}", quote(text));
     }
     return make_error_code(boost::system::errc::invalid_argument);
 }
 
 boost::asio::awaitable<result<store::user>> find_user(auth::database& db, user_ref ref) {
-    if (ref.email.empty()) co_return co_await db.run([&]() { return db.users().find_user(ref.id); });
+    if (ref.email.empty())
+        co_return co_await db.run([&]() { return db.users().find_user(ref.id); });
     co_return co_await db.run([&]() { return db.users().find_user_by_email(ref.email); });
 }
 

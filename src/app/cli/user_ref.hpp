@@ -1,10 +1,8 @@
 #pragma once
 // `ID|EMAIL`: how the commands name a user.
+#include <boost/asio/awaitable.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/awaitable.hpp>
-
 #include <warden/auth/database.hpp>
 #include <warden/core/result.hpp>
 #include <warden/store/records.hpp>
@@ -22,7 +20,8 @@ struct user_ref {
 [[nodiscard]] result<user_ref> parse_user_ref(std::string_view text, std::string* why);
 
 /// The user `ref` names. Errors: `store::errc::not_found`, store errors.
-[[nodiscard]] boost::asio::awaitable<result<store::user>> find_user(auth::database& db, user_ref ref);
+[[nodiscard]] boost::asio::awaitable<result<store::user>> find_user(auth::database& db,
+                                                                    user_ref ref);
 
 /// `user 12` or `user a@b.c` for messages.
 [[nodiscard]] std::string describe(user_ref const& ref);

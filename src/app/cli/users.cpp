@@ -1,12 +1,11 @@
 #include "app/cli/users.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <string_view>
-
 #include <warden/auth/email.hpp>
 #include <warden/core/utf8.hpp>
 #include <warden/store/errc.hpp>
@@ -64,7 +63,8 @@ asio::awaitable<result<store::user>> delete_account(services& svc, user_ref ref)
 }
 
 int store_failure(error_code ec, std::string_view who) {
-    if (ec == store::errc::not_found) return fail(exit_status::failed, fmt::format("{}: no such user", who));
+    if (ec == store::errc::not_found)
+        return fail(exit_status::failed, fmt::format("{}: no such user", who));
     if (ec == store::errc::email_taken || ec == condition::conflict) {
         return fail(exit_status::failed, fmt::format("{}: the email is already registered", who));
     }
@@ -82,8 +82,8 @@ void print_table(store::user_page const& page, std::int64_t offset, services con
     for (auto const& u : page.items) email_width = std::max(email_width, u.email.size());
     auto line = [&](auto const& id, auto const& email, auto const& active, auto const& scheme,
                     auto const& created, auto const& scopes) {
-        auto text = fmt::format("{:>6}  {:<{}}  {:<6}  {:<13}  {:<20}  {}", id, email, email_width, active,
-                                scheme, created, scopes);
+        auto text = fmt::format("{:>6}  {:<{}}  {:<6}  {:<13}  {:<20}  {}", id, email, email_width,
+                                active, scheme, created, scopes);
         text.erase(text.find_last_not_of(' ') + 1);
         std::fputs((text + "\n").c_str(), stdout);
     };
@@ -95,8 +95,8 @@ void print_table(store::user_page const& page, std::int64_t offset, services con
              fmt::format("{}", fmt::join(u.scopes, " ")));
     }
     auto const first = page.items.empty() ? offset : offset + 1;
-    std::fputs(fmt::format("{}-{} of {} users\n", first, offset + static_cast<std::int64_t>(page.items.size()),
-                           page.total)
+    std::fputs(fmt::format("{}-{} of {} users\n", first,
+                           offset + static_cast<std::int64_t>(page.items.size()), page.total)
                    .c_str(),
                stdout);
 }
@@ -104,21 +104,25 @@ void print_table(store::user_page const& page, std::int64_t offset, services con
 }  // namespace
 
 user_commands::user_commands(CLI::App& root) {
-    group_ = root.add_subcommand("user", "Manage users: add, list, show, set-active, set-scopes, delete.");
+    group_ = root.add_subcommand("user",
+                                 "Manage users: add, list, show, set-active, set-scopes, delete.");
     group_->require_subcommand(1)->fallthrough()->footer(std::string{config_footer});
 
     add_ = group_->add_subcommand(
-        "add", "Create a user; the password is read from the first line of standard input.\n"
-               "Prints the user as JSON.");
+        "add",
+        "Create a user; the password is read from the first line of standard input.\n"
+        "Prints the user as JSON.");
     add_->fallthrough()->footer(std::string{config_footer});
     add_->add_option("--email", email_, "Email address (unique, case-insensitively).")->required();
-    add_->add_option("--full-name", full_name_, "Full name (at most 200 bytes).")->type_name("NAME");
+    add_->add_option("--full-name", full_name_, "Full name (at most 200 bytes).")
+        ->type_name("NAME");
     scopes_option_ = add_->add_option(
         "--scopes", scopes_,
         "Granted scopes, space- or comma-separated (\"admin users:read\" or admin,users:read).\n"
         "Default: the configured --default-scopes.");
     scopes_option_->type_name("LIST");
-    add_->add_flag("--inactive", inactive_, "Create the user deactivated.")->disable_flag_override();
+    add_->add_flag("--inactive", inactive_, "Create the user deactivated.")
+        ->disable_flag_override();
     add_->add_flag("--password-stdin", password_stdin_,
                    "Required: read the password from standard input (never from the command line).")
         ->required()
@@ -143,16 +147,24 @@ user_commands::user_commands(CLI::App& root) {
     show_->add_option("user", user_, "The user's id or email.")->required()->type_name("ID|EMAIL");
 
     set_active_ = group_->add_subcommand(
-        "set-active", "Activate or deactivate a user; deactivation revokes every session.\n"
-                      "Prints the user as JSON.");
+        "set-active",
+        "Activate or deactivate a user; deactivation revokes every session.\n"
+        "Prints the user as JSON.");
     set_active_->fallthrough()->footer(std::string{config_footer});
-    set_active_->add_option("user", user_, "The user's id or email.")->required()->type_name("ID|EMAIL");
-    set_active_->add_option("active", active_, "true or false.")->required()->type_name("true|false");
+    set_active_->add_option("user", user_, "The user's id or email.")
+        ->required()
+        ->type_name("ID|EMAIL");
+    set_active_->add_option("active", active_, "true or false.")
+        ->required()
+        ->type_name("true|false");
 
     set_scopes_ = group_->add_subcommand(
-        "set-scopes", "Replace a user's granted scopes (\"\" grants none). Prints the user as JSON.");
+        "set-scopes",
+        "Replace a user's granted scopes (\"\" grants none). Prints the user as JSON.");
     set_scopes_->fallthrough()->footer(std::string{config_footer});
-    set_scopes_->add_option("user", user_, "The user's id or email.")->required()->type_name("ID|EMAIL");
+    set_scopes_->add_option("user", user_, "The user's id or email.")
+        ->required()
+        ->type_name("ID|EMAIL");
     set_scopes_->add_option("scopes", scopes_, "Scopes, space- or comma-separated.")
         ->required()
         ->type_name("LIST");
@@ -160,7 +172,9 @@ user_commands::user_commands(CLI::App& root) {
     delete_ = group_->add_subcommand(
         "delete", "Delete a user and its sessions. Prints the deleted user as JSON.");
     delete_->fallthrough()->footer(std::string{config_footer});
-    delete_->add_option("user", user_, "The user's id or email.")->required()->type_name("ID|EMAIL");
+    delete_->add_option("user", user_, "The user's id or email.")
+        ->required()
+        ->type_name("ID|EMAIL");
 }
 
 bool user_commands::selected() const { return group_->parsed(); }
@@ -186,7 +200,8 @@ int user_commands::run(config const& settings) const {
         auto const svc = open_services(settings);
         if (!svc) return code(exit_status::failed);
         auto const& policy = svc->hashes->hashing_context().settings().policy;
-        if (auto const ok = svc->hashes->hashing_context().check_new_password(password->view()); !ok) {
+        if (auto const ok = svc->hashes->hashing_context().check_new_password(password->view());
+            !ok) {
             return fail(exit_status::bad_usage,
                         fmt::format("--password-stdin: {} (the policy is {} to {} bytes of UTF-8)",
                                     ok.error().message(), policy.min_length, policy.max_length));
@@ -204,7 +219,8 @@ int user_commands::run(config const& settings) const {
         if (table_) {
             print_table(*page, offset_, *svc);
         } else {
-            for (auto const& u : page->items) print_json(user_view(u, svc->hashes->hashing_context()));
+            for (auto const& u : page->items)
+                print_json(user_view(u, svc->hashes->hashing_context()));
         }
         return code(exit_status::ok);
     }

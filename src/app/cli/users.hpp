@@ -14,7 +14,7 @@ class Option;
 namespace warden::app::cli {
 
 class user_commands {
-public:
+  public:
     /// Adds `user` and its subcommands to `root` (whose options are the configuration). Holds
     /// pointers into `root` and binds its members to options: neither copied nor moved.
     explicit user_commands(CLI::App& root);
@@ -30,7 +30,7 @@ public:
     /// Runs the chosen subcommand; returns the exit status (`exit_status`).
     [[nodiscard]] int run(config const& settings) const;
 
-private:
+  private:
     CLI::App* group_ = nullptr;
     CLI::App* add_ = nullptr;
     CLI::App* list_ = nullptr;
