@@ -43,7 +43,7 @@ struct signer::state {
     std::string header_b64;  // with the trailing '.'
 };
 
-result<signer> signer::create(key k, signer_options options) {
+result<signer> signer::create(key k, signer_options const& options) {
     auto const& impl = key_access::impl(k);
     if (!impl.info.has_private) return make_error_code(errc::missing_private_key);
     if (!impl.can_sign) return make_error_code(errc::key_use_mismatch);

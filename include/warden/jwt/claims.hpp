@@ -17,9 +17,11 @@
 
 namespace warden::jwt {
 
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit moves move small_vectors of trivially
+// copyable elements, which do not throw.
 class claims {
 public:
-    claims() noexcept { registered_.fill(-1); }
+    claims() = default;
 
     // The verifier has checked the registered claims' types: these never see a wrong one.
     /// `iss` (issuer) when present.
@@ -110,7 +112,7 @@ private:
     text_ref payload_{};
     boost::container::small_vector<member, 12> members_;
     boost::container::small_vector<text_ref, 2> aud_;
-    std::array<std::int32_t, c_count> registered_{};
+    std::array<std::int32_t, c_count> registered_{-1, -1, -1, -1, -1, -1, -1, -1};  // -1: absent
     algorithm alg_ = algorithm::hs256;
     text_ref kid_{};
     text_ref typ_{};

@@ -22,7 +22,7 @@ class signer {
 public:
     /// A signer with `k`. Errors: `missing_private_key` (a public key), `key_use_mismatch`
     /// (`key_ops` exclude "sign").
-    [[nodiscard]] static result<signer> create(key k, signer_options options = {});
+    [[nodiscard]] static result<signer> create(key k, signer_options const& options = {});
 
     /// The compact JWT of `claims` (serialized as given). Errors: `claim_wrong_type` (`exp`,
     /// `nbf` or `iat` not a number; `iss`, `sub`, `jti` not a string; `aud` not a string or array

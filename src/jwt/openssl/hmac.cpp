@@ -119,13 +119,13 @@ result<hmac> hmac::create(hash h, std::string_view key) {
     }
     auto p = std::make_shared<pool>();
     p->keyed.reset(EVP_MAC_CTX_new(mac.get()));
-    OSSL_PARAM params[] = {
+    std::array<OSSL_PARAM, 2> const params{
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name(h)), 0),
         OSSL_PARAM_construct_end()};
     // EVP_MAC_init refuses a NULL key pointer even for length 0; any valid address will do.
     static unsigned char const empty = 0;
     auto const* bytes = key.empty() ? &empty : reinterpret_cast<unsigned char const*>(key.data());
-    if (!p->keyed || EVP_MAC_init(p->keyed.get(), bytes, key.size(), params) != 1) {
+    if (!p->keyed || EVP_MAC_init(p->keyed.get(), bytes, key.size(), params.data()) != 1) {
         clear_errors();
         return make_error_code(errc::crypto_failure);
     }
@@ -166,12 +166,12 @@ bool hmac::compute(std::string_view data, unsigned char* out) const noexcept {
 bool hmac::verify(std::string_view data, std::string_view tag) const noexcept {
     // JWS HS* never truncates (RFC 7518 §3.2): the tag must be the full MAC.
     if (tag.size() != size_) return false;
-    unsigned char mac[max_size];
-    if (!compute(data, mac)) return false;
+    std::array<unsigned char, max_size> mac;
+    if (!compute(data, mac.data())) return false;
     bool const equal =
-        constant_time_equal(std::string_view{reinterpret_cast<char const*>(mac), size_}, tag);
+        constant_time_equal(std::string_view{reinterpret_cast<char const*>(mac.data()), size_}, tag);
     // The MAC of attacker-chosen input is a valid tag for it: leave no copy on the stack.
-    OPENSSL_cleanse(mac, sizeof mac);
+    OPENSSL_cleanse(mac.data(), mac.size());
     return equal;
 }
 
