@@ -17,9 +17,8 @@
 
 namespace warden::jwt {
 
-// NOLINTNEXTLINE(bugprone-exception-escape): the implicit moves move small_vectors of trivially
-// copyable elements, which do not throw.
-class claims {
+// The implicit moves move small_vectors of trivially copyable elements, which do not throw.
+class claims {  // NOLINT(bugprone-exception-escape)
 public:
     claims() = default;
 
