@@ -1,6 +1,7 @@
 #include <warden/core/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -79,7 +80,12 @@ struct strict_handler {
         stack.push_uint64(u);
         return true;
     }
-    bool on_double(double d, json::string_view, json::error_code&) {
+    bool on_double(double d, json::string_view, json::error_code& ec) {
+        // A number beyond the double range parses as infinity, which JSON cannot write back.
+        if (!std::isfinite(d)) {
+            ec = json::error::exponent_overflow;
+            return false;
+        }
         stack.push_double(d);
         return true;
     }

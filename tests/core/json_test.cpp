@@ -57,6 +57,13 @@ TEST(parse_json_strict, rejects_malformed_text) {
     }
 }
 
+TEST(parse_json_strict, rejects_numbers_beyond_the_double_range) {
+    EXPECT_EQ(parse_json_strict("1e400").error(), core_errc::invalid_json);
+    EXPECT_EQ(parse_json_strict("[-6e66666]").error(), core_errc::invalid_json);
+    EXPECT_TRUE(parse_json_strict("1e300").has_value());
+    EXPECT_TRUE(parse_json_strict("99999999999999999999999").has_value());  // a large double, finite
+}
+
 TEST(parse_json_strict, rejects_invalid_utf8) {
     EXPECT_EQ(parse_json_strict("\"\xff\"").error(), core_errc::invalid_json);
     EXPECT_EQ(parse_json_strict("{\"\xc3\":1}").error(), core_errc::invalid_json);
