@@ -2,16 +2,14 @@
 // HMAC-SHA256 over the same signing input with a pre-keyed EVP_MAC_CTX re-initialised per call;
 // sign and verify for RS256, PS256, ES256 and EdDSA.
 #include <benchmark/benchmark.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <string>
-
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-
 #include <warden/core/clock.hpp>
 #include <warden/jwt.hpp>
 
@@ -91,7 +89,8 @@ void hs256_verify_full_checks(benchmark::State& state) {
     auto const k = hs256_key();
     auto const token = must(must(jwt::signer::create(k), "signer").sign(claims_for(state)), "sign");
     auto const keys = must(jwt::key_set::from_keys({k}), "set");
-    auto const verifier = must(jwt::verifier::create(keys, checks_for(state), fixed_clock), "verifier");
+    auto const verifier =
+        must(jwt::verifier::create(keys, checks_for(state), fixed_clock), "verifier");
     if (!verifier.verify(token)) std::abort();
     for (auto _ : state) {
         auto claims = verifier.verify(token);
@@ -138,7 +137,8 @@ void hs256_verify_over_floor(benchmark::State& state) {
     auto const k = hs256_key();
     auto const token = must(must(jwt::signer::create(k), "signer").sign(claims_for(state)), "sign");
     auto const keys = must(jwt::key_set::from_keys({k}), "set");
-    auto const verifier = must(jwt::verifier::create(keys, checks_for(state), fixed_clock), "verifier");
+    auto const verifier =
+        must(jwt::verifier::create(keys, checks_for(state), fixed_clock), "verifier");
     std::string const input = token.substr(0, token.rfind('.'));
     std::string const secret = "a-32-byte-or-longer-secret-for-hs256-tokens";
     EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
@@ -168,8 +168,10 @@ void hs256_verify_over_floor(benchmark::State& state) {
             benchmark::ClobberMemory();
         }
         auto t2 = clock::now();
-        best_verify = std::min(best_verify, std::chrono::duration<double, std::nano>(t1 - t0).count() / block);
-        best_floor = std::min(best_floor, std::chrono::duration<double, std::nano>(t2 - t1).count() / block);
+        best_verify = std::min(best_verify,
+                               std::chrono::duration<double, std::nano>(t1 - t0).count() / block);
+        best_floor =
+            std::min(best_floor, std::chrono::duration<double, std::nano>(t2 - t1).count() / block);
     }
     state.counters["verify_ns"] = best_verify;
     state.counters["floor_ns"] = best_floor;
@@ -192,7 +194,8 @@ void asymmetric_verify(benchmark::State& state, jwt::algorithm alg) {
     auto const k = must(jwt::key::generate(alg, {.kid = "k1"}), "key");
     auto const token = must(must(jwt::signer::create(k), "signer").sign(access_claims()), "sign");
     auto const keys = must(jwt::key_set::from_keys({must(k.public_key(), "public")}), "set");
-    auto const verifier = must(jwt::verifier::create(keys, access_checks(), fixed_clock), "verifier");
+    auto const verifier =
+        must(jwt::verifier::create(keys, access_checks(), fixed_clock), "verifier");
     if (!verifier.verify(token)) std::abort();
     for (auto _ : state) {
         auto claims = verifier.verify(token);

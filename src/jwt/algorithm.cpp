@@ -1,7 +1,6 @@
-#include <warden/jwt/algorithm.hpp>
-
 #include <array>
 #include <utility>
+#include <warden/jwt/algorithm.hpp>
 
 namespace warden::jwt {
 namespace {
@@ -43,17 +42,21 @@ key_type key_type_of(algorithm alg) noexcept {
     switch (alg) {
         case algorithm::hs256:
         case algorithm::hs384:
-        case algorithm::hs512: return key_type::oct;
+        case algorithm::hs512:
+            return key_type::oct;
         case algorithm::rs256:
         case algorithm::rs384:
         case algorithm::rs512:
         case algorithm::ps256:
         case algorithm::ps384:
-        case algorithm::ps512: return key_type::rsa;
+        case algorithm::ps512:
+            return key_type::rsa;
         case algorithm::es256:
         case algorithm::es384:
-        case algorithm::es512: return key_type::ec;
-        case algorithm::eddsa: return key_type::okp;
+        case algorithm::es512:
+            return key_type::ec;
+        case algorithm::eddsa:
+            return key_type::okp;
     }
     return key_type::oct;
 }
@@ -63,16 +66,19 @@ std::size_t hash_size(algorithm alg) noexcept {
         case algorithm::hs256:
         case algorithm::rs256:
         case algorithm::ps256:
-        case algorithm::es256: return 32;
+        case algorithm::es256:
+            return 32;
         case algorithm::hs384:
         case algorithm::rs384:
         case algorithm::ps384:
-        case algorithm::es384: return 48;
+        case algorithm::es384:
+            return 48;
         case algorithm::hs512:
         case algorithm::rs512:
         case algorithm::ps512:
         case algorithm::es512:
-        case algorithm::eddsa: return 64;
+        case algorithm::eddsa:
+            return 64;
     }
     return 32;
 }

@@ -37,7 +37,8 @@ constexpr decode_tables tables = make_tables();
 inline std::uint32_t group(std::uint32_t chars) noexcept {
     auto const& t = tables.at;
     // `chars` holds four characters in memory order (little-endian load).
-    return t[0][chars & 0xff] | t[1][chars >> 8 & 0xff] | t[2][chars >> 16 & 0xff] | t[3][chars >> 24];
+    return t[0][chars & 0xff] | t[1][chars >> 8 & 0xff] | t[2][chars >> 16 & 0xff] |
+           t[3][chars >> 24];
 }
 
 inline void put3(char* out, std::uint32_t v) noexcept {
@@ -57,8 +58,9 @@ __attribute__((target("avx2"))) inline __m256i in_range(__m256i c, char lo, char
 // alphabet.
 __attribute__((target("avx2"))) inline void decode_block(unsigned char const* s, char* out,
                                                          __m256i& all_valid) noexcept {
-    __m256i const pack_bytes = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
-                                                2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+    __m256i const pack_bytes =
+        _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6, 5, 4,
+                         10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
     __m256i const pack_lanes = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
     __m256i const c = _mm256_loadu_si256(reinterpret_cast<__m256i const*>(s));
     __m256i const upper = in_range(c, 'A', 'Z');
@@ -79,7 +81,8 @@ __attribute__((target("avx2"))) inline void decode_block(unsigned char const* s,
     // 00aaaaaa 00bbbbbb -> aaaaaabbbbbb per 16 bits, then two of those -> 24 bits per 32.
     __m256i const ab = _mm256_maddubs_epi16(values, _mm256_set1_epi32(0x01400140));
     __m256i const abcd = _mm256_madd_epi16(ab, _mm256_set1_epi32(0x00011000));
-    __m256i const packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(abcd, pack_bytes), pack_lanes);
+    __m256i const packed =
+        _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(abcd, pack_bytes), pack_lanes);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(packed));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 16), _mm256_extracti128_si256(packed, 1));
 }

@@ -1,9 +1,7 @@
-#include <warden/jwt/claims.hpp>
-
 #include <cmath>
 #include <limits>
-
 #include <warden/core/json.hpp>
+#include <warden/jwt/claims.hpp>
 
 namespace warden::jwt {
 
@@ -26,7 +24,8 @@ std::optional<std::int64_t> claims::registered_date(registered_claim c) const no
     auto const* m = registered(c);
     if (m == nullptr) return std::nullopt;
     switch (m->kind) {
-        case json::kind::int64: return m->value.i;
+        case json::kind::int64:
+            return m->value.i;
         case json::kind::uint64:
             return m->value.u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
                        ? std::numeric_limits<std::int64_t>::max()
@@ -39,7 +38,8 @@ std::optional<std::int64_t> claims::registered_date(registered_claim c) const no
             if (d < -9223372036854775808.0) return std::numeric_limits<std::int64_t>::min();
             return static_cast<std::int64_t>(d);
         }
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -107,7 +107,8 @@ std::optional<std::int64_t> claims::get_int64(std::string_view name) const noexc
     auto const* m = find(name);
     if (m == nullptr) return std::nullopt;
     switch (m->kind) {
-        case json::kind::int64: return m->value.i;
+        case json::kind::int64:
+            return m->value.i;
         case json::kind::uint64:
             if (m->value.u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
                 return std::nullopt;
@@ -121,7 +122,8 @@ std::optional<std::int64_t> claims::get_int64(std::string_view name) const noexc
             }
             return static_cast<std::int64_t>(d);
         }
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -129,10 +131,14 @@ std::optional<double> claims::get_number(std::string_view name) const noexcept {
     auto const* m = find(name);
     if (m == nullptr) return std::nullopt;
     switch (m->kind) {
-        case json::kind::int64: return static_cast<double>(m->value.i);
-        case json::kind::uint64: return static_cast<double>(m->value.u);
-        case json::kind::double_: return m->value.d;
-        default: return std::nullopt;
+        case json::kind::int64:
+            return static_cast<double>(m->value.i);
+        case json::kind::uint64:
+            return static_cast<double>(m->value.u);
+        case json::kind::double_:
+            return m->value.d;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -146,7 +152,8 @@ std::string_view claims::payload_json() const noexcept { return view(payload_); 
 
 json::object claims::payload() const {
     // The text was parsed strictly when the token was verified; this only builds the DOM.
-    auto parsed = parse_json_strict(payload_json(), {.max_depth = std::numeric_limits<std::size_t>::max()});
+    auto parsed =
+        parse_json_strict(payload_json(), {.max_depth = std::numeric_limits<std::size_t>::max()});
     if (!parsed || !parsed->is_object()) return {};
     return std::move(parsed->get_object());
 }

@@ -1,7 +1,6 @@
 #pragma once
 // The module's view into `claims` storage (the parser fills it, the verifier reads it).
 #include <string_view>
-
 #include <warden/jwt/claims.hpp>
 
 namespace warden::jwt {
@@ -20,7 +19,8 @@ struct claims_access {
         return c.registered(r);
     }
     static std::string_view view(claims const& c, claims::text_ref r) noexcept { return c.view(r); }
-    static void header(claims& c, algorithm alg, claims::text_ref kid, claims::text_ref typ) noexcept {
+    static void header(claims& c, algorithm alg, claims::text_ref kid,
+                       claims::text_ref typ) noexcept {
         c.alg_ = alg;
         c.kid_ = kid;
         c.typ_ = typ;

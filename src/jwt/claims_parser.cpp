@@ -1,13 +1,11 @@
 #include "jwt/claims_parser.hpp"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 #include <cstdint>
 #include <cstring>
 #include <limits>
-
-#include <boost/container/small_vector.hpp>
-#include <boost/json/basic_parser_impl.hpp>
-
 #include <warden/core/base64url.hpp>
 #include <warden/jwt/errc.hpp>
 
@@ -17,7 +15,6 @@
 namespace warden::jwt {
 
 namespace json = boost::json;
-
 
 namespace {
 
@@ -34,14 +31,22 @@ constexpr std::uint32_t pack3(char const* p) noexcept {
 claims::registered_claim classify(std::string_view name) noexcept {
     if (name.size() == 3) {
         switch (pack3(name.data())) {
-            case pack3("exp"): return claims::c_exp;
-            case pack3("sub"): return claims::c_sub;
-            case pack3("iat"): return claims::c_iat;
-            case pack3("iss"): return claims::c_iss;
-            case pack3("aud"): return claims::c_aud;
-            case pack3("nbf"): return claims::c_nbf;
-            case pack3("jti"): return claims::c_jti;
-            default: return claims::c_count;
+            case pack3("exp"):
+                return claims::c_exp;
+            case pack3("sub"):
+                return claims::c_sub;
+            case pack3("iat"):
+                return claims::c_iat;
+            case pack3("iss"):
+                return claims::c_iss;
+            case pack3("aud"):
+                return claims::c_aud;
+            case pack3("nbf"):
+                return claims::c_nbf;
+            case pack3("jti"):
+                return claims::c_jti;
+            default:
+                return claims::c_count;
         }
     }
     if (name.size() == 5 && std::memcmp(name.data(), "scope", 5) == 0) return claims::c_scope;
@@ -49,7 +54,7 @@ claims::registered_claim classify(std::string_view name) noexcept {
 }
 
 class claims_handler {
-public:
+  public:
     static constexpr std::size_t max_object_size = json::object::max_size();
     static constexpr std::size_t max_array_size = json::array::max_size();
     static constexpr std::size_t max_key_size = json::string::max_size();
@@ -160,7 +165,7 @@ public:
     bool on_comment_part(json::string_view, json::error_code&) noexcept { return true; }
     bool on_comment(json::string_view, json::error_code&) noexcept { return true; }
 
-private:
+  private:
     [[nodiscard]] bool in_object() const noexcept { return top_is_object; }
     [[nodiscard]] bool value_of_top_member() const noexcept { return top_is_object && depth_ == 1; }
     claims_access::member& current() noexcept { return claims_access::members(out_).back(); }
@@ -244,7 +249,8 @@ private:
         if (a.size == 0) return true;
         char const* pa = base_ + a.offset;
         char const* pb = base_ + b.offset;
-        return pa[0] == pb[0] && pa[a.size - 1] == pb[a.size - 1] && std::memcmp(pa, pb, a.size) == 0;
+        return pa[0] == pb[0] && pa[a.size - 1] == pb[a.size - 1] &&
+               std::memcmp(pa, pb, a.size) == 0;
     }
 
     bool refuse_duplicate(json::error_code& ec) noexcept {
@@ -300,7 +306,8 @@ claims_parse_result parse_in_place(claims& out, std::size_t json_size, std::size
 error_code decode_claims_payload(std::string_view payload_b64, std::size_t reserve_extra,
                                  claims& out) {
     std::size_t const decoded = base64url_decoded_size(payload_b64.size());
-    if (decoded > std::numeric_limits<std::uint32_t>::max() / 4) return make_error_code(errc::bad_base64);
+    if (decoded > std::numeric_limits<std::uint32_t>::max() / 4)
+        return make_error_code(errc::bad_base64);
     // Unescaped strings never outgrow their escaped form: twice the payload always suffices.
     std::size_t const capacity = 2 * decoded;
     auto& buffer = claims_access::buffer(out);

@@ -5,14 +5,13 @@
 // top-level members are indexed as they are read.
 #include <cstddef>
 #include <string_view>
-
 #include <warden/core/result.hpp>
 #include <warden/jwt/claims.hpp>
 
 namespace warden::jwt {
 
 struct claims_parse_result {
-    error_code error;         ///< bad_base64, bad_json, duplicate_member, too_deep, not_an_object
+    error_code error;          ///< bad_base64, bad_json, duplicate_member, too_deep, not_an_object
     bool aud_is_valid = true;  ///< false when an `aud` array holds anything but strings
 };
 

@@ -17,8 +17,8 @@ struct compact_parts {
 [[nodiscard]] inline bool split_compact(std::string_view token, compact_parts& out) noexcept {
     char const* const begin = token.data();
     char const* const end = begin + token.size();
-    auto const* dot1 = token.empty() ? nullptr
-                                     : static_cast<char const*>(std::memchr(begin, '.', token.size()));
+    auto const* dot1 =
+        token.empty() ? nullptr : static_cast<char const*>(std::memchr(begin, '.', token.size()));
     if (dot1 == nullptr || dot1 == begin) return false;
     auto const* dot2 = static_cast<char const*>(
         std::memchr(dot1 + 1, '.', static_cast<std::size_t>(end - (dot1 + 1))));

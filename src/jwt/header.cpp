@@ -1,7 +1,6 @@
 #include "jwt/header.hpp"
 
 #include <boost/json/array.hpp>
-
 #include <warden/core/base64url.hpp>
 #include <warden/core/errc.hpp>
 #include <warden/core/json.hpp>
@@ -15,7 +14,9 @@ namespace json = boost::json;
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        auto lower = [](char c) {
+            return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        };
         if (lower(a[i]) != lower(b[i])) return false;
     }
     return true;
@@ -75,7 +76,8 @@ result<header_info> parse_header(std::string_view header_b64, std::size_t max_de
     // RFC 7515 §4.1.11: `crit` is a non-empty array of names; each must be understood, and this
     // library implements no extension, so any well-formed `crit` is refused as unknown.
     if (auto const* crit = o.if_contains("crit")) {
-        if (!crit->is_array() || crit->get_array().empty()) return make_error_code(errc::bad_header);
+        if (!crit->is_array() || crit->get_array().empty())
+            return make_error_code(errc::bad_header);
         for (auto const& name : crit->get_array()) {
             if (!name.is_string()) return make_error_code(errc::bad_header);
         }

@@ -1,11 +1,9 @@
 #pragma once
 // The JOSE protected header (RFC 7515 §4): decoding, strict parsing and the header rules.
+#include <boost/json/object.hpp>
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
-
 #include <warden/core/result.hpp>
 #include <warden/jwt/algorithm.hpp>
 

@@ -1,8 +1,6 @@
 // JWK import and export (RFC 7517, RFC 7518 §6, RFC 8037 §2) and thumbprints (RFC 7638).
 #include <array>
-
 #include <boost/json/string.hpp>
-
 #include <warden/core/base64url.hpp>
 #include <warden/core/digest.hpp>
 #include <warden/core/json.hpp>
@@ -17,7 +15,8 @@ namespace {
 namespace json = boost::json;
 
 // A string member: nullopt when absent; an error when present but not a string.
-result<std::optional<std::string_view>> string_member(json::object const& o, std::string_view name) {
+result<std::optional<std::string_view>> string_member(json::object const& o,
+                                                      std::string_view name) {
     auto const* v = o.if_contains(name);
     if (v == nullptr) return std::optional<std::string_view>{};
     if (!v->is_string()) return make_error_code(errc::invalid_key);
@@ -123,8 +122,12 @@ result<openssl::pkey_ptr> rsa_from_jwk(json::object const& jwk) {
     params.n = std::move(*n);
     params.e = std::move(*e);
     std::array<std::pair<secret_bytes*, std::string_view>, 6> const privates{{
-        {&params.d, "d"}, {&params.p, "p"}, {&params.q, "q"},
-        {&params.dp, "dp"}, {&params.dq, "dq"}, {&params.qi, "qi"},
+        {&params.d, "d"},
+        {&params.p, "p"},
+        {&params.q, "q"},
+        {&params.dp, "dp"},
+        {&params.dq, "dq"},
+        {&params.qi, "qi"},
     }};
     for (auto const& [field, name] : privates) {
         auto value = secret_member(jwk, name);
@@ -187,10 +190,17 @@ result<key> key::from_jwk(json::object const& jwk, std::optional<algorithm> alg)
 
     result<openssl::pkey_ptr> pkey = make_error_code(errc::unsupported_key);
     switch (type) {
-        case key_type::rsa: pkey = rsa_from_jwk(jwk); break;
-        case key_type::ec: pkey = ec_from_jwk(jwk, *resolved); break;
-        case key_type::okp: pkey = okp_from_jwk(jwk); break;
-        case key_type::oct: break;
+        case key_type::rsa:
+            pkey = rsa_from_jwk(jwk);
+            break;
+        case key_type::ec:
+            pkey = ec_from_jwk(jwk, *resolved);
+            break;
+        case key_type::okp:
+            pkey = okp_from_jwk(jwk);
+            break;
+        case key_type::oct:
+            break;
     }
     if (!pkey) return pkey.error();
     auto made = make_asymmetric_key(*resolved, std::move(*pkey), std::move(kid_value), perms->sign,
@@ -240,7 +250,8 @@ result<json::object> key::public_jwk() const {
             jwk["x"] = base64url_encode(*x);
             break;
         }
-        case key_type::oct: return make_error_code(errc::not_exportable);
+        case key_type::oct:
+            return make_error_code(errc::not_exportable);
     }
     jwk["alg"] = to_string(impl_->alg);
     jwk["use"] = "sig";
@@ -272,7 +283,8 @@ result<std::string> key::thumbprint() const {
         case key_type::okp:
             for (auto const* name : {"crv", "kty", "x"}) member(name);
             break;
-        case key_type::oct: return make_error_code(errc::not_exportable);
+        case key_type::oct:
+            return make_error_code(errc::not_exportable);
     }
     canonical += '}';
     return base64url_encode(sha256(canonical));

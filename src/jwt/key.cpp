@@ -1,8 +1,7 @@
-#include <warden/jwt/key.hpp>
-
 #include <warden/core/random.hpp>
 #include <warden/core/utf8.hpp>
 #include <warden/jwt/errc.hpp>
+#include <warden/jwt/key.hpp>
 
 #include "jwt/key_impl.hpp"
 #include "jwt/openssl/signature.hpp"
@@ -12,9 +11,12 @@ namespace {
 
 openssl::hash hash_of(algorithm alg) noexcept {
     switch (alg) {
-        case algorithm::hs384: return openssl::hash::sha384;
-        case algorithm::hs512: return openssl::hash::sha512;
-        default: return openssl::hash::sha256;
+        case algorithm::hs384:
+            return openssl::hash::sha384;
+        case algorithm::hs512:
+            return openssl::hash::sha512;
+        default:
+            return openssl::hash::sha256;
     }
 }
 
@@ -38,10 +40,14 @@ result<std::string> key::impl::sign(std::string_view data) const {
 
 std::string_view curve_of(algorithm alg) noexcept {
     switch (alg) {
-        case algorithm::es256: return "P-256";
-        case algorithm::es384: return "P-384";
-        case algorithm::es512: return "P-521";
-        default: return {};
+        case algorithm::es256:
+            return "P-256";
+        case algorithm::es384:
+            return "P-384";
+        case algorithm::es512:
+            return "P-521";
+        default:
+            return {};
     }
 }
 

@@ -4,7 +4,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-
 #include <warden/jwt/key.hpp>
 
 #include "jwt/openssl/hmac.hpp"

@@ -1,10 +1,8 @@
-#include <warden/jwt/key_set.hpp>
-
 #include <boost/json/array.hpp>
-
 #include <warden/core/errc.hpp>
 #include <warden/core/json.hpp>
 #include <warden/jwt/errc.hpp>
+#include <warden/jwt/key_set.hpp>
 
 namespace warden::jwt {
 

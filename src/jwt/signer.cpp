@@ -1,9 +1,7 @@
-#include <warden/jwt/signer.hpp>
-
 #include <boost/json/serialize.hpp>
-
 #include <warden/core/base64url.hpp>
 #include <warden/jwt/errc.hpp>
+#include <warden/jwt/signer.hpp>
 
 #include "jwt/base64url.hpp"
 #include "jwt/key_impl.hpp"

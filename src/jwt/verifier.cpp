@@ -1,17 +1,14 @@
-#include <warden/jwt/verifier.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/json/serialize.hpp>
 #include <cmath>
 #include <cstring>
 #include <optional>
 #include <span>
 #include <vector>
-
-#include <boost/json/serialize.hpp>
-
 #include <warden/core/base64url.hpp>
 #include <warden/jwt/errc.hpp>
+#include <warden/jwt/verifier.hpp>
 
 #include "jwt/base64url.hpp"
 #include "jwt/claims_access.hpp"
@@ -61,7 +58,8 @@ struct verifier::state {
     [[nodiscard]] known_header const* find_known_prefix(std::string_view token) const noexcept {
         for (auto const& k : known) {
             std::size_t const n = k.b64.size();
-            if (token.size() > n && token[n] == '.' && std::memcmp(k.b64.data(), token.data(), n) == 0) {
+            if (token.size() > n && token[n] == '.' &&
+                std::memcmp(k.b64.data(), token.data(), n) == 0) {
                 return &k;
             }
         }
@@ -70,7 +68,8 @@ struct verifier::state {
 
     [[nodiscard]] known_header const* find_known(std::string_view b64) const noexcept {
         for (auto const& k : known) {
-            if (k.b64.size() == b64.size() && std::memcmp(k.b64.data(), b64.data(), b64.size()) == 0) {
+            if (k.b64.size() == b64.size() &&
+                std::memcmp(k.b64.data(), b64.data(), b64.size()) == 0) {
                 return &k;
             }
         }
@@ -112,14 +111,16 @@ struct verifier::state {
                                                            std::string_view signing_input,
                                                            std::string_view signature_b64) const {
         if (signature_b64.size() > base64url_encoded_max()) {
-            if (signature_b64.find('.') != std::string_view::npos) return make_error_code(errc::malformed);
+            if (signature_b64.find('.') != std::string_view::npos)
+                return make_error_code(errc::malformed);
             return make_error_code(errc::bad_signature);
         }
         std::array<char, max_signature_size> sig;  // not zeroed: only the decoded bytes are read
         auto const size = detail::base64url_decode(signature_b64, sig.data());
         if (!size) {
             // The fast path splits at two dots only: a third one lands here (not a compact JWS).
-            if (signature_b64.find('.') != std::string_view::npos) return make_error_code(errc::malformed);
+            if (signature_b64.find('.') != std::string_view::npos)
+                return make_error_code(errc::malformed);
             return make_error_code(errc::bad_base64);
         }
         std::string_view const sig_view{sig.data(), *size};
@@ -144,17 +145,19 @@ namespace {
 // NumericDate (RFC 7519 §2) as seconds; nullopt when not a finite JSON number.
 std::optional<double> numeric_date(claims_access::member const& m) noexcept {
     switch (m.kind) {
-        case json::kind::int64: return static_cast<double>(m.value.i);
-        case json::kind::uint64: return static_cast<double>(m.value.u);
+        case json::kind::int64:
+            return static_cast<double>(m.value.i);
+        case json::kind::uint64:
+            return static_cast<double>(m.value.u);
         case json::kind::double_:
             if (!std::isfinite(m.value.d)) return std::nullopt;
             return m.value.d;
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
 }  // namespace
-
 
 error_code verifier::state::check_claims(claims const& c, bool aud_is_valid) const {
     using r = claims;
@@ -193,7 +196,8 @@ error_code verifier::state::check_claims(claims const& c, bool aud_is_valid) con
     }
 
     for (std::size_t i = 0; i < r::c_count; ++i) {
-        if (rules.required_registered[i] && index[i] < 0) return make_error_code(errc::missing_claim);
+        if (rules.required_registered[i] && index[i] < 0)
+            return make_error_code(errc::missing_claim);
     }
     for (auto const& name : rules.required_other) {
         if (!c.contains(name)) return make_error_code(errc::missing_claim);
@@ -297,7 +301,8 @@ result<verified_jws> verifier::state::verify_jws(std::string_view token,
     if (detached) {
         // RFC 7515 Appendix F: the payload segment is empty and the content travels apart.
         if (!parts.payload.empty()) return make_error_code(errc::malformed);
-        detached_input.reserve(parts.header.size() + 1 + detail::base64url_encoded_size(detached->size()));
+        detached_input.reserve(parts.header.size() + 1 +
+                               detail::base64url_encoded_size(detached->size()));
         detached_input.append(parts.header);
         detached_input += '.';
         detached_input.append(base64url_encode(*detached));
@@ -317,7 +322,8 @@ result<verified_jws> verifier::state::verify_jws(std::string_view token,
     return out;
 }
 
-result<verifier> verifier::create(key_set keys, verifier_options options, warden::clock const& clock) {
+result<verifier> verifier::create(key_set keys, verifier_options options,
+                                  warden::clock const& clock) {
     if (keys.empty()) return make_error_code(errc::empty_key_set);
     if (options.leeway.count() < 0 || options.limits.max_token_size == 0 ||
         options.limits.max_json_depth == 0) {
@@ -382,7 +388,8 @@ result<verified_jws> verifier::verify_jws(std::string_view token) const {
     return state_->verify_jws(token, std::nullopt);
 }
 
-result<verified_jws> verifier::verify_detached(std::string_view token, std::string_view payload) const {
+result<verified_jws> verifier::verify_detached(std::string_view token,
+                                               std::string_view payload) const {
     return state_->verify_jws(token, payload);
 }
 

@@ -4,7 +4,6 @@
 
 #include <random>
 #include <string>
-
 #include <warden/core/base64url.hpp>
 
 namespace warden::jwt {
@@ -56,7 +55,8 @@ TEST(jwt_base64url, encodes_like_core) {
 
 TEST(jwt_base64url, agrees_with_core_on_random_text) {
     std::mt19937 rng{7};
-    std::string const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=. ";
+    std::string const alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=. ";
     int accepted = 0;
     for (int i = 0; i < 20000; ++i) {
         std::string text(rng() % 12, '\0');

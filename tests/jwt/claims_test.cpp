@@ -1,9 +1,8 @@
 // JWT claim rules (RFC 7519 §4.1) as the verifier applies them, and the `claims` accessors.
-#include <warden/jwt/claims.hpp>
-
 #include <gtest/gtest.h>
 
 #include <warden/core/json.hpp>
+#include <warden/jwt/claims.hpp>
 
 #include "jwt/claims_parser.hpp"
 #include "jwt/token_helpers.hpp"
@@ -18,11 +17,12 @@ using test::now_s;
 std::string n(std::int64_t offset) { return std::to_string(now_s + offset); }
 
 class jwt_claims : public ::testing::Test {
-protected:
+  protected:
     key const k = test::hs256_key();
 
     result<claims> check(std::string const& payload, verifier_options options = {}) const {
-        return test::make_verifier(k, std::move(options)).verify(make_token(k, hs256_header(), payload));
+        return test::make_verifier(k, std::move(options))
+            .verify(make_token(k, hs256_header(), payload));
     }
     errc error_of(std::string const& payload, verifier_options options = {}) const {
         auto const r = check(payload, std::move(options));
@@ -98,9 +98,11 @@ TEST_F(jwt_claims, checks_the_issuer_when_configured) {
     std::string const exp = R"("exp":)" + n(600);
     EXPECT_TRUE(check("{" + exp + R"(,"iss":"https://auth.example.com"})", o).has_value());
     EXPECT_EQ(error_of("{" + exp + R"(,"iss":"https://evil.example.com"})", o), errc::wrong_issuer);
-    EXPECT_EQ(error_of("{" + exp + R"(,"iss":"https://auth.example.com/"})", o), errc::wrong_issuer);
+    EXPECT_EQ(error_of("{" + exp + R"(,"iss":"https://auth.example.com/"})", o),
+              errc::wrong_issuer);
     EXPECT_EQ(error_of("{" + exp + "}", o), errc::missing_claim);
-    EXPECT_EQ(error_of("{" + exp + R"(,"iss":["https://auth.example.com"]})", o), errc::claim_wrong_type);
+    EXPECT_EQ(error_of("{" + exp + R"(,"iss":["https://auth.example.com"]})", o),
+              errc::claim_wrong_type);
     // Not configured: any string issuer passes, a non-string one never does.
     EXPECT_TRUE(check("{" + exp + R"(,"iss":"anyone"})").has_value());
     EXPECT_EQ(error_of("{" + exp + R"(,"iss":1})"), errc::claim_wrong_type);
@@ -156,7 +158,8 @@ TEST_F(jwt_claims, requires_the_configured_claims) {
 }
 
 TEST_F(jwt_claims, nested_registered_names_are_not_registered_claims) {
-    std::string const payload = R"({"exp":)" + n(600) + R"(,"ctx":{"exp":"soon","aud":1,"sub":[]}})";
+    std::string const payload =
+        R"({"exp":)" + n(600) + R"(,"ctx":{"exp":"soon","aud":1,"sub":[]}})";
     auto const c = check(payload);
     ASSERT_TRUE(c.has_value()) << c.error().message();
     EXPECT_EQ(c->exp(), now_s + 600);
@@ -165,14 +168,14 @@ TEST_F(jwt_claims, nested_registered_names_are_not_registered_claims) {
 }
 
 TEST_F(jwt_claims, gives_typed_accessors_for_registered_claims) {
-    auto const c = check(R"({"iss":"https://i","sub":"u-1","aud":["a","b"],"exp":)" + n(600) +
-                             R"(,"nbf":)" + n(-5) + R"(,"iat":)" + n(-10) +
-                             R"(,"jti":"j-1","scope":"read write admin"})",
-                         [] {
-                             verifier_options o;
-                             o.audiences = {"b"};
-                             return o;
-                         }());
+    auto const c =
+        check(R"({"iss":"https://i","sub":"u-1","aud":["a","b"],"exp":)" + n(600) + R"(,"nbf":)" +
+                  n(-5) + R"(,"iat":)" + n(-10) + R"(,"jti":"j-1","scope":"read write admin"})",
+              [] {
+                  verifier_options o;
+                  o.audiences = {"b"};
+                  return o;
+              }());
     ASSERT_TRUE(c.has_value()) << c.error().message();
     EXPECT_EQ(c->iss(), "https://i");
     EXPECT_EQ(c->sub(), "u-1");
@@ -208,9 +211,10 @@ TEST_F(jwt_claims, absent_claims_are_empty_optionals) {
 }
 
 TEST_F(jwt_claims, gives_typed_lookups_for_custom_claims) {
-    auto const c = check(R"({"exp":)" + n(600) +
-                         R"(,"ver":3,"big":18446744073709551615,"neg":-7,"ratio":2.5,"whole":4.0,)"
-                         R"("admin":false,"name":"Zo\u00e9 \"Z\"","none":null,"list":[1],"obj":{}})");
+    auto const c =
+        check(R"({"exp":)" + n(600) +
+              R"(,"ver":3,"big":18446744073709551615,"neg":-7,"ratio":2.5,"whole":4.0,)"
+              R"("admin":false,"name":"Zo\u00e9 \"Z\"","none":null,"list":[1],"obj":{}})");
     ASSERT_TRUE(c.has_value()) << c.error().message();
     EXPECT_EQ(c->get_int64("ver"), 3);
     EXPECT_EQ(c->get_int64("neg"), -7);
@@ -230,7 +234,8 @@ TEST_F(jwt_claims, gives_typed_lookups_for_custom_claims) {
 }
 
 TEST_F(jwt_claims, gives_the_whole_payload_as_an_object) {
-    std::string const payload = R"({"exp":)" + n(600) + R"(,"ctx":{"roles":["a","b"],"n":1},"s":"\u00e9"})";
+    std::string const payload =
+        R"({"exp":)" + n(600) + R"(,"ctx":{"roles":["a","b"],"n":1},"s":"\u00e9"})";
     auto const c = check(payload);
     ASSERT_TRUE(c.has_value());
     EXPECT_EQ(c->payload_json(), payload);
@@ -262,11 +267,27 @@ TEST_F(jwt_claims, stay_valid_when_copied_and_moved) {
 
 TEST(claims_parser, agrees_with_the_strict_dom_parser) {
     // The flat parser and core's DOM parser accept and refuse the same texts.
-    for (std::string const text :
-         {"{}", R"({"a":1})", R"({"a":{"b":[1,2,{"c":null}]},"d":"\u0041"})", "[]", "1", "\"s\"", "",
-          "{", R"({"a":1,"a":2})", R"({"a":{"b":1,"b":2}})", R"([{"x":1,"x":1}])", R"({"a":1,})",
-          "{} {}", "{\"a\":\"\xff\"}", R"({"\u0061":1,"a":2})", R"({"a":"\ud800"})", "{\"a\":1}\n",
-          " {\"a\" : [ ] } ", R"({"a":1e999})", R"({"a":-0.0,"b":1E+2})", "{\"k\x00\":1}"}) {
+    for (std::string const text : {"{}",
+                                   R"({"a":1})",
+                                   R"({"a":{"b":[1,2,{"c":null}]},"d":"\u0041"})",
+                                   "[]",
+                                   "1",
+                                   "\"s\"",
+                                   "",
+                                   "{",
+                                   R"({"a":1,"a":2})",
+                                   R"({"a":{"b":1,"b":2}})",
+                                   R"([{"x":1,"x":1}])",
+                                   R"({"a":1,})",
+                                   "{} {}",
+                                   "{\"a\":\"\xff\"}",
+                                   R"({"\u0061":1,"a":2})",
+                                   R"({"a":"\ud800"})",
+                                   "{\"a\":1}\n",
+                                   " {\"a\" : [ ] } ",
+                                   R"({"a":1e999})",
+                                   R"({"a":-0.0,"b":1E+2})",
+                                   "{\"k\x00\":1}"}) {
         claims c;
         auto const flat = parse_claims_json(text, 16, c);
         auto const dom = parse_json_strict(text);

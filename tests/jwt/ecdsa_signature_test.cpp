@@ -31,7 +31,8 @@ TEST(ecdsa_signature, encodes_a_known_der_value) {
     raw[63] = '\x80';
     auto const der = ecdsa_raw_to_der(raw);
     ASSERT_TRUE(der.has_value());
-    EXPECT_EQ(*der, test::from_hex("3007020101020200" "80"));
+    EXPECT_EQ(*der, test::from_hex("3007020101020200"
+                                   "80"));
     EXPECT_EQ(*ecdsa_der_to_raw(*der, 32), raw);
 }
 
@@ -45,7 +46,8 @@ TEST(ecdsa_signature, pads_short_integers_to_the_field_size) {
 
 TEST(ecdsa_signature, refuses_malformed_der) {
     auto const der = *ecdsa_raw_to_der(a3_raw);
-    EXPECT_EQ(ecdsa_der_to_raw(der + std::string(1, '\0'), 32).error(), errc::bad_signature);  // trailing data
+    EXPECT_EQ(ecdsa_der_to_raw(der + std::string(1, '\0'), 32).error(),
+              errc::bad_signature);  // trailing data
     EXPECT_EQ(ecdsa_der_to_raw(der.substr(0, der.size() - 1), 32).error(), errc::bad_signature);
     EXPECT_EQ(ecdsa_der_to_raw("", 32).error(), errc::bad_signature);
     EXPECT_EQ(ecdsa_der_to_raw(a3_raw, 32).error(), errc::bad_signature);  // raw is not DER

@@ -1,21 +1,22 @@
-#include <warden/jwt/errc.hpp>
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
+#include <warden/jwt/errc.hpp>
 
 namespace warden::jwt {
 namespace {
 
 TEST(jwt_errc, token_errors_map_to_invalid_token) {
-    for (int e = static_cast<int>(errc::token_too_large); e <= static_cast<int>(errc::wrong_typ); ++e) {
+    for (int e = static_cast<int>(errc::token_too_large); e <= static_cast<int>(errc::wrong_typ);
+         ++e) {
         EXPECT_EQ(make_error_code(static_cast<errc>(e)), condition::invalid_token) << e;
     }
 }
 
 TEST(jwt_errc, key_errors_map_to_invalid_configuration) {
-    for (int e = static_cast<int>(errc::invalid_key); e <= static_cast<int>(errc::invalid_options); ++e) {
+    for (int e = static_cast<int>(errc::invalid_key); e <= static_cast<int>(errc::invalid_options);
+         ++e) {
         EXPECT_EQ(make_error_code(static_cast<errc>(e)), condition::invalid_configuration) << e;
     }
     EXPECT_EQ(make_error_code(errc::crypto_failure), condition::internal);

@@ -3,12 +3,10 @@
 // and payload; every `reject` one is refused with the error named below.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <map>
 #include <string>
-
-#include <boost/json.hpp>
-
 #include <warden/core/base64url.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/jwt.hpp>
@@ -91,16 +89,18 @@ TEST(jose_vectors, valid_compact_vectors_verify_with_their_key) {
     int checked = 0;
     for (auto const& value : vectors()) {
         auto const& v = value.as_object();
-        if (v.at("expect").as_string() != "valid" || v.at("serialization").as_string() != "compact") {
+        if (v.at("expect").as_string() != "valid" ||
+            v.at("serialization").as_string() != "compact") {
             continue;
         }
         SCOPED_TRACE(std::string{v.at("id").as_string()});
         key const k = key_of(v);
         verifier const verify = jws_verifier_for(k);
         std::string const token{v.at("jws").as_string()};
-        result<verified_jws> r = v.contains("detached_payload_raw")
-                                     ? verify.verify_detached(token, v.at("detached_payload_raw").as_string())
-                                     : verify.verify_jws(token);
+        result<verified_jws> r =
+            v.contains("detached_payload_raw")
+                ? verify.verify_detached(token, v.at("detached_payload_raw").as_string())
+                : verify.verify_jws(token);
         ASSERT_TRUE(r.has_value()) << r.error().message();
         EXPECT_EQ(json::value(r->header), v.at("expected_header"));
         EXPECT_EQ(r->payload, v.at("expected_payload_raw").as_string());
@@ -114,7 +114,8 @@ TEST(jose_vectors, valid_jwt_vectors_give_their_claims) {
     int checked = 0;
     for (auto const& value : vectors()) {
         auto const& v = value.as_object();
-        if (v.at("expect").as_string() != "valid" || v.at("serialization").as_string() != "compact" ||
+        if (v.at("expect").as_string() != "valid" ||
+            v.at("serialization").as_string() != "compact" ||
             v.at("expected_payload_json").is_null()) {
             continue;
         }
@@ -199,7 +200,8 @@ TEST(jose_vectors, json_serialization_vectors_verify_through_the_signature_primi
             if (auto const* h = sig.if_contains("header")) {
                 for (auto const& [name, val] : h->as_object()) header[name] = val;
             }
-            algorithm const alg = *algorithm_from_string(std::string_view{header.at("alg").as_string()});
+            algorithm const alg =
+                *algorithm_from_string(std::string_view{header.at("alg").as_string()});
             // The JWK of the set whose key type fits the algorithm.
             std::optional<key> k;
             for (auto const& jwk : v.at("jwks").as_array()) {
@@ -216,7 +218,8 @@ TEST(jose_vectors, json_serialization_vectors_verify_through_the_signature_primi
             last_key = k;
         }
         // As a token, the JSON serialization is simply not a compact JWS.
-        auto const verify = *verifier::create(*key_set::from_keys({*last_key}), {}, before_2011_exp);
+        auto const verify =
+            *verifier::create(*key_set::from_keys({*last_key}), {}, before_2011_exp);
         EXPECT_EQ(verify.verify(json::serialize(general)).error(), errc::malformed);
     }
     EXPECT_EQ(signatures, 5);  // 4.6: 1, 4.7: 1, 4.8: 3
@@ -227,8 +230,9 @@ TEST(jose_vectors, deterministic_signatures_are_reproduced_by_the_signer) {
     for (auto const& value : vectors()) {
         auto const& v = value.as_object();
         auto const* deterministic = v.if_contains("signature_is_deterministic");
-        if (v.at("expect").as_string() != "valid" || v.at("serialization").as_string() != "compact" ||
-            deterministic == nullptr || !deterministic->as_bool()) {
+        if (v.at("expect").as_string() != "valid" ||
+            v.at("serialization").as_string() != "compact" || deterministic == nullptr ||
+            !deterministic->as_bool()) {
             continue;
         }
         SCOPED_TRACE(std::string{v.at("id").as_string()});

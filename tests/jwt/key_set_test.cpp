@@ -1,20 +1,16 @@
 // Key sets (RFC 7517 §5) and their policy: unique kids, no symmetric/asymmetric mix.
-#include <warden/jwt/key_set.hpp>
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <warden/jwt/errc.hpp>
+#include <warden/jwt/key_set.hpp>
 
 namespace warden::jwt {
 namespace {
 
 namespace json = boost::json;
 
-key hs(std::string kid) {
-    return *key::generate(algorithm::hs256, {.kid = std::move(kid)});
-}
+key hs(std::string kid) { return *key::generate(algorithm::hs256, {.kid = std::move(kid)}); }
 
 TEST(key_set, refuses_two_keys_with_the_same_kid) {
     EXPECT_EQ(key_set::from_keys({hs("a"), hs("a")}).error(), errc::duplicate_kid);
@@ -30,8 +26,9 @@ TEST(key_set, refuses_symmetric_keys_next_to_asymmetric_ones) {
 }
 
 TEST(key_set, allows_keys_without_kid_and_several_asymmetric_types) {
-    auto const set = key_set::from_keys({*key::generate(algorithm::es256), *key::generate(algorithm::eddsa),
-                                         *key::generate(algorithm::es256, {.kid = "x"})});
+    auto const set =
+        key_set::from_keys({*key::generate(algorithm::es256), *key::generate(algorithm::eddsa),
+                            *key::generate(algorithm::es256, {.kid = "x"})});
     ASSERT_TRUE(set.has_value());
     EXPECT_EQ(set->size(), 3U);
     EXPECT_NE(set->find("x"), nullptr);
@@ -54,11 +51,15 @@ TEST(key_set, refuses_malformed_jwk_sets) {
     EXPECT_EQ(key_set::from_jwks(std::string_view{"{}"}).error(), errc::invalid_key);
     EXPECT_EQ(key_set::from_jwks(std::string_view{R"({"keys":{}})"}).error(), errc::invalid_key);
     EXPECT_EQ(key_set::from_jwks(std::string_view{R"({"keys":[1]})"}).error(), errc::invalid_key);
-    EXPECT_EQ(key_set::from_jwks(std::string_view{R"({"keys":[],"keys":[]})"}).error(), errc::duplicate_member);
+    EXPECT_EQ(key_set::from_jwks(std::string_view{R"({"keys":[],"keys":[]})"}).error(),
+              errc::duplicate_member);
     EXPECT_EQ(key_set::from_jwks(std::string_view{R"({"keys":[)"}).error(), errc::bad_json);
     EXPECT_EQ(key_set::from_jwks(std::string_view{"[]"}).error(), errc::invalid_key);
     // One bad key spoils the set: keys are never silently dropped.
-    EXPECT_EQ(key_set::from_jwks(std::string_view{R"({"keys":[{"kty":"RSA","alg":"RS256","use":"enc","n":"AQ","e":"AQ"}]})"}).error(),
+    EXPECT_EQ(key_set::from_jwks(
+                  std::string_view{
+                      R"({"keys":[{"kty":"RSA","alg":"RS256","use":"enc","n":"AQ","e":"AQ"}]})"})
+                  .error(),
               errc::key_use_mismatch);
     EXPECT_TRUE(key_set::from_jwks(std::string_view{R"({"keys":[]})"})->empty());
 }

@@ -1,12 +1,10 @@
 // Keys: secrets, PEM, JWK, generation, export; each bound to one algorithm.
-#include <warden/jwt/key.hpp>
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <warden/core/base64url.hpp>
 #include <warden/jwt/errc.hpp>
+#include <warden/jwt/key.hpp>
 
 #include "jwt/key_impl.hpp"
 #include "jwt/pem_fixtures.hpp"
@@ -29,7 +27,8 @@ bool round_trips(key const& signing, key const& verifying) {
 }
 
 json::object wycheproof_jwk_group(std::string_view comment) {
-    auto const data = warden::test::read_json(warden::test::data_path("jose/wycheproof/json_web_key_test.json"));
+    auto const data =
+        warden::test::read_json(warden::test::data_path("jose/wycheproof/json_web_key_test.json"));
     for (auto const& g : data.at("testGroups").as_array()) {
         if (g.at("comment").as_string() == comment) {
             return g.at("private").at("keys").as_array().front().as_object();
@@ -43,9 +42,12 @@ constexpr std::string_view rfc7638_jwk =
     R"({"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"})";
 
 TEST(key_from_secret, refuses_a_secret_shorter_than_the_hash) {
-    EXPECT_EQ(key::from_secret(algorithm::hs256, secret_bytes{std::string(31, 'k')}).error(), errc::weak_key);
-    EXPECT_EQ(key::from_secret(algorithm::hs384, secret_bytes{std::string(47, 'k')}).error(), errc::weak_key);
-    EXPECT_EQ(key::from_secret(algorithm::hs512, secret_bytes{std::string(63, 'k')}).error(), errc::weak_key);
+    EXPECT_EQ(key::from_secret(algorithm::hs256, secret_bytes{std::string(31, 'k')}).error(),
+              errc::weak_key);
+    EXPECT_EQ(key::from_secret(algorithm::hs384, secret_bytes{std::string(47, 'k')}).error(),
+              errc::weak_key);
+    EXPECT_EQ(key::from_secret(algorithm::hs512, secret_bytes{std::string(63, 'k')}).error(),
+              errc::weak_key);
     EXPECT_EQ(key::from_secret(algorithm::hs256, secret_bytes{}).error(), errc::weak_key);
     EXPECT_EQ(key::from_secret(algorithm::hs256, secret_bytes{std::string(31, 'k')}).error(),
               condition::invalid_configuration);
@@ -54,7 +56,8 @@ TEST(key_from_secret, refuses_a_secret_shorter_than_the_hash) {
 TEST(key_from_secret, accepts_a_secret_as_long_as_the_hash) {
     for (auto [alg, size] : {std::pair{algorithm::hs256, 32}, std::pair{algorithm::hs384, 48},
                              std::pair{algorithm::hs512, 64}}) {
-        auto const k = key::from_secret(alg, secret_bytes{std::string(static_cast<std::size_t>(size), 'k')});
+        auto const k =
+            key::from_secret(alg, secret_bytes{std::string(static_cast<std::size_t>(size), 'k')});
         ASSERT_TRUE(k.has_value());
         EXPECT_EQ(k->alg(), alg);
         EXPECT_TRUE(k->is_symmetric());
@@ -71,14 +74,17 @@ TEST(key_from_secret, refuses_an_asymmetric_algorithm) {
 }
 
 TEST(key_from_utf8_secret, uses_the_utf8_bytes_and_refuses_invalid_utf8) {
-    auto const text = key::from_utf8_secret(algorithm::hs256, "p\xc3\xa4ssw\xc3\xb6rd-that-is-long-enough-32b");
-    auto const bytes = key::from_secret(algorithm::hs256,
-                                        secret_bytes{std::string_view{"p\xc3\xa4ssw\xc3\xb6rd-that-is-long-enough-32b"}});
+    auto const text =
+        key::from_utf8_secret(algorithm::hs256, "p\xc3\xa4ssw\xc3\xb6rd-that-is-long-enough-32b");
+    auto const bytes = key::from_secret(
+        algorithm::hs256,
+        secret_bytes{std::string_view{"p\xc3\xa4ssw\xc3\xb6rd-that-is-long-enough-32b"}});
     ASSERT_TRUE(text.has_value());
     ASSERT_TRUE(bytes.has_value());
     EXPECT_TRUE(round_trips(*text, *bytes));
-    EXPECT_EQ(key::from_utf8_secret(algorithm::hs256, "\xff\xfe-not-utf8-but-long-enough-bytes").error(),
-              errc::invalid_key);
+    EXPECT_EQ(
+        key::from_utf8_secret(algorithm::hs256, "\xff\xfe-not-utf8-but-long-enough-bytes").error(),
+        errc::invalid_key);
     EXPECT_EQ(key::from_utf8_secret(algorithm::hs256, "short").error(), errc::weak_key);
 }
 
@@ -139,9 +145,12 @@ TEST(key_from_pem, loads_pkcs1_rsa_keys) {
 }
 
 TEST(key_from_pem, refuses_encrypted_garbage_and_empty_input) {
-    EXPECT_EQ(key::from_pem(algorithm::es256, test::pem::encrypted_ec_private).error(), errc::invalid_key);
+    EXPECT_EQ(key::from_pem(algorithm::es256, test::pem::encrypted_ec_private).error(),
+              errc::invalid_key);
     EXPECT_EQ(key::from_pem(algorithm::es256, "").error(), errc::invalid_key);
-    EXPECT_EQ(key::from_pem(algorithm::es256, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n").error(),
+    EXPECT_EQ(key::from_pem(algorithm::es256,
+                            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+                  .error(),
               errc::invalid_key);
     EXPECT_EQ(key::from_pem(algorithm::es256, "not a pem at all").error(), errc::invalid_key);
 }
@@ -160,8 +169,10 @@ TEST(key_from_pem, refuses_a_key_of_another_type_or_curve) {
 
 TEST(key_from_pem, refuses_weak_and_unsupported_keys) {
     EXPECT_EQ(key::from_pem(algorithm::rs256, test::pem::rsa1024_public).error(), errc::weak_key);
-    EXPECT_EQ(key::from_pem(algorithm::eddsa, test::pem::x25519_public).error(), errc::unsupported_key);
-    EXPECT_EQ(key::from_pem(algorithm::es256, test::pem::secp256k1_public).error(), errc::unsupported_key);
+    EXPECT_EQ(key::from_pem(algorithm::eddsa, test::pem::x25519_public).error(),
+              errc::unsupported_key);
+    EXPECT_EQ(key::from_pem(algorithm::es256, test::pem::secp256k1_public).error(),
+              errc::unsupported_key);
 }
 
 json::object without(json::object o, std::string_view member) {
@@ -185,7 +196,8 @@ TEST(key_from_jwk, takes_the_algorithm_from_the_jwk_the_caller_or_the_curve) {
     EXPECT_EQ(key::from_jwk(bare, algorithm::ps256)->alg(), algorithm::ps256);
     EXPECT_EQ(key::from_jwk(json::parse(rfc7638_jwk).as_object(), algorithm::ps256).error(),
               errc::key_alg_mismatch);
-    for (auto const alg : {algorithm::es256, algorithm::es384, algorithm::es512, algorithm::eddsa}) {
+    for (auto const alg :
+         {algorithm::es256, algorithm::es384, algorithm::es512, algorithm::eddsa}) {
         auto const jwk = without(*key::generate(alg)->public_jwk(), "alg");
         auto const k = key::from_jwk(jwk);
         ASSERT_TRUE(k.has_value()) << to_string(alg);
@@ -206,7 +218,8 @@ TEST(key_from_jwk, refuses_missing_unknown_or_mistyped_members) {
     EXPECT_EQ(key::from_jwk(with(good, "alg", "RSA1_5")).error(), errc::unsupported_key);
     EXPECT_EQ(key::from_jwk(with(good, "alg", "ES256")).error(), errc::key_alg_mismatch);
     EXPECT_EQ(key::from_jwk(with(good, "oth", json::array{})).error(), errc::unsupported_key);
-    EXPECT_EQ(key::from_jwk(std::string_view{R"({"kty":"RSA","kty":"EC"})"}).error(), errc::bad_json);
+    EXPECT_EQ(key::from_jwk(std::string_view{R"({"kty":"RSA","kty":"EC"})"}).error(),
+              errc::bad_json);
     EXPECT_EQ(key::from_jwk(std::string_view{"[]"}).error(), errc::invalid_key);
 }
 
@@ -214,12 +227,15 @@ TEST(key_from_jwk, honours_use_and_key_ops) {
     auto const good = json::parse(rfc7638_jwk).as_object();
     EXPECT_TRUE(key::from_jwk(with(good, "use", "sig")).has_value());
     EXPECT_EQ(key::from_jwk(with(good, "use", "enc")).error(), errc::key_use_mismatch);
-    EXPECT_EQ(key::from_jwk(with(good, "key_ops", json::array{"encrypt"})).error(), errc::key_use_mismatch);
+    EXPECT_EQ(key::from_jwk(with(good, "key_ops", json::array{"encrypt"})).error(),
+              errc::key_use_mismatch);
     EXPECT_EQ(key::from_jwk(with(good, "key_ops", json::array{})).error(), errc::key_use_mismatch);
-    EXPECT_EQ(key::from_jwk(with(good, "key_ops", json::array{"verify", "verify"})).error(), errc::invalid_key);
+    EXPECT_EQ(key::from_jwk(with(good, "key_ops", json::array{"verify", "verify"})).error(),
+              errc::invalid_key);
     EXPECT_EQ(key::from_jwk(with(good, "key_ops", "verify")).error(), errc::invalid_key);
     // A public key allowed only to "sign" can do nothing at all.
-    EXPECT_EQ(key::from_jwk(with(good, "key_ops", json::array{"sign"})).error(), errc::key_use_mismatch);
+    EXPECT_EQ(key::from_jwk(with(good, "key_ops", json::array{"sign"})).error(),
+              errc::key_use_mismatch);
     auto const verify_only = key::from_jwk(with(good, "key_ops", json::array{"verify"}));
     ASSERT_TRUE(verify_only.has_value());
     EXPECT_TRUE(verify_only->can_verify());
@@ -239,7 +255,8 @@ TEST(key_from_jwk, a_private_key_limited_to_verify_cannot_sign) {
     auto const full = key::from_jwk(jwk, algorithm::es256);
     ASSERT_TRUE(full.has_value());
     EXPECT_TRUE(full->can_sign());
-    auto const limited = key::from_jwk(with(jwk, "key_ops", json::array{"verify"}), algorithm::es256);
+    auto const limited =
+        key::from_jwk(with(jwk, "key_ops", json::array{"verify"}), algorithm::es256);
     ASSERT_TRUE(limited.has_value());
     EXPECT_FALSE(limited->can_sign());
     EXPECT_TRUE(limited->can_verify());
@@ -249,13 +266,19 @@ TEST(key_from_jwk, refuses_ec_keys_off_the_curve_or_of_the_wrong_size) {
     auto const jwk = *key::generate(algorithm::es256)->public_jwk();
     std::string y = *base64url_decode(jwk.at("y").as_string());
     y.back() = static_cast<char>(y.back() ^ 1);
-    EXPECT_EQ(key::from_jwk(with(jwk, "y", json::string{base64url_encode(y)})).error(), errc::invalid_key);
+    EXPECT_EQ(key::from_jwk(with(jwk, "y", json::string{base64url_encode(y)})).error(),
+              errc::invalid_key);
     std::string const x = *base64url_decode(jwk.at("x").as_string());
-    EXPECT_EQ(key::from_jwk(with(jwk, "x", json::string{base64url_encode(x.substr(1))})).error(), errc::invalid_key);
-    EXPECT_EQ(key::from_jwk(with(jwk, "x", json::string{base64url_encode(std::string(1, '\0') + x)})).error(), errc::invalid_key);
+    EXPECT_EQ(key::from_jwk(with(jwk, "x", json::string{base64url_encode(x.substr(1))})).error(),
+              errc::invalid_key);
+    EXPECT_EQ(
+        key::from_jwk(with(jwk, "x", json::string{base64url_encode(std::string(1, '\0') + x)}))
+            .error(),
+        errc::invalid_key);
     EXPECT_EQ(key::from_jwk(with(jwk, "crv", "P-384")).error(), errc::key_alg_mismatch);
     EXPECT_EQ(key::from_jwk(without(with(jwk, "crv", "P-384"), "alg")).error(), errc::invalid_key);
-    EXPECT_EQ(key::from_jwk(without(with(jwk, "crv", "secp256k1"), "alg")).error(), errc::unsupported_key);
+    EXPECT_EQ(key::from_jwk(without(with(jwk, "crv", "secp256k1"), "alg")).error(),
+              errc::unsupported_key);
     EXPECT_EQ(key::from_jwk(without(jwk, "y")).error(), errc::invalid_key);
 }
 
@@ -264,13 +287,15 @@ TEST(key_from_jwk, refuses_private_halves_that_do_not_match) {
     auto const ec = rfc7515_a3_private_jwk();
     std::string d = *base64url_decode(ec.at("d").as_string());
     d[3] = static_cast<char>(d[3] ^ 1);
-    EXPECT_EQ(key::from_jwk(with(ec, "d", json::string{base64url_encode(d)}), algorithm::es256).error(),
-              errc::invalid_key);
+    EXPECT_EQ(
+        key::from_jwk(with(ec, "d", json::string{base64url_encode(d)}), algorithm::es256).error(),
+        errc::invalid_key);
     EXPECT_EQ(key::from_jwk(with(ec, "d", "AAAA"), algorithm::es256).error(), errc::invalid_key);
     // An Ed25519 JWK whose d is another key's.
     auto const jwk = *key::generate(algorithm::eddsa)->public_jwk();
     std::string const other_d(32, '\x07');
-    EXPECT_EQ(key::from_jwk(with(jwk, "d", json::string{base64url_encode(other_d)})).error(), errc::invalid_key);
+    EXPECT_EQ(key::from_jwk(with(jwk, "d", json::string{base64url_encode(other_d)})).error(),
+              errc::invalid_key);
     EXPECT_EQ(key::from_jwk(with(jwk, "crv", "X25519")).error(), errc::unsupported_key);
     EXPECT_EQ(key::from_jwk(with(jwk, "x", "AAAA")).error(), errc::invalid_key);
 }
@@ -294,7 +319,8 @@ TEST(key_from_jwk, refuses_partial_rsa_private_keys) {
     EXPECT_TRUE(key::from_jwk(rsa, algorithm::rs256)->can_sign());
     EXPECT_EQ(key::from_jwk(without(rsa, "qi"), algorithm::rs256).error(), errc::invalid_key);
     // n, e, d alone are a complete private key.
-    auto const minimal = without(without(without(without(without(rsa, "p"), "q"), "dp"), "dq"), "qi");
+    auto const minimal =
+        without(without(without(without(without(rsa, "p"), "q"), "dp"), "dq"), "qi");
     auto const k = key::from_jwk(minimal, algorithm::rs256);
     ASSERT_TRUE(k.has_value()) << k.error().message();
     EXPECT_TRUE(k->can_sign());
@@ -307,15 +333,29 @@ TEST(key_from_jwk, refuses_partial_rsa_private_keys) {
 }
 
 TEST(key_from_jwk, refuses_short_and_empty_hmac_secrets) {
-    EXPECT_EQ(key::from_jwk(std::string_view{R"({"kty":"oct","alg":"HS256","k":""})"}).error(), errc::weak_key);
-    EXPECT_EQ(key::from_jwk(std::string_view{R"({"kty":"oct","alg":"HS256","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg"})"}).error(),
+    EXPECT_EQ(key::from_jwk(std::string_view{R"({"kty":"oct","alg":"HS256","k":""})"}).error(),
               errc::weak_key);
-    EXPECT_EQ(key::from_jwk(std::string_view{R"({"kty":"oct","alg":"HS256"})"}).error(), errc::invalid_key);
-    EXPECT_EQ(key::from_jwk(std::string_view{R"({"kty":"oct","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"})"}).error(),
-              errc::missing_algorithm);
-    EXPECT_EQ(key::from_jwk(std::string_view{R"({"kty":"oct","alg":"A256GCM","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"})"}).error(),
-              errc::unsupported_key);
-    auto const k = key::from_jwk(std::string_view{R"({"kty":"oct","alg":"HS256","kid":"h","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"})"});
+    EXPECT_EQ(
+        key::from_jwk(
+            std::string_view{
+                R"({"kty":"oct","alg":"HS256","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg"})"})
+            .error(),
+        errc::weak_key);
+    EXPECT_EQ(key::from_jwk(std::string_view{R"({"kty":"oct","alg":"HS256"})"}).error(),
+              errc::invalid_key);
+    EXPECT_EQ(
+        key::from_jwk(
+            std::string_view{R"({"kty":"oct","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"})"})
+            .error(),
+        errc::missing_algorithm);
+    EXPECT_EQ(
+        key::from_jwk(
+            std::string_view{
+                R"({"kty":"oct","alg":"A256GCM","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"})"})
+            .error(),
+        errc::unsupported_key);
+    auto const k = key::from_jwk(std::string_view{
+        R"({"kty":"oct","alg":"HS256","kid":"h","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"})"});
     ASSERT_TRUE(k.has_value());
     EXPECT_EQ(k->kid(), "h");
     EXPECT_TRUE(k->is_symmetric());
@@ -338,7 +378,8 @@ TEST(key_export, gives_the_public_jwk_of_asymmetric_keys_only) {
         EXPECT_EQ(jwk->at("alg").as_string(), to_string(alg));
         EXPECT_EQ(jwk->at("use").as_string(), "sig");
         EXPECT_EQ(jwk->at("kid").as_string(), "e1");
-        for (char const* secret : {"d", "p", "q", "dp", "dq", "qi", "k"}) EXPECT_FALSE(jwk->contains(secret));
+        for (char const* secret : {"d", "p", "q", "dp", "dq", "qi", "k"})
+            EXPECT_FALSE(jwk->contains(secret));
         auto const back = key::from_jwk(*jwk);
         ASSERT_TRUE(back.has_value()) << back.error().message();
         EXPECT_TRUE(round_trips(k, *back));
@@ -347,7 +388,8 @@ TEST(key_export, gives_the_public_jwk_of_asymmetric_keys_only) {
 }
 
 TEST(key_export, computes_the_rfc_7638_thumbprint) {
-    EXPECT_EQ(key::from_jwk(rfc7638_jwk)->thumbprint(), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+    EXPECT_EQ(key::from_jwk(rfc7638_jwk)->thumbprint(),
+              "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
 }
 
 TEST(key_export, refuses_private_pem_of_a_public_key) {

@@ -3,13 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
-
-#include <boost/json.hpp>
-
 #include <warden/core/clock.hpp>
 #include <warden/jwt.hpp>
 
@@ -61,12 +59,11 @@ std::string quote(std::string const& s) {
 }
 
 class pyjwt_interop : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto const check = run(std::string{python} + " -c 'import jwt' 2>&1");
-        ASSERT_EQ(check.status, 0)
-            << "PyJWT is missing for " << python << " (install the Debian package python3-jwt): "
-            << check.out;
+        ASSERT_EQ(check.status, 0) << "PyJWT is missing for " << python
+                                   << " (install the Debian package python3-jwt): " << check.out;
         std::ofstream{dir.path() / "interop.py"} << script;
     }
 
@@ -76,10 +73,11 @@ protected:
         return path.string();
     }
 
-    run_result py(std::string_view mode, algorithm alg, std::string const& key_file, std::string const& arg) {
+    run_result py(std::string_view mode, algorithm alg, std::string const& key_file,
+                  std::string const& arg) {
         return run(std::string{python} + " " + quote((dir.path() / "interop.py").string()) + " " +
-                   std::string{mode} + " " + std::string{to_string(alg)} + " " + quote(key_file) + " " +
-                   quote(arg) + " 2>&1");
+                   std::string{mode} + " " + std::string{to_string(alg)} + " " + quote(key_file) +
+                   " " + quote(arg) + " 2>&1");
     }
 
     test::temp_dir dir;
@@ -89,11 +87,14 @@ protected:
 std::int64_t now() { return to_unix_seconds(std::chrono::system_clock::now()); }
 
 // A secret with non-ASCII characters: both sides must use its UTF-8 bytes.
-constexpr std::string_view secret = "cl\xc3\xa9-secr\xc3\xa8te-partag\xc3\xa9" "e-de-plus-de-32-octets";
+constexpr std::string_view secret =
+    "cl\xc3\xa9-secr\xc3\xa8te-partag\xc3\xa9"
+    "e-de-plus-de-32-octets";
 
 TEST_F(pyjwt_interop, pyjwt_decodes_our_hs256_token) {
     auto const k = *key::from_utf8_secret(algorithm::hs256, secret);
-    auto const token = *signer::create(k)->sign({{"sub", "42"}, {"exp", now() + 600}, {"scope", "read"}});
+    auto const token =
+        *signer::create(k)->sign({{"sub", "42"}, {"exp", now() + 600}, {"scope", "read"}});
     auto const r = py("decode", algorithm::hs256, write_key("secret.txt", secret), token);
     ASSERT_EQ(r.status, 0) << r.out;
     auto const out = json::parse(r.out);
@@ -116,7 +117,8 @@ TEST_F(pyjwt_interop, we_verify_pyjwts_hs256_token) {
 }
 
 TEST_F(pyjwt_interop, both_sides_refuse_the_other_secret_and_expired_tokens) {
-    auto const other = *key::from_utf8_secret(algorithm::hs256, "another-secret-entirely-32-bytes-long");
+    auto const other =
+        *key::from_utf8_secret(algorithm::hs256, "another-secret-entirely-32-bytes-long");
     auto const token = *signer::create(other)->sign({{"sub", "42"}, {"exp", now() + 600}});
     auto const r = py("decode", algorithm::hs256, write_key("secret.txt", secret), token);
     EXPECT_NE(r.status, 0);
@@ -131,7 +133,8 @@ TEST_F(pyjwt_interop, both_sides_refuse_the_other_secret_and_expired_tokens) {
 }
 
 TEST_F(pyjwt_interop, asymmetric_tokens_round_trip_through_pem_keys) {
-    for (auto const alg : {algorithm::rs256, algorithm::ps256, algorithm::es256, algorithm::eddsa}) {
+    for (auto const alg :
+         {algorithm::rs256, algorithm::ps256, algorithm::es256, algorithm::eddsa}) {
         SCOPED_TRACE(std::string{to_string(alg)});
         auto const k = *key::generate(alg, {.kid = "py"});
         auto const private_file = write_key("private.pem", k.private_pem()->view());

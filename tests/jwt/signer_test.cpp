@@ -1,12 +1,10 @@
 // The signer: fixed header, claims in, compact token out.
-#include <warden/jwt/signer.hpp>
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <warden/core/base64url.hpp>
 #include <warden/jwt/errc.hpp>
+#include <warden/jwt/signer.hpp>
 
 #include "jwt/token_helpers.hpp"
 
@@ -30,30 +28,33 @@ TEST(signer, refuses_a_key_that_cannot_sign) {
 TEST(signer, writes_the_header_in_sorted_order_like_pyjwt) {
     auto const with_kid = *signer::create(test::hs256_key("k1"));
     EXPECT_EQ(header_of(*with_kid.sign({{"exp", 1}})), R"({"alg":"HS256","kid":"k1","typ":"JWT"})");
-    auto const no_kid = *signer::create(test::hs256_key("k1"), {.typ = "JWT", .include_kid = false});
+    auto const no_kid =
+        *signer::create(test::hs256_key("k1"), {.typ = "JWT", .include_kid = false});
     EXPECT_EQ(header_of(*no_kid.sign({{"exp", 1}})), R"({"alg":"HS256","typ":"JWT"})");
     auto const no_typ = *signer::create(test::hs256_key(), {.typ = "", .include_kid = true});
     EXPECT_EQ(header_of(*no_typ.sign({{"exp", 1}})), R"({"alg":"HS256"})");
-    auto const at = *signer::create(*key::generate(algorithm::eddsa, {.kid = "e"}), {.typ = "at+jwt"});
+    auto const at =
+        *signer::create(*key::generate(algorithm::eddsa, {.kid = "e"}), {.typ = "at+jwt"});
     EXPECT_EQ(header_of(*at.sign({{"exp", 1}})), R"({"alg":"EdDSA","kid":"e","typ":"at+jwt"})");
 }
 
 TEST(signer, refuses_registered_claims_of_the_wrong_type) {
     auto const s = *signer::create(test::hs256_key());
-    for (json::object const& bad : {json::object{{"exp", "1700000000"}}, json::object{{"nbf", true}},
-                                    json::object{{"iat", nullptr}}, json::object{{"sub", 42}},
-                                    json::object{{"iss", json::array{}}}, json::object{{"jti", 1.5}},
-                                    json::object{{"aud", 1}}, json::object{{"aud", json::array{"a", 2}}}}) {
+    for (json::object const& bad :
+         {json::object{{"exp", "1700000000"}}, json::object{{"nbf", true}},
+          json::object{{"iat", nullptr}}, json::object{{"sub", 42}},
+          json::object{{"iss", json::array{}}}, json::object{{"jti", 1.5}},
+          json::object{{"aud", 1}}, json::object{{"aud", json::array{"a", 2}}}}) {
         EXPECT_EQ(s.sign(bad).error(), errc::claim_wrong_type) << json::serialize(bad);
     }
     EXPECT_TRUE(s.sign({{"aud", json::array{"a", "b"}}, {"exp", 1.5}, {"sub", "x"}}).has_value());
 }
 
 TEST(signer, tokens_verify_for_every_algorithm) {
-    for (auto const alg : {algorithm::hs256, algorithm::hs384, algorithm::hs512, algorithm::rs256,
-                           algorithm::rs384, algorithm::rs512, algorithm::ps256, algorithm::ps384,
-                           algorithm::ps512, algorithm::es256, algorithm::es384, algorithm::es512,
-                           algorithm::eddsa}) {
+    for (auto const alg :
+         {algorithm::hs256, algorithm::hs384, algorithm::hs512, algorithm::rs256, algorithm::rs384,
+          algorithm::rs512, algorithm::ps256, algorithm::ps384, algorithm::ps512, algorithm::es256,
+          algorithm::es384, algorithm::es512, algorithm::eddsa}) {
         SCOPED_TRACE(std::string{to_string(alg)});
         auto const k = *key::generate(alg, {.kid = "k"});
         auto const s = *signer::create(k);

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <string>
 #include <string_view>
-
 #include <warden/core/base64url.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/jwt.hpp>
@@ -20,14 +19,16 @@ inline key hs256_key(std::string kid = {}) {
 }
 
 /// header.payload.signature with the exact header and payload text given.
-inline std::string make_token(key const& k, std::string_view header_json, std::string_view payload_json) {
+inline std::string make_token(key const& k, std::string_view header_json,
+                              std::string_view payload_json) {
     std::string input = base64url_encode(header_json) + "." + base64url_encode(payload_json);
     auto const sig = key_access::impl(k).sign(input);
     return input + "." + base64url_encode(*sig);
 }
 
 /// A token over already encoded segments (for malformed-encoding cases).
-inline std::string sign_segments(key const& k, std::string_view header_b64, std::string_view payload_b64) {
+inline std::string sign_segments(key const& k, std::string_view header_b64,
+                                 std::string_view payload_b64) {
     std::string input = std::string{header_b64} + "." + std::string{payload_b64};
     auto const sig = key_access::impl(k).sign(input);
     return input + "." + base64url_encode(*sig);

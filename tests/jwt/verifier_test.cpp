@@ -1,13 +1,11 @@
 // The verifier's JWS rules (RFC 7515, RFC 8725): one test per check, negative cases first.
-#include <warden/jwt/verifier.hpp>
-
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/json/serialize.hpp>
 #include <thread>
 #include <vector>
-
-#include <boost/json/serialize.hpp>
+#include <warden/jwt/verifier.hpp>
 
 #include "jwt/token_helpers.hpp"
 
@@ -20,7 +18,7 @@ using test::make_token;
 using test::make_verifier;
 
 class jws_verify : public ::testing::Test {
-protected:
+  protected:
     key const k = test::hs256_key();
     verifier const v = make_verifier(k);
 
@@ -45,13 +43,15 @@ TEST_F(jws_verify, rejects_a_token_over_the_size_limit_before_decoding) {
     verifier_options small;
     small.limits.max_token_size = 40;
     auto const tight = make_verifier(k, small);
-    EXPECT_EQ(tight.verify(make_token(k, hs256_header(), claims_json())).error(), errc::token_too_large);
+    EXPECT_EQ(tight.verify(make_token(k, hs256_header(), claims_json())).error(),
+              errc::token_too_large);
 }
 
 TEST_F(jws_verify, rejects_tokens_without_exactly_three_segments) {
     std::string const good = make_token(k, hs256_header(), claims_json());
-    for (std::string const& bad : {std::string{}, std::string{"abc"}, std::string{"a.b"},
-                                  good + ".x", good + ".", "." + good, good.substr(good.find('.'))}) {
+    for (std::string const& bad :
+         {std::string{}, std::string{"abc"}, std::string{"a.b"}, good + ".x", good + ".",
+          "." + good, good.substr(good.find('.'))}) {
         EXPECT_EQ(error_of(bad), errc::malformed) << bad;
     }
 }
@@ -64,7 +64,7 @@ TEST_F(jws_verify, rejects_bad_base64_in_any_segment) {
     std::string const good = make_token(k, hs256_header(), claims_json());
     auto const d1 = good.find('.');
     auto const d2 = good.find('.', d1 + 1);
-    EXPECT_EQ(error_of("!" + good.substr(1)), errc::bad_base64);                       // header
+    EXPECT_EQ(error_of("!" + good.substr(1)), errc::bad_base64);  // header
     EXPECT_EQ(error_of(good.substr(0, d1 + 1) + "=" + good.substr(d1 + 2)), errc::bad_base64);
     EXPECT_EQ(error_of(good.substr(0, d2 + 1) + "+" + good.substr(d2 + 2)), errc::bad_base64);
     EXPECT_EQ(error_of(good + "="), errc::bad_base64);  // padded signature
@@ -83,7 +83,8 @@ TEST_F(jws_verify, rejects_a_header_with_a_duplicate_member) {
 }
 
 TEST_F(jws_verify, rejects_a_header_nested_too_deeply) {
-    std::string const deep = R"({"alg":"HS256","x":)" + std::string(20, '[') + std::string(20, ']') + "}";
+    std::string const deep =
+        R"({"alg":"HS256","x":)" + std::string(20, '[') + std::string(20, ']') + "}";
     EXPECT_EQ(error_of(make_token(k, deep, claims_json())), errc::too_deep);
 }
 
@@ -99,7 +100,8 @@ TEST_F(jws_verify, rejects_a_header_without_a_string_alg) {
 }
 
 TEST_F(jws_verify, rejects_alg_none) {
-    std::string const none = base64url_encode(R"({"alg":"none"})") + "." + base64url_encode(claims_json()) + ".";
+    std::string const none =
+        base64url_encode(R"({"alg":"none"})") + "." + base64url_encode(claims_json()) + ".";
     EXPECT_EQ(error_of(none), errc::alg_none);
     // Even with a (meaningless) signature attached.
     EXPECT_EQ(error_of(make_token(k, R"({"alg":"none"})", claims_json())), errc::alg_none);
@@ -130,28 +132,37 @@ TEST_F(jws_verify, rejects_hs256_for_a_verifier_holding_an_rsa_key) {
 TEST_F(jws_verify, rejects_a_token_whose_alg_is_not_its_kid_keys) {
     auto const named = test::hs256_key("k1");
     auto const with_kid = make_verifier(named);
-    EXPECT_EQ(with_kid.verify(make_token(named, R"({"alg":"HS384","kid":"k1"})", claims_json())).error(),
-              errc::alg_not_allowed);
+    EXPECT_EQ(
+        with_kid.verify(make_token(named, R"({"alg":"HS384","kid":"k1"})", claims_json())).error(),
+        errc::alg_not_allowed);
 }
 
 TEST_F(jws_verify, rejects_unknown_crit_extensions) {
     EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","crit":["exp"],"exp":1})", claims_json())),
               errc::unknown_crit);
-    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","crit":["b64"],"b64":false})", claims_json())),
-              errc::unknown_crit);
+    EXPECT_EQ(
+        error_of(make_token(k, R"({"alg":"HS256","crit":["b64"],"b64":false})", claims_json())),
+        errc::unknown_crit);
 }
 
 TEST_F(jws_verify, rejects_malformed_crit_and_lone_b64) {
-    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","crit":[]})", claims_json())), errc::bad_header);
-    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","crit":"x"})", claims_json())), errc::bad_header);
-    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","crit":[1]})", claims_json())), errc::bad_header);
-    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","b64":true})", claims_json())), errc::bad_header);
+    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","crit":[]})", claims_json())),
+              errc::bad_header);
+    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","crit":"x"})", claims_json())),
+              errc::bad_header);
+    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","crit":[1]})", claims_json())),
+              errc::bad_header);
+    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","b64":true})", claims_json())),
+              errc::bad_header);
 }
 
 TEST_F(jws_verify, rejects_kid_typ_and_cty_of_the_wrong_type) {
-    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","kid":1})", claims_json())), errc::bad_header);
-    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","typ":["JWT"]})", claims_json())), errc::bad_header);
-    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","cty":{}})", claims_json())), errc::bad_header);
+    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","kid":1})", claims_json())),
+              errc::bad_header);
+    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","typ":["JWT"]})", claims_json())),
+              errc::bad_header);
+    EXPECT_EQ(error_of(make_token(k, R"({"alg":"HS256","cty":{}})", claims_json())),
+              errc::bad_header);
 }
 
 TEST_F(jws_verify, rejects_a_kid_that_names_no_configured_key) {
@@ -163,7 +174,8 @@ TEST_F(jws_verify, never_takes_the_key_from_jwk_jku_x5u_or_x5c_headers) {
     auto const attacker = *key::generate(algorithm::es256);
     auto const victim = *key::generate(algorithm::es256);
     auto const es = make_verifier(*victim.public_key());
-    std::string const header = R"({"alg":"ES256","jwk":)" + boost::json::serialize(*attacker.public_jwk()) + "}";
+    std::string const header =
+        R"({"alg":"ES256","jwk":)" + boost::json::serialize(*attacker.public_jwk()) + "}";
     EXPECT_EQ(es.verify(make_token(attacker, header, claims_json())).error(), errc::bad_signature);
     // Signed by the configured key, the same headers are simply ignored.
     for (char const* h : {R"({"alg":"HS256","jku":"https://evil.example/jwks"})",
@@ -181,7 +193,8 @@ TEST_F(jws_verify, rejects_a_modified_signature_payload_or_header) {
     auto const d1 = good.find('.');
     auto const d2 = good.find('.', d1 + 1);
     std::string const other_payload = base64url_encode(claims_json(R"("admin":true)"));
-    EXPECT_EQ(error_of(good.substr(0, d1 + 1) + other_payload + good.substr(d2)), errc::bad_signature);
+    EXPECT_EQ(error_of(good.substr(0, d1 + 1) + other_payload + good.substr(d2)),
+              errc::bad_signature);
     std::string const other_header = base64url_encode(R"({"alg":"HS256"})");
     EXPECT_EQ(error_of(other_header + good.substr(d1)), errc::bad_signature);
 }
@@ -190,7 +203,8 @@ TEST_F(jws_verify, rejects_truncated_and_empty_signatures) {
     std::string const good = make_token(k, hs256_header(), claims_json());
     auto const d2 = good.rfind('.');
     auto const sig = *base64url_decode(good.substr(d2 + 1));
-    EXPECT_EQ(error_of(good.substr(0, d2 + 1) + base64url_encode(sig.substr(0, 16))), errc::bad_signature);
+    EXPECT_EQ(error_of(good.substr(0, d2 + 1) + base64url_encode(sig.substr(0, 16))),
+              errc::bad_signature);
     EXPECT_EQ(error_of(good.substr(0, d2 + 1)), errc::bad_signature);
     EXPECT_EQ(error_of(good.substr(0, d2 + 1) + base64url_encode(sig + sig)), errc::bad_signature);
 }
@@ -210,8 +224,9 @@ TEST_F(jws_verify, rejects_duplicate_claims_at_any_depth) {
               errc::duplicate_member);
     EXPECT_EQ(error_of(make_token(k, hs256_header(), claims_json(R"("x":{"a":1,"a":2})"))),
               errc::duplicate_member);
-    EXPECT_EQ(error_of(make_token(k, hs256_header(), claims_json(R"("x":[{"a":1},{"b":1,"b":1}])"))),
-              errc::duplicate_member);
+    EXPECT_EQ(
+        error_of(make_token(k, hs256_header(), claims_json(R"("x":[{"a":1},{"b":1,"b":1}])"))),
+        errc::duplicate_member);
 }
 
 TEST_F(jws_verify, rejects_a_payload_nested_too_deeply) {
@@ -234,21 +249,31 @@ TEST_F(jws_verify, checks_typ_only_when_configured) {
     verifier_options typed;
     typed.typ = "at+jwt";
     auto const at = make_verifier(k, typed);
-    EXPECT_TRUE(at.verify(make_token(k, R"({"alg":"HS256","typ":"at+jwt"})", claims_json())).has_value());
-    EXPECT_TRUE(at.verify(make_token(k, R"({"alg":"HS256","typ":"AT+JWT"})", claims_json())).has_value());
-    EXPECT_TRUE(at.verify(make_token(k, R"({"alg":"HS256","typ":"application/at+jwt"})", claims_json())).has_value());
-    EXPECT_EQ(at.verify(make_token(k, R"({"alg":"HS256","typ":"JWT"})", claims_json())).error(), errc::wrong_typ);
-    EXPECT_EQ(at.verify(make_token(k, R"({"alg":"HS256"})", claims_json())).error(), errc::wrong_typ);
-    EXPECT_EQ(at.verify(make_token(k, R"({"alg":"HS256","typ":"jwt+at"})", claims_json())).error(), errc::wrong_typ);
+    EXPECT_TRUE(
+        at.verify(make_token(k, R"({"alg":"HS256","typ":"at+jwt"})", claims_json())).has_value());
+    EXPECT_TRUE(
+        at.verify(make_token(k, R"({"alg":"HS256","typ":"AT+JWT"})", claims_json())).has_value());
+    EXPECT_TRUE(
+        at.verify(make_token(k, R"({"alg":"HS256","typ":"application/at+jwt"})", claims_json()))
+            .has_value());
+    EXPECT_EQ(at.verify(make_token(k, R"({"alg":"HS256","typ":"JWT"})", claims_json())).error(),
+              errc::wrong_typ);
+    EXPECT_EQ(at.verify(make_token(k, R"({"alg":"HS256"})", claims_json())).error(),
+              errc::wrong_typ);
+    EXPECT_EQ(at.verify(make_token(k, R"({"alg":"HS256","typ":"jwt+at"})", claims_json())).error(),
+              errc::wrong_typ);
     // Not configured: any typ, or none.
-    EXPECT_TRUE(v.verify(make_token(k, R"({"alg":"HS256","typ":"whatever"})", claims_json())).has_value());
+    EXPECT_TRUE(
+        v.verify(make_token(k, R"({"alg":"HS256","typ":"whatever"})", claims_json())).has_value());
 }
 
 TEST_F(jws_verify, picks_the_key_named_by_kid) {
     auto const a = test::hs256_key("a");
-    auto const b = *key::from_utf8_secret(algorithm::hs256, "another-secret-of-at-least-32-bytes!!", {.kid = "b"});
+    auto const b = *key::from_utf8_secret(algorithm::hs256, "another-secret-of-at-least-32-bytes!!",
+                                          {.kid = "b"});
     auto const both = *verifier::create(*key_set::from_keys({a, b}), {}, test::fixed_clock());
-    EXPECT_TRUE(both.verify(make_token(b, R"({"alg":"HS256","kid":"b"})", claims_json())).has_value());
+    EXPECT_TRUE(
+        both.verify(make_token(b, R"({"alg":"HS256","kid":"b"})", claims_json())).has_value());
     EXPECT_EQ(both.verify(make_token(b, R"({"alg":"HS256","kid":"a"})", claims_json())).error(),
               errc::bad_signature);
     auto const c = both.verify(make_token(a, R"({"alg":"HS256","kid":"a"})", claims_json()));
@@ -260,15 +285,18 @@ TEST_F(jws_verify, tries_every_key_of_the_algorithm_when_there_is_no_kid) {
     // Rotation: tokens from before and after the switch verify while both keys are configured.
     auto const old_key = test::hs256_key();
     auto const new_key = *key::generate(algorithm::hs256);
-    auto const both = *verifier::create(*key_set::from_keys({new_key, old_key}), {}, test::fixed_clock());
+    auto const both =
+        *verifier::create(*key_set::from_keys({new_key, old_key}), {}, test::fixed_clock());
     EXPECT_TRUE(both.verify(make_token(old_key, hs256_header(), claims_json())).has_value());
     EXPECT_TRUE(both.verify(make_token(new_key, hs256_header(), claims_json())).has_value());
     auto const stranger = *key::generate(algorithm::hs256);
-    EXPECT_EQ(both.verify(make_token(stranger, hs256_header(), claims_json())).error(), errc::bad_signature);
+    EXPECT_EQ(both.verify(make_token(stranger, hs256_header(), claims_json())).error(),
+              errc::bad_signature);
 }
 
 TEST_F(jws_verify, errors_never_echo_the_token) {
-    std::string const token = make_token(k, R"({"alg":"HS256","kid":"secret-kid-value"})", claims_json());
+    std::string const token =
+        make_token(k, R"({"alg":"HS256","kid":"secret-kid-value"})", claims_json());
     auto const r = v.verify(token);
     ASSERT_FALSE(r.has_value());
     std::string const message = r.error().message();
@@ -318,7 +346,8 @@ TEST(jws_verifier_create, refuses_a_key_whose_key_ops_exclude_verify) {
     manual_clock clock;
     auto const sign_only = *key::from_jwk(
         R"({"kty":"oct","alg":"HS256","key_ops":["sign"],"k":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"})");
-    EXPECT_EQ(verifier::create(*key_set::from_keys({sign_only}), {}, clock).error(), errc::key_use_mismatch);
+    EXPECT_EQ(verifier::create(*key_set::from_keys({sign_only}), {}, clock).error(),
+              errc::key_use_mismatch);
 }
 
 TEST(jws_verify_threads, many_threads_verify_with_one_verifier) {

@@ -6,13 +6,11 @@
 // tcId below and checked to be exactly those.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <iostream>
 #include <map>
 #include <set>
 #include <string>
-
-#include <boost/json.hpp>
-
 #include <warden/core/clock.hpp>
 #include <warden/core/constant_time.hpp>
 #include <warden/jwt.hpp>
@@ -103,7 +101,8 @@ mac_counts run_mac_file(std::string const& file, openssl::hash h) {
                 unsigned char full[openssl::hmac::max_size];
                 EXPECT_TRUE(mac->compute(msg, full));
                 std::string_view const prefix{reinterpret_cast<char const*>(full), tag_bits / 8};
-                counts.truncated.record(test, tag.size() == tag_bits / 8 && constant_time_equal(prefix, tag));
+                counts.truncated.record(
+                    test, tag.size() == tag_bits / 8 && constant_time_equal(prefix, tag));
                 EXPECT_FALSE(mac->verify(msg, tag)) << "truncated tag accepted by the JWS check";
             }
         }
@@ -118,17 +117,26 @@ mac_counts run_mac_file(std::string const& file, openssl::hash h) {
     return counts;
 }
 
-TEST(wycheproof, hmac_sha256_all_groups) { run_mac_file("hmac_sha256_test.json", openssl::hash::sha256); }
-TEST(wycheproof, hmac_sha384_all_groups) { run_mac_file("hmac_sha384_test.json", openssl::hash::sha384); }
-TEST(wycheproof, hmac_sha512_all_groups) { run_mac_file("hmac_sha512_test.json", openssl::hash::sha512); }
+TEST(wycheproof, hmac_sha256_all_groups) {
+    run_mac_file("hmac_sha256_test.json", openssl::hash::sha256);
+}
+TEST(wycheproof, hmac_sha384_all_groups) {
+    run_mac_file("hmac_sha384_test.json", openssl::hash::sha384);
+}
+TEST(wycheproof, hmac_sha512_all_groups) {
+    run_mac_file("hmac_sha512_test.json", openssl::hash::sha512);
+}
 
 // ---- Signatures: every group's key imported from its JWK, verified through key::impl ----
 
 algorithm alg_for(std::string const& type, std::string const& sha) {
     int const bits = sha == "SHA-256" ? 256 : sha == "SHA-384" ? 384 : 512;
-    if (type == "EcdsaP1363Verify") return bits == 256 ? algorithm::es256 : bits == 384 ? algorithm::es384 : algorithm::es512;
-    if (type == "RsassaPkcs1Verify") return bits == 256 ? algorithm::rs256 : bits == 384 ? algorithm::rs384 : algorithm::rs512;
-    if (type == "RsassaPssVerify") return bits == 256 ? algorithm::ps256 : bits == 384 ? algorithm::ps384 : algorithm::ps512;
+    if (type == "EcdsaP1363Verify")
+        return bits == 256 ? algorithm::es256 : bits == 384 ? algorithm::es384 : algorithm::es512;
+    if (type == "RsassaPkcs1Verify")
+        return bits == 256 ? algorithm::rs256 : bits == 384 ? algorithm::rs384 : algorithm::rs512;
+    if (type == "RsassaPssVerify")
+        return bits == 256 ? algorithm::ps256 : bits == 384 ? algorithm::ps384 : algorithm::ps512;
     return algorithm::eddsa;
 }
 
@@ -164,23 +172,49 @@ tally run_signature_file(std::string const& file) {
     return t;
 }
 
-TEST(wycheproof, ecdsa_p256_sha256_p1363) { run_signature_file("ecdsa_secp256r1_sha256_p1363_test.json"); }
-TEST(wycheproof, ecdsa_p384_sha384_p1363) { run_signature_file("ecdsa_secp384r1_sha384_p1363_test.json"); }
-TEST(wycheproof, ecdsa_p521_sha512_p1363) { run_signature_file("ecdsa_secp521r1_sha512_p1363_test.json"); }
+TEST(wycheproof, ecdsa_p256_sha256_p1363) {
+    run_signature_file("ecdsa_secp256r1_sha256_p1363_test.json");
+}
+TEST(wycheproof, ecdsa_p384_sha384_p1363) {
+    run_signature_file("ecdsa_secp384r1_sha384_p1363_test.json");
+}
+TEST(wycheproof, ecdsa_p521_sha512_p1363) {
+    run_signature_file("ecdsa_secp521r1_sha512_p1363_test.json");
+}
 TEST(wycheproof, rsa_pkcs1_2048_sha256) {
     auto const t = run_signature_file("rsa_signature_2048_sha256_test.json");
     EXPECT_EQ(t.rejected_acceptable, 1);  // MissingNull: rejected, as Wycheproof prefers
 }
-TEST(wycheproof, rsa_pkcs1_2048_sha384) { run_signature_file("rsa_signature_2048_sha384_test.json"); }
-TEST(wycheproof, rsa_pkcs1_2048_sha512) { run_signature_file("rsa_signature_2048_sha512_test.json"); }
-TEST(wycheproof, rsa_pkcs1_3072_sha256) { run_signature_file("rsa_signature_3072_sha256_test.json"); }
-TEST(wycheproof, rsa_pkcs1_4096_sha256) { run_signature_file("rsa_signature_4096_sha256_test.json"); }
-TEST(wycheproof, rsa_pkcs1_4096_sha512) { run_signature_file("rsa_signature_4096_sha512_test.json"); }
-TEST(wycheproof, rsa_pss_2048_sha256_salt32) { run_signature_file("rsa_pss_2048_sha256_mgf1_32_test.json"); }
-TEST(wycheproof, rsa_pss_2048_sha384_salt48) { run_signature_file("rsa_pss_2048_sha384_mgf1_48_test.json"); }
-TEST(wycheproof, rsa_pss_3072_sha256_salt32) { run_signature_file("rsa_pss_3072_sha256_mgf1_32_test.json"); }
-TEST(wycheproof, rsa_pss_4096_sha256_salt32) { run_signature_file("rsa_pss_4096_sha256_mgf1_32_test.json"); }
-TEST(wycheproof, rsa_pss_4096_sha512_salt64) { run_signature_file("rsa_pss_4096_sha512_mgf1_64_test.json"); }
+TEST(wycheproof, rsa_pkcs1_2048_sha384) {
+    run_signature_file("rsa_signature_2048_sha384_test.json");
+}
+TEST(wycheproof, rsa_pkcs1_2048_sha512) {
+    run_signature_file("rsa_signature_2048_sha512_test.json");
+}
+TEST(wycheproof, rsa_pkcs1_3072_sha256) {
+    run_signature_file("rsa_signature_3072_sha256_test.json");
+}
+TEST(wycheproof, rsa_pkcs1_4096_sha256) {
+    run_signature_file("rsa_signature_4096_sha256_test.json");
+}
+TEST(wycheproof, rsa_pkcs1_4096_sha512) {
+    run_signature_file("rsa_signature_4096_sha512_test.json");
+}
+TEST(wycheproof, rsa_pss_2048_sha256_salt32) {
+    run_signature_file("rsa_pss_2048_sha256_mgf1_32_test.json");
+}
+TEST(wycheproof, rsa_pss_2048_sha384_salt48) {
+    run_signature_file("rsa_pss_2048_sha384_mgf1_48_test.json");
+}
+TEST(wycheproof, rsa_pss_3072_sha256_salt32) {
+    run_signature_file("rsa_pss_3072_sha256_mgf1_32_test.json");
+}
+TEST(wycheproof, rsa_pss_4096_sha256_salt32) {
+    run_signature_file("rsa_pss_4096_sha256_mgf1_32_test.json");
+}
+TEST(wycheproof, rsa_pss_4096_sha512_salt64) {
+    run_signature_file("rsa_pss_4096_sha512_mgf1_64_test.json");
+}
 TEST(wycheproof, ed25519) { run_signature_file("ed25519_test.json"); }
 
 // ---- JOSE files through the verifier ----
@@ -240,7 +274,8 @@ jose_run run_jose_file(std::string const& file) {
         for (auto const& test_value : group.at("tests").as_array()) {
             auto const& test = test_value.as_object();
             // A key or key set that cannot be imported rejects every token of its group.
-            bool const accepted = v.has_value() && v->verify_jws(test.at("jws").as_string()).has_value();
+            bool const accepted =
+                v.has_value() && v->verify_jws(test.at("jws").as_string()).has_value();
             std::size_t const before = run.t.disagreements.size();
             run.t.record(test, accepted);
             if (run.t.disagreements.size() != before) {

@@ -4,22 +4,20 @@
 // Built by `verifier::verify` without a DOM: the payload text is kept, the top-level members are
 // indexed once, and `payload()` builds a `boost::json::object` only when asked.
 #include <array>
+#include <boost/container/small_vector.hpp>
+#include <boost/json/kind.hpp>
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
-
-#include <boost/container/small_vector.hpp>
-#include <boost/json/kind.hpp>
-#include <boost/json/object.hpp>
-
 #include <warden/jwt/algorithm.hpp>
 
 namespace warden::jwt {
 
 // The implicit moves move small_vectors of trivially copyable elements, which do not throw.
 class claims {  // NOLINT(bugprone-exception-escape)
-public:
+  public:
     claims() = default;
 
     // The verifier has checked the registered claims' types: these never see a wrong one.
@@ -75,10 +73,18 @@ public:
 
     /// The registered claims the verifier indexes (positions in an internal table).
     enum registered_claim : std::size_t {
-        c_iss, c_sub, c_aud, c_exp, c_nbf, c_iat, c_jti, c_scope, c_count
+        c_iss,
+        c_sub,
+        c_aud,
+        c_exp,
+        c_nbf,
+        c_iat,
+        c_jti,
+        c_scope,
+        c_count
     };
 
-private:
+  private:
     // Storage layout, filled by the parser in src/jwt through `claims_access`.
     struct text_ref {
         std::uint32_t offset;
@@ -103,7 +109,8 @@ private:
         auto const i = registered_[c];
         return i < 0 ? nullptr : &members_[static_cast<std::size_t>(i)];
     }
-    [[nodiscard]] std::optional<std::string_view> registered_string(registered_claim c) const noexcept;
+    [[nodiscard]] std::optional<std::string_view> registered_string(
+        registered_claim c) const noexcept;
     [[nodiscard]] std::optional<std::int64_t> registered_date(registered_claim c) const noexcept;
 
     // The decoded payload, then unescaped copies of escaped strings, then kid and typ.

@@ -34,7 +34,8 @@ enum class errc {
     invalid_key,          ///< malformed or inconsistent key material (bad PEM/JWK, point off curve)
     unsupported_key,      ///< key type, curve or algorithm this library does not implement
     weak_key,             ///< HS secret shorter than the hash, RSA < 2048 bits, e = 1, ROCA modulus
-    key_alg_mismatch,     ///< key type does not fit the algorithm, or JWK `alg` differs from the request
+    key_alg_mismatch,     ///< key type does not fit the algorithm, or JWK `alg` differs from the
+                          ///< request
     missing_algorithm,    ///< a JWK without `alg` whose key type allows several algorithms
     key_use_mismatch,     ///< JWK `use`/`key_ops` forbid signing or verifying with this key
     duplicate_kid,        ///< two keys of a set share a `kid`

@@ -1,10 +1,8 @@
 #pragma once
 // A verified JWS (RFC 7515) whose payload is not necessarily a JWT: the protected header and the
 // payload bytes. What `verifier::verify_jws` returns.
-#include <string>
-
 #include <boost/json/object.hpp>
-
+#include <string>
 #include <warden/jwt/algorithm.hpp>
 
 namespace warden::jwt {

@@ -2,13 +2,11 @@
 // A signing or verification key bound to one algorithm (RFC 8725 §3.1). Immutable and cheap to
 // copy (shared, reference-counted); safe to use from many threads at once. Secrets are wiped when
 // the last copy goes away.
+#include <boost/json/object.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
-
 #include <warden/core/result.hpp>
 #include <warden/core/secret.hpp>
 #include <warden/jwt/algorithm.hpp>
@@ -21,7 +19,7 @@ struct key_options {
 };
 
 class key {
-public:
+  public:
     /// An HS* key from secret bytes. Errors: `key_alg_mismatch` (not HS*), `weak_key` (shorter
     /// than the hash output: HS256 needs >= 32 bytes, HS384 48, HS512 64).
     [[nodiscard]] static result<key> from_secret(algorithm alg, secret_bytes const& secret,
@@ -87,7 +85,7 @@ public:
 
     struct impl;
 
-private:
+  private:
     explicit key(std::shared_ptr<impl const> p) noexcept : impl_(std::move(p)) {}
     std::shared_ptr<impl const> impl_;
     friend struct key_access;

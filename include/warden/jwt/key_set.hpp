@@ -2,19 +2,17 @@
 // A set of keys, as in a JWK Set (RFC 7517 §5): what a verifier trusts. Policy (Wycheproof
 // "JsonWebKey"): `kid`s are unique and symmetric (HS*) keys are never mixed with asymmetric ones,
 // so a token can never pick a key of another kind.
+#include <boost/json/object.hpp>
 #include <cstddef>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
-
 #include <warden/core/result.hpp>
 #include <warden/jwt/key.hpp>
 
 namespace warden::jwt {
 
 class key_set {
-public:
+  public:
     key_set() = default;
 
     /// A set of the given keys. Errors: `duplicate_kid`, `mixed_key_set`.
@@ -49,7 +47,7 @@ public:
     /// End of the iteration.
     [[nodiscard]] auto end() const noexcept { return keys_.end(); }
 
-private:
+  private:
     std::vector<key> keys_;
 };
 

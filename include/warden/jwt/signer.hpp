@@ -2,12 +2,10 @@
 // Signs claims into a compact JWT (RFC 7515 §7.1) with one key. The header is fixed at creation:
 // `{"alg":..,"kid":..,"typ":..}` with members in that (sorted) order, as PyJWT writes it. Safe to
 // use from many threads at once.
+#include <boost/json/object.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
-
 #include <warden/core/result.hpp>
 #include <warden/jwt/key.hpp>
 
@@ -19,7 +17,7 @@ struct signer_options {
 };
 
 class signer {
-public:
+  public:
     /// A signer with `k`. Errors: `missing_private_key` (a public key), `key_use_mismatch`
     /// (`key_ops` exclude "sign").
     [[nodiscard]] static result<signer> create(key k, signer_options const& options = {});
@@ -37,7 +35,7 @@ public:
 
     struct state;
 
-private:
+  private:
     explicit signer(std::shared_ptr<state const> s) noexcept : state_(std::move(s)) {}
     std::shared_ptr<state const> state_;
 };

@@ -9,7 +9,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
 #include <warden/core/clock.hpp>
 #include <warden/core/result.hpp>
 #include <warden/jwt/claims.hpp>
@@ -36,7 +35,7 @@ struct verifier_options {
 };
 
 class verifier {
-public:
+  public:
     /// A verifier trusting `keys` (each bound to its algorithm). `clock` must outlive it.
     /// Errors: `empty_key_set`, `key_use_mismatch` (a key whose `key_ops` exclude "verify"),
     /// `invalid_options` (negative leeway, a zero limit), `crypto_failure`.
@@ -69,7 +68,7 @@ public:
 
     struct state;
 
-private:
+  private:
     explicit verifier(std::shared_ptr<state const> s) noexcept : state_(std::move(s)) {}
     std::shared_ptr<state const> state_;
 };

@@ -1,10 +1,9 @@
 #include "jwt/openssl/ecdsa_signature.hpp"
 
-#include <limits>
-
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 
+#include <limits>
 #include <warden/jwt/errc.hpp>
 
 #include "jwt/openssl/handles.hpp"

@@ -1,8 +1,8 @@
 #pragma once
 // RAII owners for the OpenSSL objects the JWT module uses (unique_ptr with a deleter each).
-#include <memory>
-
 #include <openssl/types.h>
+
+#include <memory>
 
 // Declared in <openssl/ec.h>; repeated here so this header stays light.
 typedef struct ECDSA_SIG_st ECDSA_SIG;

@@ -1,16 +1,15 @@
 #include "jwt/openssl/hmac.hpp"
 
-#include <array>
-#include <atomic>
-#include <cstdint>
-#include <mutex>
-#include <vector>
-
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <vector>
 #include <warden/core/constant_time.hpp>
 #include <warden/jwt/errc.hpp>
 
@@ -19,9 +18,12 @@ namespace {
 
 char const* digest_name(hash h) noexcept {
     switch (h) {
-        case hash::sha256: return "SHA256";
-        case hash::sha384: return "SHA384";
-        case hash::sha512: return "SHA512";
+        case hash::sha256:
+            return "SHA256";
+        case hash::sha384:
+            return "SHA384";
+        case hash::sha512:
+            return "SHA512";
     }
     return "SHA256";
 }
@@ -120,7 +122,8 @@ result<hmac> hmac::create(hash h, std::string_view key) {
     auto p = std::make_shared<pool>();
     p->keyed.reset(EVP_MAC_CTX_new(mac.get()));
     std::array<OSSL_PARAM, 2> const params{
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name(h)), 0),
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name(h)),
+                                         0),
         OSSL_PARAM_construct_end()};
     // EVP_MAC_init refuses a NULL key pointer even for length 0; any valid address will do.
     static unsigned char const empty = 0;
@@ -168,8 +171,8 @@ bool hmac::verify(std::string_view data, std::string_view tag) const noexcept {
     if (tag.size() != size_) return false;
     std::array<unsigned char, max_size> mac;
     if (!compute(data, mac.data())) return false;
-    bool const equal =
-        constant_time_equal(std::string_view{reinterpret_cast<char const*>(mac.data()), size_}, tag);
+    bool const equal = constant_time_equal(
+        std::string_view{reinterpret_cast<char const*>(mac.data()), size_}, tag);
     // The MAC of attacker-chosen input is a valid tag for it: leave no copy on the stack.
     OPENSSL_cleanse(mac.data(), mac.size());
     return equal;

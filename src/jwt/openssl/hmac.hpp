@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <memory>
 #include <string_view>
-
 #include <warden/core/result.hpp>
 
 #include "jwt/openssl/handles.hpp"
@@ -20,7 +19,7 @@ enum class hash { sha256, sha384, sha512 };
 }
 
 class hmac {
-public:
+  public:
     static constexpr std::size_t max_size = 64;
 
     /// A keyed HMAC. Any key length is accepted here (JOSE policy is the caller's); the key
@@ -42,7 +41,7 @@ public:
 
     struct pool;  // the keyed template and every context made from it (hmac.cpp)
 
-private:
+  private:
     hmac(std::shared_ptr<pool> p, std::size_t size) noexcept;
     std::shared_ptr<pool> pool_;
     std::size_t size_;

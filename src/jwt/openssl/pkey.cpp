@@ -1,9 +1,5 @@
 #include "jwt/openssl/pkey.hpp"
 
-#include <array>
-#include <cstdint>
-#include <limits>
-
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -14,6 +10,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <array>
+#include <cstdint>
+#include <limits>
 #include <warden/jwt/errc.hpp>
 
 #include "jwt/openssl/signature.hpp"
@@ -54,7 +53,8 @@ unsigned char const* bytes(std::string_view s) noexcept {
 bn_ptr to_bn(std::string_view big_endian, bool secret) {
     if (big_endian.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return {};
     bn_ptr bn{secret ? BN_secure_new() : BN_new()};
-    if (bn && BN_bin2bn(bytes(big_endian), static_cast<int>(big_endian.size()), bn.get()) == nullptr) {
+    if (bn &&
+        BN_bin2bn(bytes(big_endian), static_cast<int>(big_endian.size()), bn.get()) == nullptr) {
         return {};
     }
     return bn;
@@ -96,7 +96,7 @@ bool sign_verify_roundtrip(EVP_PKEY* key, algorithm alg) {
 // negligible probability (Nemec et al., CCS 2017: the published fingerprint test).
 bool has_roca_fingerprint(BIGNUM const* n) {
     static constexpr std::array<unsigned, 38> primes{
-        3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37,  41,  43,  47,  53,  59,  61,  67,  71,
+        3,  5,  7,  11, 13, 17,  19,  23,  29,  31,  37,  41,  43,  47,  53,  59,  61,  67,  71,
         73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167};
     for (unsigned const p : primes) {
         BN_ULONG const r = BN_mod_word(n, p);
@@ -184,7 +184,8 @@ result<pkey_ptr> rsa_from_params(rsa_params const& params) {
     param_bld_ptr const bld{OSSL_PARAM_BLD_new()};
     bn_ptr const n = to_bn(params.n, false);
     bn_ptr const e = to_bn(params.e, false);
-    if (!bld || !n || !e || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
+    if (!bld || !n || !e ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
         OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
         return fail(errc::crypto_failure);
     }
@@ -221,7 +222,8 @@ result<pkey_ptr> ec_from_params(std::string_view curve, std::string_view x, std:
     param_bld_ptr const bld{OSSL_PARAM_BLD_new()};
     std::string const group{c->openssl};
     if (!bld ||
-        OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group.c_str(), 0) != 1 ||
+        OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group.c_str(), 0) !=
+            1 ||
         OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                          point.size()) != 1) {
         return fail(errc::crypto_failure);
@@ -243,7 +245,8 @@ result<pkey_ptr> ed25519_from_params(std::string_view x, secret_bytes const& d) 
         if (!key) return fail(errc::invalid_key);
         return key;
     }
-    pkey_ptr key{EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, bytes(d.view()), d.size())};
+    pkey_ptr key{
+        EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, bytes(d.view()), d.size())};
     if (!key) return fail(errc::invalid_key);
     // RFC 8037 §2: x is the public key of d; refuse a JWK whose halves disagree.
     auto derived = ed25519_public_param(key.get());
@@ -295,7 +298,8 @@ result<void> check_consistency(EVP_PKEY* key, pkey_info const& info) {
                 return fail(errc::invalid_key);
             }
             break;
-        case key_type::oct: return make_error_code(errc::unsupported_key);
+        case key_type::oct:
+            return make_error_code(errc::unsupported_key);
     }
     clear_errors();
     return {};
@@ -362,7 +366,8 @@ result<std::string> to_public_pem(EVP_PKEY* key) {
 result<secret_bytes> to_private_pem(EVP_PKEY* key) {
     // A secure-memory BIO: its buffer is cleansed when freed.
     bio_ptr const bio{BIO_new(BIO_s_secmem())};
-    if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    if (!bio ||
+        PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
         return fail(errc::crypto_failure);
     }
     char* data = nullptr;

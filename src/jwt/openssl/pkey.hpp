@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-
 #include <warden/core/result.hpp>
 #include <warden/core/secret.hpp>
 #include <warden/jwt/algorithm.hpp>

@@ -15,14 +15,18 @@ EVP_MD const* digest_of(algorithm alg) noexcept {
     switch (alg) {
         case algorithm::rs256:
         case algorithm::ps256:
-        case algorithm::es256: return EVP_sha256();
+        case algorithm::es256:
+            return EVP_sha256();
         case algorithm::rs384:
         case algorithm::ps384:
-        case algorithm::es384: return EVP_sha384();
+        case algorithm::es384:
+            return EVP_sha384();
         case algorithm::rs512:
         case algorithm::ps512:
-        case algorithm::es512: return EVP_sha512();
-        default: return nullptr;  // EdDSA hashes internally; HS* never gets here
+        case algorithm::es512:
+            return EVP_sha512();
+        default:
+            return nullptr;  // EdDSA hashes internally; HS* never gets here
     }
 }
 
@@ -57,10 +61,14 @@ std::size_t signature_size(EVP_PKEY* key, algorithm alg) noexcept {
 
 std::size_t ecdsa_field_size(algorithm alg) noexcept {
     switch (alg) {
-        case algorithm::es256: return 32;
-        case algorithm::es384: return 48;
-        case algorithm::es512: return 66;
-        default: return 0;
+        case algorithm::es256:
+            return 32;
+        case algorithm::es384:
+            return 48;
+        case algorithm::es512:
+            return 66;
+        default:
+            return 0;
     }
 }
 

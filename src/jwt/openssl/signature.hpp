@@ -2,12 +2,11 @@
 // Asymmetric JWS signatures (RFC 7518 §3.3-3.5, RFC 8037 §3.1) with EVP_DigestSign/Verify:
 // RSASSA-PKCS1-v1_5, RSASSA-PSS (MGF1 with the same hash, salt = hash length), ECDSA with raw
 // r||s signatures, and Ed25519.
+#include <openssl/types.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include <openssl/types.h>
-
 #include <warden/core/result.hpp>
 #include <warden/jwt/algorithm.hpp>
 

@@ -5,7 +5,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-
 #include <warden/core/base64url.hpp>
 
 #include "jwt/base64url.hpp"
@@ -36,6 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (!back || *back != in) __builtin_trap();
     std::unique_ptr<char[]> round{new char[size == 0 ? 1 : size]};  // exactly the original size
     auto const fast_back = warden::jwt::detail::base64url_decode(encoded, round.get());
-    if (!fast_back || *fast_back != size || std::memcmp(round.get(), data, size) != 0) __builtin_trap();
+    if (!fast_back || *fast_back != size || std::memcmp(round.get(), data, size) != 0)
+        __builtin_trap();
     return 0;
 }

@@ -1,11 +1,9 @@
 // Header and payload JSON: the claims parser (no DOM) against core's strict DOM parser, and the
 // header rules on arbitrary header text.
+#include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-
-#include <boost/json.hpp>
-
 #include <warden/core/base64url.hpp>
 #include <warden/core/json.hpp>
 #include <warden/jwt/claims.hpp>

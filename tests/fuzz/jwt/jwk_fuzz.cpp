@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-
 #include <warden/jwt.hpp>
 
 namespace jwt = warden::jwt;

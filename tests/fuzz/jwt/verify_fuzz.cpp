@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-
 #include <warden/core/base64url.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/jwt.hpp>
@@ -64,8 +63,10 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         std::string_view const rest = in.substr(1);
         auto const nl = rest.find('\n');
         std::string_view const header = rest.substr(0, nl);
-        std::string_view const payload = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-        std::string token = warden::base64url_encode(header) + "." + warden::base64url_encode(payload);
+        std::string_view const payload =
+            nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+        std::string token =
+            warden::base64url_encode(header) + "." + warden::base64url_encode(payload);
         auto const sig = jwt::key_access::impl(f.hs).sign(token);
         if (!sig) __builtin_trap();
         token += "." + warden::base64url_encode(*sig);
