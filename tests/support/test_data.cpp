@@ -11,8 +11,7 @@ namespace warden::test {
 
 std::filesystem::path data_path(std::string const& relative) {
     char const* root = std::getenv("WARDEN_TEST_DATA");
-    if (root == nullptr) throw std::runtime_error("WARDEN_TEST_DATA is not set (run the tests through ctest)");
-    return std::filesystem::path{root} / relative;
+    return std::filesystem::path{root != nullptr ? root : WARDEN_TEST_DATA_DIR} / relative;
 }
 
 std::string read_file(std::filesystem::path const& path) {

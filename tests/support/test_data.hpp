@@ -1,5 +1,5 @@
 #pragma once
-// Locates and reads the files under tests/data (WARDEN_TEST_DATA, set by CTest).
+// Locates and reads the files under tests/data.
 #include <filesystem>
 #include <string>
 
@@ -7,7 +7,7 @@
 
 namespace warden::test {
 
-/// tests/data/<relative>; fails the test if WARDEN_TEST_DATA is unset.
+/// tests/data/<relative> (the `WARDEN_TEST_DATA` directory when that is set).
 [[nodiscard]] std::filesystem::path data_path(std::string const& relative);
 
 /// The whole file as bytes; throws if it cannot be read.

@@ -10,6 +10,7 @@
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -41,7 +42,7 @@ public:
     /// queue_limit` tasks are already pending; `core_errc::task_failed` if the task throws.
     template <class Task, class Result = std::invoke_result_t<Task&>>
     [[nodiscard]] boost::asio::awaitable<Result> run(Task task) {
-        if (!try_acquire()) co_return Result{make_error_code(core_errc::pool_full)};
+        if (!try_acquire()) co_return Result{boost::system::in_place_error, make_error_code(core_errc::pool_full)};
         // GCC 12 mishandles move-only temporaries inside a co_await expression (it destroyed a
         // captured secret twice): build the operation first, await it in a statement of its own.
         auto operation = boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(Result)>(
@@ -54,17 +55,21 @@ private:
     bool try_acquire() noexcept;
 
     // Posts the task to the pool; the pool thread runs it and posts the result back to the
-    // awaiting coroutine's executor.
+    // awaiting coroutine's executor. Work is held on that executor until the pool thread has
+    // posted, so the caller's io_context cannot run out of work and be destroyed meanwhile.
     template <class Task, class Result>
     struct initiation {
         work_pool* self;
         template <class Handler>
         void operator()(Handler handler, Task task) const {
-            boost::asio::post(self->pool_, [self = self, h = std::move(handler), t = std::move(task)]() mutable {
+            auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
+            boost::asio::post(self->pool_, [self = self, h = std::move(handler), t = std::move(task),
+                                            work = std::move(work)]() mutable {
                 Result r = invoke(t);
                 self->pending_.fetch_sub(1);
-                auto ex = boost::asio::get_associated_executor(h);
-                boost::asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
+                boost::asio::post(work.get_executor(),
+                                  [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
+                work.reset();
             });
         }
     };
@@ -74,7 +79,7 @@ private:
         try {
             return task();
         } catch (...) {
-            return Result{make_error_code(core_errc::task_failed)};
+            return Result{boost::system::in_place_error, make_error_code(core_errc::task_failed)};
         }
     }
 
