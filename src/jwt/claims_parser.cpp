@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <boost/json/basic_parser_impl.hpp>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -141,7 +142,13 @@ class claims_handler {
         scalar_in_aud_array();
         return true;
     }
-    bool on_double(double d, json::string_view, json::error_code&) noexcept {
+    bool on_double(double d, json::string_view, json::error_code& ec) noexcept {
+        // A number beyond the double range parses as infinity, which JSON cannot write back;
+        // refused like core's strict parser does (bad_json).
+        if (!std::isfinite(d)) {
+            ec = json::error::exception;
+            return false;
+        }
         if (value_of_top_member()) {
             current().kind = json::kind::double_;
             current().value.d = d;
