@@ -47,7 +47,7 @@ void check(jwt::verifier const& v, std::string_view token) {
         // Accepted JWTs satisfy the default rules: exp present, not past (30 s leeway; exp() rounds
         // fractions down).
         auto const exp = c->exp();
-        if (!exp || *exp + 31 <= 1'700'000'000) __builtin_trap();
+        if (!exp || *exp <= 1'700'000'000 - 31) __builtin_trap();
         (void)c->payload();
     }
     auto const j = v.verify_jws(token);
