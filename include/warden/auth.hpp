@@ -7,6 +7,7 @@
 #include <warden/auth/guard.hpp>
 #include <warden/auth/login.hpp>
 #include <warden/auth/login_limiter.hpp>
+#include <warden/auth/maintenance.hpp>
 #include <warden/auth/principal.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/sessions.hpp>

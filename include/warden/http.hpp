@@ -1,5 +1,6 @@
 #pragma once
 // warden::http: the Beast server, router, request readers, limits and the condition mapping.
+#include <warden/http/cors.hpp>
 #include <warden/http/errc.hpp>
 #include <warden/http/form.hpp>
 #include <warden/http/json_body.hpp>

@@ -15,6 +15,7 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include <warden/auth/maintenance.hpp>
 #include <warden/http/server.hpp>
 
 #include "app/config/parse_config.hpp"
@@ -37,25 +38,14 @@ asio::awaitable<void> flush_log(asio::steady_timer& timer, spdlog::logger& log) 
     }
 }
 
-/// Deletes expired revocations and sessions every minute (revoked `jti`s are kept only until
-/// the token's own `exp`). Runs until `timer` is cancelled.
-asio::awaitable<void> purge_expired(app::services& svc, asio::steady_timer& timer, spdlog::logger& log) {
+/// Runs `auth::purge_expired` every minute until `timer` is cancelled.
+asio::awaitable<void> purge_every_minute(app::services& svc, asio::steady_timer& timer, spdlog::logger& log) {
     for (;;) {
         timer.expires_after(std::chrono::minutes{1});
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         if (ec) co_return;
-        auto const now = svc.tokens->now();
-        auto const purged = co_await svc.db->run([&svc, now]() -> result<std::int64_t> {
-            auto revocations = svc.db->revocations().purge_expired_revocations(now);
-            if (!revocations) return revocations;
-            auto sessions = svc.db->sessions().purge_expired_sessions(now);
-            if (!sessions) return sessions;
-            // Lock counters are kept for one lockout window, like the failure counts.
-            auto counters = svc.db->counters().purge_expired_failures(now, svc.settings.login_lockout.count());
-            if (!counters) return counters;
-            return *revocations + *sessions + *counters;
-        });
-        if (!purged) log.warn("purge of expired revocations failed: {}", purged.error().message());
+        auto const purged = co_await auth::purge_expired(*svc.db, svc.tokens->now(), svc.settings.login_lockout);
+        if (!purged) log.warn("purge of expired rows failed: {}", purged.error().message());
         else if (*purged > 0) log.debug("purged {} expired rows", *purged);
     }
 }
@@ -77,6 +67,12 @@ int main(int argc, char** argv) {
         return parsed.exit_code();
     }
     app::config const settings = std::move(parsed.settings);
+    if (settings.redis) {
+        // Refused rather than ignored: revocations and counters would silently stay per-database.
+        std::fputs("wardend: --redis is not supported by this build (the database holds revocations and counters)\n",
+                   stderr);
+        return 2;
+    }
     auto const log = app::make_logger(settings);
     auto const say = [&](std::string const& text) { log->info(quoted_if_json(settings, text)); };
 
@@ -92,7 +88,8 @@ int main(int argc, char** argv) {
 
     auto const routes = app::make_router(*svc);
     asio::io_context io{static_cast<int>(settings.threads)};
-    http::server server{io, routes, http::limits{}, app::make_access_logger(log, settings.log_format)};
+    http::server server{io, routes, http::limits{}, app::make_access_logger(log, settings.log_format),
+                        http::cors_policy{settings.cors_origins}};
     // A host name (e.g. localhost) resolves to its first address.
     boost::system::error_code ec;
     asio::ip::tcp::resolver resolver{io};
@@ -117,7 +114,7 @@ int main(int argc, char** argv) {
                     settings.algorithm, app::redact_url(settings.database)));
 
     asio::steady_timer purge_timer{io};
-    asio::co_spawn(io, purge_expired(*svc, purge_timer, *log), asio::detached);
+    asio::co_spawn(io, purge_every_minute(*svc, purge_timer, *log), asio::detached);
     asio::steady_timer flush_timer{io};
     asio::co_spawn(io, flush_log(flush_timer, *log), asio::detached);
     asio::signal_set signals{io, SIGINT, SIGTERM};

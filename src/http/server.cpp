@@ -70,11 +70,12 @@ struct server::connection {
     bool busy = false;  // touched only on the connection's strand
 };
 
-server::server(asio::io_context& io, router const& routes, limits lim, access_logger log)
+server::server(asio::io_context& io, router const& routes, limits lim, access_logger log, cors_policy cors)
     : io_(io),
       routes_(routes),
       limits_(lim),
       log_(std::move(log)),
+      cors_(std::move(cors)),
       acceptor_(asio::make_strand(io)) {
     auto const prefix = random_bytes(6);
     request_id_prefix_ = prefix ? base64url_encode(*prefix) : std::string{"warden"};
@@ -148,6 +149,12 @@ std::string server::next_request_id() {
 
 asio::awaitable<response> server::dispatch(request_context& ctx) {
     auto found = routes_.find(ctx.req.method(), ctx.path());
+    // A CORS preflight: OPTIONS from an allowed origin for a path that exists.
+    auto const origin = ctx.header(field::origin);
+    if (ctx.req.method() == verb::options && !found.allow.empty() && cors_.allows(origin) &&
+        !ctx.header(field::access_control_request_method).empty()) {
+        co_return cors_.preflight(origin, found.allow);
+    }
     if (found.target == nullptr) {
         if (found.allow.empty()) co_return detail_response(status::not_found, "Not Found");
         response res = detail_response(status::method_not_allowed, "Method Not Allowed");
@@ -237,6 +244,7 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
                              : next_request_id();
 
         response res = co_await dispatch(ctx);
+        if (auto const origin = ctx.header(field::origin); cors_.allows(origin)) cors_.decorate(res, origin);
         bool const keep_alive = ctx.req.keep_alive() && !stopping_;
         res.version(ctx.req.version());
         res.keep_alive(keep_alive);

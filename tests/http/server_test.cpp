@@ -28,7 +28,7 @@ using tcp = asio::ip::tcp;
 // A running server on a free loopback port, with a few routes that exercise the server itself.
 class server_fixture : public ::testing::Test {
 protected:
-    void start(limits lim = {}) {
+    void start(limits lim = {}, cors_policy cors = {}) {
         routes_.add(verb::get, "/hello", [](request_context&) -> asio::awaitable<response> {
             co_return detail_response(status::ok, "hello");
         });
@@ -53,7 +53,7 @@ protected:
             log_.push_back(std::string{e.method} + " " + std::string{e.path} + " " + std::to_string(e.status) +
                            " user=" + std::string{e.user_id} + " rid=" + std::string{e.request_id} +
                            " client=" + std::string{e.client_address});
-        });
+        }, std::move(cors));
         auto const bound = server_->listen({asio::ip::make_address("127.0.0.1"), 0});
         ASSERT_TRUE(bound.has_value());
         port_ = bound->port();
@@ -293,6 +293,55 @@ TEST_F(server_fixture, connections_beyond_the_limit_are_closed) {
     EXPECT_TRUE(out.empty());
     bhttp::write(first, req);
     EXPECT_EQ(read_response(first, buffer).result(), status::ok);
+}
+
+TEST_F(server_fixture, cors_headers_only_for_allowed_origins) {
+    start({}, cors_policy{{"https://app.example"}});
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    request req{verb::get, "/hello", 11};
+    req.set(field::origin, "https://app.example");
+    bhttp::write(s, req);
+    auto const allowed = read_response(s, buffer);
+    EXPECT_EQ(allowed[field::access_control_allow_origin], "https://app.example");
+    EXPECT_EQ(allowed[field::vary], "Origin");
+    EXPECT_EQ(allowed.count(field::access_control_allow_credentials), 0U);
+    req.set(field::origin, "https://evil.example");
+    bhttp::write(s, req);
+    EXPECT_EQ(read_response(s, buffer).count(field::access_control_allow_origin), 0U);
+}
+
+TEST_F(server_fixture, cors_preflight_is_answered_for_existing_paths) {
+    start({}, cors_policy{{"*"}});
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    request preflight{verb::options, "/echo", 11};
+    preflight.set(field::origin, "https://any.example");
+    preflight.set(field::access_control_request_method, "POST");
+    bhttp::write(s, preflight);
+    auto const res = read_response(s, buffer);
+    EXPECT_EQ(res.result(), status::no_content);
+    EXPECT_EQ(res[field::access_control_allow_origin], "https://any.example");
+    EXPECT_EQ(res[field::access_control_allow_methods], "POST");
+    EXPECT_NE(res[field::access_control_allow_headers].find("Authorization"), std::string_view::npos);
+    request unknown{verb::options, "/nowhere", 11};
+    unknown.set(field::origin, "https://any.example");
+    unknown.set(field::access_control_request_method, "GET");
+    bhttp::write(s, unknown);
+    EXPECT_EQ(read_response(s, buffer).result(), status::not_found);
+}
+
+TEST_F(server_fixture, no_cors_without_a_policy) {
+    start();
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    request preflight{verb::options, "/echo", 11};
+    preflight.set(field::origin, "https://app.example");
+    preflight.set(field::access_control_request_method, "POST");
+    bhttp::write(s, preflight);
+    auto const res = read_response(s, buffer);
+    EXPECT_EQ(res.result(), status::method_not_allowed);
+    EXPECT_EQ(res.count(field::access_control_allow_origin), 0U);
 }
 
 TEST_F(server_fixture, stop_finishes_in_flight_requests_and_closes_idle_ones) {

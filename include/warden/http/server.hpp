@@ -15,6 +15,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <warden/core/result.hpp>
+#include <warden/http/cors.hpp>
 #include <warden/http/limits.hpp>
 #include <warden/http/router.hpp>
 
@@ -35,7 +36,8 @@ using access_logger = std::function<void(access_entry const&)>;
 
 class server {
 public:
-    server(boost::asio::io_context& io, router const& routes, limits lim, access_logger log);
+    server(boost::asio::io_context& io, router const& routes, limits lim, access_logger log,
+           cors_policy cors = {});
     server(server const&) = delete;
     server& operator=(server const&) = delete;
     ~server();
@@ -61,6 +63,7 @@ private:
     router const& routes_;
     limits limits_;
     access_logger log_;
+    cors_policy cors_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> connection_count_{0};

@@ -1,0 +1,18 @@
+#pragma once
+// Background upkeep of the store: revoked `jti`s are kept only until the token would have
+// expired anyway, and spent sessions and old failure counters go too.
+#include <chrono>
+#include <cstdint>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <warden/auth/database.hpp>
+
+namespace warden::auth {
+
+/// Deletes revocations of tokens expired by `now`, sessions expired by `now`, and failure
+/// counters whose `window` has passed. Returns the rows removed. Errors: store errors.
+[[nodiscard]] boost::asio::awaitable<result<std::int64_t>> purge_expired(database& db, std::int64_t now,
+                                                                         std::chrono::seconds window);
+
+}  // namespace warden::auth

@@ -1,0 +1,18 @@
+#include <warden/auth/maintenance.hpp>
+
+namespace warden::auth {
+
+boost::asio::awaitable<result<std::int64_t>> purge_expired(database& db, std::int64_t now,
+                                                           std::chrono::seconds window) {
+    co_return co_await db.run([&db, now, window]() -> result<std::int64_t> {
+        auto const revocations = db.revocations().purge_expired_revocations(now);
+        if (!revocations) return revocations;
+        auto const sessions = db.sessions().purge_expired_sessions(now);
+        if (!sessions) return sessions;
+        auto const counters = db.counters().purge_expired_failures(now, window.count());
+        if (!counters) return counters;
+        return *revocations + *sessions + *counters;
+    });
+}
+
+}  // namespace warden::auth
