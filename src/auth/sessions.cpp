@@ -38,6 +38,7 @@ asio::awaitable<result<token_response>> session_service::refresh(std::string ref
     auto const hash = token_service::refresh_token_hash(refresh_token);
     auto const now = tokens_.now();
     co_return co_await db_.run([&]() -> result<token_response> {
+        std::lock_guard const rotating{rotation_};
         // The scope check comes before spending the token, so a bad request costs no session.
         if (requested) {
             auto const known = db_.sessions().find_refresh_token(hash);

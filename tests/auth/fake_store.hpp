@@ -2,9 +2,11 @@
 // In-memory stand-ins for the store interfaces the auth tests need (users, revocations,
 // counters, sessions), thread-safe and simple enough to trust by reading.
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include <warden/store/errc.hpp>
 #include <warden/store/store.hpp>
@@ -109,6 +111,7 @@ public:
     // sessions: only what the auth unit tests reach; the SQLite backend has its own tests.
     result<void> add_refresh_token(store::refresh_token const& t) override {
         std::lock_guard const lock{mutex_};
+        if (revoked_families_.count(t.family_id)) return make_error_code(store::errc::family_revoked);
         refresh_[t.token_hash] = {t, false};
         return {};
     }
@@ -119,15 +122,10 @@ public:
         return it->second.first;
     }
     result<store::consumed_refresh> consume_refresh_token(std::string_view hash, std::int64_t now) override {
-        std::lock_guard const lock{mutex_};
-        auto const it = refresh_.find(std::string{hash});
-        if (it == refresh_.end()) return store::consumed_refresh{};
-        auto& [token, spent] = it->second;
-        if (revoked_families_.count(token.family_id)) return store::consumed_refresh{store::refresh_state::family_revoked, token};
-        if (spent) return store::consumed_refresh{store::refresh_state::spent, token};
-        if (token.expires_at <= now) return store::consumed_refresh{store::refresh_state::expired, token};
-        spent = true;
-        return store::consumed_refresh{store::refresh_state::fresh, token};
+        auto r = spend(hash, now);
+        // A real store's spend ends with a disk sync: let racing callers run meanwhile.
+        if (r.state == store::refresh_state::fresh) std::this_thread::sleep_for(spend_delay);
+        return r;
     }
     result<void> add_grant(store::refresh_token const& t, std::string_view jti, std::int64_t expires_at) override {
         auto added = add_refresh_token(t);
@@ -145,6 +143,7 @@ public:
     }
     result<void> add_access_token(std::string_view family, std::string_view jti, std::int64_t expires_at) override {
         std::lock_guard const lock{mutex_};
+        if (revoked_families_.count(std::string{family})) return make_error_code(store::errc::family_revoked);
         access_[std::string{family}].emplace_back(std::string{jti}, expires_at);
         return {};
     }
@@ -170,8 +169,20 @@ public:
     }
 
     int user_lookups = 0;
+    std::chrono::milliseconds spend_delay{0};  ///< after a successful spend, outside the lock
 
 private:
+    store::consumed_refresh spend(std::string_view hash, std::int64_t now) {
+        std::lock_guard const lock{mutex_};
+        auto const it = refresh_.find(std::string{hash});
+        if (it == refresh_.end()) return store::consumed_refresh{};
+        auto& [token, spent] = it->second;
+        if (revoked_families_.count(token.family_id)) return store::consumed_refresh{store::refresh_state::family_revoked, token};
+        if (spent) return store::consumed_refresh{store::refresh_state::spent, token};
+        if (token.expires_at <= now) return store::consumed_refresh{store::refresh_state::expired, token};
+        spent = true;
+        return store::consumed_refresh{store::refresh_state::fresh, token};
+    }
     std::mutex mutex_;
     store::user_id next_id_ = 1;
     std::map<store::user_id, store::user> users_;

@@ -1,5 +1,11 @@
 #include <warden/auth/sessions.hpp>
 
+#include <algorithm>
+#include <exception>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
 #include <warden/auth/errc.hpp>
@@ -46,6 +52,34 @@ TEST_F(sessions_test, reuse_revokes_the_family_and_its_access_tokens) {
     EXPECT_EQ(check(second.access_token).error(), errc::token_revoked);
     EXPECT_EQ(check(first.access_token).error(), errc::token_revoked);
     EXPECT_EQ(refresh(second.refresh_token).error(), errc::invalid_refresh_token);
+}
+
+TEST_F(sessions_test, racing_refreshes_have_exactly_one_winner) {
+    // Several store threads: the spend and the new grant of one rotation must not interleave
+    // with another presenter's reuse check, or the winner's grant lands in a revoked family.
+    work_pool wide{{.threads = 4, .queue_limit = 64}};
+    database db{store_->backends(store_), wide};
+    session_service sessions{*tokens_, db};
+    store_->spend_delay = std::chrono::milliseconds{2};
+    auto const u = add_user();
+    for (int round = 0; round < 10; ++round) {
+        auto const pair = test::run(sessions.start(u, {})).value();
+        boost::asio::io_context io;
+        std::vector<result<token_response>> outcomes;
+        for (int i = 0; i < 8; ++i) {
+            boost::asio::co_spawn(io, sessions.refresh(pair.refresh_token, std::nullopt),
+                                  [&](std::exception_ptr, result<token_response> r) { outcomes.push_back(std::move(r)); });
+        }
+        io.run();
+        ASSERT_EQ(outcomes.size(), 8U);
+        auto const winners = std::count_if(outcomes.begin(), outcomes.end(), [](auto const& r) { return r.has_value(); });
+        EXPECT_EQ(winners, 1) << "round " << round;
+        for (auto const& r : outcomes) {
+            if (!r) {
+                EXPECT_EQ(r.error(), condition::invalid_grant);
+            }
+        }
+    }
 }
 
 TEST_F(sessions_test, scope_narrows_but_never_widens) {

@@ -5,7 +5,11 @@
 // Rotation has no grace window: a refresh token works exactly once. Two clients racing the same
 // token: one gets the new pair; the other presents a spent token, which cannot be told apart
 // from a stolen one, so the whole family is revoked (including the winner's new tokens) and both
-// must log in again. Clients that share a session must serialize their refreshes.
+// must log in again. Clients that share a session must serialize their refreshes. Within one
+// service the spend and the new grant commit as one step (rotations are serialized), so of N
+// racing presenters exactly one gets the pair: the others find the token spent only after it is
+// issued, never in between (where the winner would get an error too).
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -64,6 +68,7 @@ private:
 
     token_service const& tokens_;
     database& db_;
+    std::mutex rotation_;  // held on a store thread from the spend to the new grant's commit
 };
 
 }  // namespace warden::auth
