@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs wardend and the bare Beast server (../shared/peers/beast_hello) under the same wrk load in
 # one run and prints requests/s, p50/p99 and the ratio (SPEC §6: GET /api/users/me >= 0.70x).
-# Then measures logins/s against cores / one login's time.
+# Then measures logins/s against cores / one login's time, GET /api/users/me while logins saturate
+# the hash pool (SPEC: p99 under 10 ms), start-up time, idle RSS and 10,000 idle keep-alive connections.
 #
 # usage: bench/http/compare.sh [BUILD_DIR] [DURATION] [CONNECTIONS]
 #   BUILD_DIR    a release build with wardend (default build/release)
-#   DURATION     wrk duration per run (default 10s); CONNECTIONS (default 64); wrk uses 1 thread
+#   DURATION     wrk duration per run in seconds (default 10s); CONNECTIONS (default 64); wrk uses 1 thread
 #   BEAST_HELLO  the peer's source dir (default ../shared/peers/beast_hello), built in a temp copy
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,9 +38,15 @@ cp -r "$beast_src" "$scratch/beast" && (cd "$scratch/beast" && ./build.sh)
 wait_port 18081
 
 # wardend on its defaults (HS256, argon2id m=19456,t=2,p=1), access log at info as shipped.
+# Start-up: from exec to the port accepting, on a fresh data dir (secret and schema created).
+started=$(date +%s%N)
 "$wardend" --listen 127.0.0.1:18080 --data-dir "$scratch/data" --log-level "${WARDEN_LOG_LEVEL:-info}" \
     >/dev/null 2>"$scratch/wardend.log" & pids+=($!)
-wait_port 18080
+wardend_pid=$!
+until (echo >/dev/tcp/127.0.0.1/18080) 2>/dev/null; do sleep 0.002; done
+startup_ms=$((($(date +%s%N) - started) / 1000000))
+rss_mib() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$wardend_pid/status"; }
+idle_rss_fresh=$(rss_mib)
 curl -sf -XPOST localhost:18080/api/auth/register -H 'Content-Type: application/json' \
     -d '{"email":"bench@example.com","password":"benchpass"}' >/dev/null
 token=$(curl -sf -XPOST localhost:18080/api/auth/login -d 'username=bench%40example.com&password=benchpass' |
@@ -56,7 +63,21 @@ one=$(env WRK_FORM='username=bench%40example.com&password=benchpass' \
     wrk -t1 -c1 -d"$duration" --latency -s "$lua" http://127.0.0.1:18080/api/auth/login | grep '^RESULT')
 many=$(env WRK_FORM='username=bench%40example.com&password=benchpass' \
     wrk -t1 -c8 -d"$duration" --timeout 10s --latency -s "$lua" http://127.0.0.1:18080/api/auth/login | grep '^RESULT')
+# The guard while logins keep every hash thread busy.
+env WRK_FORM='username=bench%40example.com&password=benchpass' \
+    wrk -t1 -c8 -d"$((${duration%s} + 2))s" --timeout 10s -s "$lua" http://127.0.0.1:18080/api/auth/login >/dev/null &
+logins_pid=$!
+sleep 1
+mixed=$(env WRK_TOKEN="$token" wrk -t1 -c"$connections" -d"$duration" --latency -s "$lua" \
+    http://127.0.0.1:18080/api/users/me | grep '^RESULT')
+wait "$logins_pid"
+sleep 2
 echo "wardend     login, 1 conn       $one"
 echo "wardend     login, 8 conns      $many"
 awk -v one="$(field p50_ms "$one")" -v rps="$(field rps "$many")" -v cores="$(nproc)" \
     'BEGIN { floor = cores / (one / 1000); printf "logins/s %.1f vs cores/one-login %.1f = %.2f (target >= 0.90)\n", rps, floor, rps / floor }'
+echo "wardend     GET /api/users/me while logins saturate the hash pool   $mixed"
+awk -v p99="$(field p99_ms "$mixed")" 'BEGIN { printf "guard p99 under login load %.2f ms (target < 10)\n", p99 }'
+echo "start-up ${startup_ms} ms (target < 100); idle RSS ${idle_rss_fresh} MiB fresh, $(rss_mib) MiB after the runs (target < 30)"
+# 10,000 idle keep-alive connections held (and each still answering afterwards).
+/usr/bin/python3 "$root/bench/http/idle_connections.py" 18080 10000 5 "$wardend_pid"

@@ -19,6 +19,7 @@
 #include <warden/http/server.hpp>
 
 #include "app/config/parse_config.hpp"
+#include "app/descriptor_limit.hpp"
 #include "app/logging.hpp"
 #include "app/routes/routes.hpp"
 #include "app/services.hpp"
@@ -86,9 +87,13 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    http::limits const limits{};
+    if (auto const notice = app::raise_descriptor_limit(limits.max_connections)) {
+        log->warn(quoted_if_json(settings, *notice));
+    }
     auto const routes = app::make_router(*svc);
     asio::io_context io{static_cast<int>(settings.threads)};
-    http::server server{io, routes, http::limits{}, app::make_access_logger(log, settings.log_format),
+    http::server server{io, routes, limits, app::make_access_logger(log, settings.log_format),
                         http::cors_policy{settings.cors_origins}};
     // A host name (e.g. localhost) resolves to its first address.
     boost::system::error_code ec;
