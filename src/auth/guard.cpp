@@ -33,19 +33,18 @@ asio::awaitable<result<principal>> guard::authenticate(std::string_view authoriz
                                                        scope_list const& required) const {
     auto const token = bearer_token(authorization);
     if (token.empty()) co_return make_error_code(errc::missing_credentials);
-    // Signature and claims on this thread (CPU only); then one trip to the store for the
-    // revocation list and the user's row.
+    // Signature and claims on this thread (CPU only); then one lookup in the store for the
+    // user's row and the revocation list.
     auto claims = tokens_.read_access(token);
     if (!claims) co_return claims.error();
     auto row = co_await db_.run([&]() -> result<store::user> {
-        if (!claims->jti.empty()) {
-            auto const revoked = db_.revocations().is_revoked(claims->jti);
-            if (!revoked) return revoked.error();
-            if (*revoked) return make_error_code(errc::token_revoked);
+        auto subject = db_.users().find_token_subject(claims->user, claims->jti);
+        if (!subject) {
+            if (subject.error() == store::errc::not_found) return make_error_code(errc::user_gone);
+            return subject.error();
         }
-        auto user = db_.users().find_user(claims->user);
-        if (!user && user.error() == store::errc::not_found) return make_error_code(errc::user_gone);
-        return user;
+        if (subject->jti_revoked) return make_error_code(errc::token_revoked);
+        return std::move(subject->row);
     });
     if (!row) co_return row.error();
     if (claims->token_version < row->token_version) co_return make_error_code(errc::token_outdated);

@@ -32,6 +32,13 @@ public:
         if (it == users_.end()) return make_error_code(store::errc::not_found);
         return it->second;
     }
+    result<store::token_subject> find_token_subject(store::user_id id, std::string_view jti) override {
+        auto row = find_user(id);
+        if (!row) return row.error();
+        auto revoked = is_revoked(jti);
+        if (!revoked) return revoked.error();
+        return store::token_subject{std::move(*row), *revoked};
+    }
     result<store::user> find_user_by_email(std::string_view email) override {
         std::lock_guard const lock{mutex_};
         for (auto const& [id, u] : users_) {

@@ -54,6 +54,26 @@ TEST_F(users, find_by_id_round_trips_every_field) {
     EXPECT_EQ(found->created_at, 5);
 }
 
+TEST_F(users, token_subject_is_the_row_and_the_jtis_revocation) {
+    auto const u = add_user("t@x.io");
+    auto fresh = s_.users->find_token_subject(u.id, "jti-1");
+    ASSERT_TRUE(fresh.has_value()) << fresh.error().message();
+    EXPECT_EQ(fresh->row.id, u.id);
+    EXPECT_EQ(fresh->row.email, "t@x.io");
+    EXPECT_EQ(fresh->row.token_version, u.token_version);
+    EXPECT_FALSE(fresh->jti_revoked);
+
+    ASSERT_TRUE(s_.revocations->revoke_jti("jti-1", 100).has_value());
+    EXPECT_TRUE(s_.users->find_token_subject(u.id, "jti-1")->jti_revoked);
+    EXPECT_FALSE(s_.users->find_token_subject(u.id, "jti-2")->jti_revoked);
+    EXPECT_FALSE(s_.users->find_token_subject(u.id, "")->jti_revoked);  // a token without jti
+    EXPECT_FALSE(s_.users->find_token_subject(u.id, "JTI-1")->jti_revoked);  // exact bytes only
+
+    EXPECT_EQ(s_.users->find_token_subject(u.id + 1, "jti-1").error(), errc::not_found);
+    ASSERT_TRUE(s_.users->delete_user(u.id).has_value());
+    EXPECT_EQ(s_.users->find_token_subject(u.id, "jti-2").error(), errc::not_found);
+}
+
 TEST_F(users, no_scopes_round_trip_as_an_empty_list) {
     auto const u = add_user("none@x.io");
     auto found = s_.users->find_user(u.id);

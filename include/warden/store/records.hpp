@@ -22,6 +22,12 @@ struct user {
     std::int64_t token_version = 0;
 };
 
+/// The guard's per-request read: the token's user and whether the token's `jti` is revoked.
+struct token_subject {
+    user row;
+    bool jti_revoked = false;
+};
+
 struct new_user {
     std::string email;
     std::string password_hash;

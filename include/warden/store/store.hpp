@@ -25,6 +25,10 @@ public:
     [[nodiscard]] virtual result<user> create_user(new_user const& u, std::int64_t now) = 0;
     /// One indexed lookup; `errc::not_found` if there is no such user.
     [[nodiscard]] virtual result<user> find_user(user_id id) = 0;
+    /// The guard's hot path in one round trip and one snapshot: the user's row and whether access
+    /// token `jti` is on the revocation list (false for an empty jti); `errc::not_found` if there
+    /// is no such user.
+    [[nodiscard]] virtual result<token_subject> find_token_subject(user_id id, std::string_view jti) = 0;
     /// Case-insensitive (ASCII) lookup; `errc::not_found` if none.
     [[nodiscard]] virtual result<user> find_user_by_email(std::string_view email) = 0;
     /// Applies the set fields (an empty update only moves `updated_at`) and returns the new row;

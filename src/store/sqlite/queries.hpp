@@ -16,6 +16,7 @@ enum class sql : std::size_t {
     // users
     user_insert,
     user_by_id,
+    user_for_token,
     user_by_email,
     user_update,
     user_delete,
@@ -66,6 +67,7 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "INSERT INTO users(email, password_hash, full_name, is_active, scopes, created_at, updated_at,"
     " token_version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6, 0) RETURNING " WARDEN_USER_COLUMNS,
     "SELECT " WARDEN_USER_COLUMNS " FROM users WHERE id = ?1",
+    "SELECT " WARDEN_USER_COLUMNS ", EXISTS(SELECT 1 FROM revoked_jtis WHERE jti = ?2) FROM users WHERE id = ?1",
     "SELECT " WARDEN_USER_COLUMNS " FROM users WHERE email = ?1 COLLATE NOCASE",
     "UPDATE users SET email = coalesce(?2, email), password_hash = coalesce(?3, password_hash),"
     " full_name = coalesce(?4, full_name), is_active = coalesce(?5, is_active),"
