@@ -64,7 +64,10 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
     }
     auto const cores = std::max(1U, std::thread::hardware_concurrency());
     svc->store_pool = std::make_unique<work_pool>(work_pool::options{.threads = std::max(2U, cores), .queue_limit = 4096});
-    svc->db = std::make_unique<auth::database>(std::move(*stores), *svc->store_pool);
+    // One thread: a guard read takes microseconds; with 2 cores and 2 I/O threads one lookup
+    // thread kept busy beat two that sleep and wake per request (docs/benchmarks.md).
+    svc->lookup_pool = std::make_unique<work_pool>(work_pool::options{.threads = 1, .queue_limit = 4096});
+    svc->db = std::make_unique<auth::database>(std::move(*stores), *svc->store_pool, *svc->lookup_pool);
 
     auto context = password::context::create(password_options(settings));
     if (!context) throw startup_error("invalid password hashing settings: " + context.error().message());

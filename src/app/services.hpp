@@ -36,6 +36,7 @@ struct services {
     warden::system_clock clock;
     std::unique_ptr<jwt::key> signing_key;
     std::unique_ptr<work_pool> store_pool;
+    std::unique_ptr<work_pool> lookup_pool;  ///< the guard's reads (auth::database::lookup)
     std::unique_ptr<auth::database> db;
     std::unique_ptr<password::hash_pool> hashes;
     std::unique_ptr<auth::token_service> tokens;

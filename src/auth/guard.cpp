@@ -37,7 +37,7 @@ asio::awaitable<result<principal>> guard::authenticate(std::string_view authoriz
     // user's row and the revocation list.
     auto claims = tokens_.read_access(token);
     if (!claims) co_return claims.error();
-    auto row = co_await db_.run([&]() -> result<store::user> {
+    auto row = co_await db_.lookup([&]() -> result<store::user> {
         auto subject = db_.users().find_token_subject(claims->user, claims->jti);
         if (!subject) {
             if (subject.error() == store::errc::not_found) return make_error_code(errc::user_gone);

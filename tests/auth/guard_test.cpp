@@ -1,5 +1,14 @@
 #include <warden/auth/guard.hpp>
 
+#include <chrono>
+#include <future>
+#include <utility>
+#include <optional>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <gtest/gtest.h>
 
 #include <warden/auth/errc.hpp>
@@ -31,6 +40,42 @@ TEST(bearer_token, is_empty_for_other_schemes_and_empty_tokens) {
     EXPECT_EQ(bearer_token("Basic dXNlcjpwYXNz"), "");
     EXPECT_EQ(bearer_token("Bearerabc"), "");
     EXPECT_EQ(bearer_token("Token abc"), "");
+}
+
+TEST_F(guard_test, reads_on_the_lookup_pool_even_when_the_main_pool_is_stuck) {
+    // The main pool's only thread is held (as by a write waiting for its disk sync): the guard's
+    // read must not queue behind it.
+    work_pool writes{{.threads = 1, .queue_limit = 4}};
+    work_pool lookups{{.threads = 1, .queue_limit = 4}};
+    database db{store_->backends(store_), writes, lookups};
+    guard separate{*tokens_, db};
+    std::promise<void> release;
+    bool released = false;
+    auto release_once = [&] {
+        if (!std::exchange(released, true)) release.set_value();
+    };
+    std::shared_future<void> held = release.get_future().share();
+    boost::asio::io_context io;
+    boost::asio::co_spawn(io, writes.run([held]() -> result<void> {
+        held.wait();
+        return {};
+    }), boost::asio::detached);
+    auto const u = add_user();
+    std::string const header = "Bearer " + access_for(u);  // outlives the coroutine
+    std::optional<result<principal>> outcome;
+    // Had the read queued behind the held thread, this deadline frees it and the test fails.
+    boost::asio::steady_timer deadline{io, std::chrono::seconds{5}};
+    deadline.async_wait([&](boost::system::error_code ec) {
+        if (!ec) release_once();
+    });
+    boost::asio::co_spawn(io, separate.authenticate(header, {}), [&](std::exception_ptr, result<principal> r) {
+        if (!released) outcome = std::move(r);
+        deadline.cancel();
+        release_once();
+    });
+    io.run();
+    ASSERT_TRUE(outcome.has_value());
+    EXPECT_TRUE(outcome->has_value()) << outcome->error().message();
 }
 
 TEST_F(guard_test, accepts_a_valid_token_and_returns_the_current_row) {
