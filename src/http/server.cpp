@@ -217,7 +217,7 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
                 read_ec = ec;
             }
         }
-        if (!read_ec) {
+        if (!read_ec && !parser.is_done()) {  // a GET without a body is complete here
             stream.expires_after(limits_.body_timeout);
             auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
             read_ec = body_ec;
