@@ -9,6 +9,7 @@
 #include <warden/core/random.hpp>
 #include <warden/password/errc.hpp>
 
+#include "password/argon2_memory.hpp"
 #include "password/codec.hpp"
 
 namespace warden::password {
@@ -38,14 +39,31 @@ std::optional<std::uint32_t> parse_u32(std::string_view text) noexcept {
     return static_cast<std::uint32_t>(*v);
 }
 
-/// Runs libargon2 into `out` (its size is the digest length).
+/// Runs libargon2 into `out` (its size is the digest length), as `argon2_hash` does, with its
+/// working memory from the block cache (argon2_memory.hpp).
 error_code compute(argon2_type type, std::uint32_t version, argon2_params const& params,
                    std::string_view password, std::string_view salt, std::string& out) noexcept {
-    int const rc =
-        ::argon2_hash(params.iterations, params.memory_kib, params.parallelism, password.data(),
-                      password.size(), salt.data(), salt.size(), out.data(), out.size(), nullptr, 0,
-                      type, static_cast<argon2_version>(version));
-    if (rc != ARGON2_OK) return make_error_code(errc::hash_failed);
+    if (password.size() > ARGON2_MAX_PWD_LENGTH || salt.size() > ARGON2_MAX_SALT_LENGTH ||
+        out.size() > ARGON2_MAX_OUTLEN) {
+        return make_error_code(errc::hash_failed);
+    }
+    argon2_context ctx{};
+    ctx.out = reinterpret_cast<std::uint8_t*>(out.data());
+    ctx.outlen = static_cast<std::uint32_t>(out.size());
+    // libargon2 only reads the password and salt (no ARGON2_FLAG_CLEAR_PASSWORD/SECRET).
+    ctx.pwd = reinterpret_cast<std::uint8_t*>(const_cast<char*>(password.data()));
+    ctx.pwdlen = static_cast<std::uint32_t>(password.size());
+    ctx.salt = reinterpret_cast<std::uint8_t*>(const_cast<char*>(salt.data()));
+    ctx.saltlen = static_cast<std::uint32_t>(salt.size());
+    ctx.t_cost = params.iterations;
+    ctx.m_cost = params.memory_kib;
+    ctx.lanes = params.parallelism;
+    ctx.threads = params.parallelism;
+    ctx.version = version;
+    ctx.allocate_cbk = take_hash_memory;
+    ctx.free_cbk = return_hash_memory;
+    ctx.flags = ARGON2_DEFAULT_FLAGS;
+    if (::argon2_ctx(&ctx, type) != ARGON2_OK) return make_error_code(errc::hash_failed);
     return {};
 }
 
@@ -123,6 +141,18 @@ result<std::string> hash_argon2id(std::string_view password, argon2_params const
                  .digest = std::string(argon2_digest_size, '\0')};
     if (auto ec = compute(Argon2_id, h.version, params, password, h.salt, h.digest)) return ec;
     return format_argon2(h);
+}
+
+result<std::string> unmatchable_argon2id(argon2_params const& params) {
+    auto salt = random_bytes(argon2_salt_size);
+    auto digest = random_bytes(argon2_digest_size);
+    if (!salt) return salt.error();
+    if (!digest) return digest.error();
+    return format_argon2(argon2_phc{.kind = scheme::argon2id,
+                                    .version = argon2_version_13,
+                                    .params = params,
+                                    .salt = std::move(*salt),
+                                    .digest = std::move(*digest)});
 }
 
 result<verdict> verify_argon2(argon2_phc const& stored, std::string_view password) {

@@ -35,6 +35,11 @@ struct argon2_phc {
 [[nodiscard]] result<std::string> hash_argon2id(std::string_view password,
                                                 argon2_params const& params);
 
+/// A well-formed argon2id hash with `params`, a fresh salt and a random digest instead of a
+/// computed one: no password is known to match it, and verifying against it costs a real verify
+/// (`context::dummy_verify`) without spending a hash to make it.
+[[nodiscard]] result<std::string> unmatchable_argon2id(argon2_params const& params);
+
 /// Recomputes the digest for `password` and compares it in constant time.
 [[nodiscard]] result<verdict> verify_argon2(argon2_phc const& stored, std::string_view password);
 

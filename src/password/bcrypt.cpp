@@ -75,7 +75,10 @@ result<std::string> bcrypt_digest(std::string_view key, std::string_view setting
     return std::string{produced.substr(setting_size)};
 }
 
-result<std::string> hash_bcrypt(std::string_view password, unsigned rounds) {
+namespace {
+
+// "$2b$NN$" + 22 salt characters from libxcrypt, which encodes the salt canonically.
+result<std::string> new_setting(unsigned rounds) {
     auto random = random_bytes(salt_bytes);
     if (!random) return random.error();
     std::array<char, CRYPT_GENSALT_OUTPUT_SIZE> setting{};
@@ -83,11 +86,28 @@ result<std::string> hash_bcrypt(std::string_view password, unsigned rounds) {
                          setting.data(), static_cast<int>(setting.size())) == nullptr) {
         return make_error_code(errc::hash_failed);
     }
-    std::string_view const setting_view{setting.data()};
-    if (setting_view.size() != setting_size) return make_error_code(errc::hash_failed);
-    auto digest = bcrypt_digest(password, setting_view);
+    std::string text{setting.data()};
+    if (text.size() != setting_size) return make_error_code(errc::hash_failed);
+    return text;
+}
+
+}  // namespace
+
+result<std::string> unmatchable_bcrypt(unsigned rounds) {
+    auto setting = new_setting(rounds);
+    if (!setting) return setting.error();
+    // 23 random bytes are 31 characters of bcrypt's alphabet, the digest's length.
+    auto random = random_bytes(23);
+    if (!random) return random.error();
+    return *setting + base64_encode(*random, base64_alphabet::bcrypt);
+}
+
+result<std::string> hash_bcrypt(std::string_view password, unsigned rounds) {
+    auto setting = new_setting(rounds);
+    if (!setting) return setting.error();
+    auto digest = bcrypt_digest(password, *setting);
     if (!digest) return digest.error();
-    return std::string{setting_view} + *digest;
+    return *setting + *digest;
 }
 
 result<verdict> verify_bcrypt(bcrypt_hash const& stored, std::string_view password) {

@@ -30,6 +30,10 @@ struct bcrypt_hash {
 /// `password` has at most 72 bytes and no NUL.
 [[nodiscard]] result<std::string> hash_bcrypt(std::string_view password, unsigned rounds);
 
+/// A well-formed `$2b$` hash at `rounds` with a fresh salt and a random digest instead of a
+/// computed one (see `unmatchable_argon2id`).
+[[nodiscard]] result<std::string> unmatchable_bcrypt(unsigned rounds);
+
 /// Whether the first 72 bytes of `password` (all bcrypt ever reads, so passlib's hashes of
 /// longer passwords verify as passlib made them) give the stored digest; constant-time compare.
 [[nodiscard]] result<verdict> verify_bcrypt(bcrypt_hash const& stored, std::string_view password);

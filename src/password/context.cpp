@@ -1,6 +1,4 @@
 #include <limits>
-#include <warden/core/random.hpp>
-#include <warden/core/secret.hpp>
 #include <warden/password/context.hpp>
 #include <warden/password/errc.hpp>
 
@@ -132,12 +130,11 @@ result<context> context::create(options opts) {
     if (auto ec = check_limits(opts)) return ec;
     if (auto ec = check_schemes(opts)) return ec;
     if (auto ec = check_costs(opts)) return ec;
-    // The dummy hash: a random password nobody knows, at the default scheme and cost, so
-    // `dummy_verify` costs what verifying a current user's hash costs.
-    auto random = random_bytes(24);
-    if (!random) return random.error();
-    secret_bytes const secret{base64_encode(*random, base64_alphabet::standard)};
-    auto dummy = hash_default(opts, secret.view());
+    // The dummy hash: the default scheme and cost with a random digest that no password is
+    // known to give, so `dummy_verify` costs what verifying a current user's hash costs, and
+    // making it costs no hash (start-up stays fast even at bcrypt's cost 12).
+    auto dummy = opts.default_scheme == scheme::bcrypt ? unmatchable_bcrypt(opts.bcrypt_rounds)
+                                                       : unmatchable_argon2id(opts.argon2);
     if (!dummy) return dummy.error();
     return context{opts, std::move(*dummy)};
 }

@@ -165,5 +165,23 @@ TEST(argon2_hash, makes_v19_argon2id_strings_with_16_byte_salts_and_32_byte_dige
     EXPECT_EQ(verify_argon2(*parsed, "").value(), verdict::mismatch);
 }
 
+TEST(argon2_unmatchable, is_a_well_formed_hash_at_the_given_cost_that_nothing_matches) {
+    argon2_params const params{.memory_kib = 64, .iterations = 1, .parallelism = 2};
+    auto const a = unmatchable_argon2id(params);
+    auto const b = unmatchable_argon2id(params);
+    ASSERT_TRUE(a.has_value() && b.has_value());
+    EXPECT_NE(*a, *b);  // fresh salt and digest each time
+    auto const parsed = parse_argon2(*a);
+    ASSERT_TRUE(parsed.has_value()) << *a;
+    EXPECT_EQ(parsed->kind, scheme::argon2id);
+    EXPECT_EQ(parsed->params.memory_kib, 64U);
+    EXPECT_EQ(parsed->params.iterations, 1U);
+    EXPECT_EQ(parsed->params.parallelism, 2U);
+    EXPECT_EQ(parsed->digest.size(), 32U);
+    for (auto const* password : {"", "password", "correct horse battery staple"}) {
+        EXPECT_EQ(verify_argon2(*parsed, password).value(), verdict::mismatch) << password;
+    }
+}
+
 }  // namespace
 }  // namespace warden::password

@@ -130,5 +130,19 @@ TEST(bcrypt_digest, fails_on_a_setting_libxcrypt_refuses) {
     EXPECT_EQ(d.error(), errc::hash_failed);
 }
 
+TEST(bcrypt_unmatchable, is_a_well_formed_2b_hash_at_the_given_cost_that_nothing_matches) {
+    auto const a = unmatchable_bcrypt(4);
+    auto const b = unmatchable_bcrypt(4);
+    ASSERT_TRUE(a.has_value() && b.has_value());
+    EXPECT_NE(*a, *b);
+    EXPECT_EQ(a->substr(0, 7), "$2b$04$");
+    auto const parsed = parse_bcrypt(*a);
+    ASSERT_TRUE(parsed.has_value()) << *a;
+    EXPECT_EQ(parsed->rounds, 4U);
+    for (auto const* password : {"", "password", "correct horse battery staple"}) {
+        EXPECT_EQ(verify_bcrypt(*parsed, password).value(), verdict::mismatch) << password;
+    }
+}
+
 }  // namespace
 }  // namespace warden::password

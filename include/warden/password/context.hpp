@@ -14,7 +14,7 @@ namespace warden::password {
 
 class context {
   public:
-    /// Checks `opts` and prepares the dummy hash (one hash at the default cost). Errors:
+    /// Checks `opts` and prepares the dummy hash (random, no hashing). Errors:
     /// `invalid_scheme_settings`, `invalid_costs`, `invalid_policy`, `hash_failed`, and
     /// `core_errc::random_failed`.
     [[nodiscard]] static result<context> create(options opts);
