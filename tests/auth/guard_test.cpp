@@ -61,14 +61,16 @@ TEST_F(guard_test, reads_on_the_lookup_pool_even_when_the_main_pool_is_stuck) {
         return {};
     }), boost::asio::detached);
     auto const u = add_user();
-    std::string const header = "Bearer " + access_for(u);  // outlives the coroutine
+    // Both outlive the coroutine, which runs in io.run() below.
+    std::string const header = "Bearer " + access_for(u);
+    scope_list const none;
     std::optional<result<principal>> outcome;
     // Had the read queued behind the held thread, this deadline frees it and the test fails.
     boost::asio::steady_timer deadline{io, std::chrono::seconds{5}};
     deadline.async_wait([&](boost::system::error_code ec) {
         if (!ec) release_once();
     });
-    boost::asio::co_spawn(io, separate.authenticate(header, {}), [&](std::exception_ptr, result<principal> r) {
+    boost::asio::co_spawn(io, separate.authenticate(header, none), [&](std::exception_ptr, result<principal> r) {
         if (!released) outcome = std::move(r);
         deadline.cancel();
         release_once();
