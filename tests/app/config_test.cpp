@@ -17,6 +17,7 @@
 #include "app/config/errc.hpp"
 #include "app/config/values.hpp"
 #include "support/temp_dir.hpp"
+#include "support/without_permission_override.hpp"
 #include <warden/core/condition.hpp>
 
 namespace warden::app {
@@ -933,6 +934,7 @@ TEST(config_file, that_is_a_directory_is_an_error) {
 TEST(config_file, that_is_not_readable_is_an_error) {
     toml_file const file{"threads = 2\n"};
     std::filesystem::permissions(file.path(), std::filesystem::perms::none);
+    test::without_permission_override const as_an_ordinary_user;  // CI runs as root
     std::ifstream probe{file.path()};
     if (probe) GTEST_SKIP() << "running with privileges that ignore file modes";
     auto const message = failure({"--config", file.path()}, {}, config_errc::unreadable_file);
