@@ -9,7 +9,7 @@ packages=(
     # libraries (DESIGN.md "Dependencies")
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
     libssl-dev libcrypt-dev libargon2-dev libsqlite3-dev libpq-dev libhiredis-dev
-    libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev
+    libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev libicu-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev wrk
     python3 python3-requests python3-jwt python3-jose python3-passlib python3-argon2 python3-bcrypt
