@@ -101,6 +101,22 @@ class bad_input(WardendTestCase):
         self.assert_still_serving()
 
 
+def process_cpu_ticks(pid):
+    """User + system CPU time of a process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_until(predicate, timeout=60.0, interval=0.005, what="condition"):
+    """Polls `predicate` until it is true; fails after `timeout` (generous: a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
 class shutdown(unittest.TestCase):
     def test_sigterm_finishes_in_flight_requests_and_exits_zero(self):
         # Default-cost argon2id makes a login take long enough to be in flight at SIGTERM.
@@ -109,8 +125,13 @@ class shutdown(unittest.TestCase):
             server.register("slow@example.com")
             results = []
             worker = threading.Thread(target=lambda: results.append(server.login("slow@example.com")))
+            cpu_before = process_cpu_ticks(server.process.pid)
             worker.start()
-            time.sleep(0.05)
+            # In flight = wardend is hashing the login's password: an idle wardend spends no CPU,
+            # so 20 ms of it (of a verification that takes several times that) is the event.
+            wait_until(lambda: process_cpu_ticks(server.process.pid) - cpu_before >= 2 or results,
+                       what="the login to be hashing")
+            self.assertEqual(results, [], "the login finished before SIGTERM: nothing was in flight")
             server.process.send_signal(signal.SIGTERM)
             worker.join(timeout=60)
             self.assertEqual(len(results), 1)
