@@ -13,6 +13,8 @@
 #include <warden/core/random.hpp>
 #include <warden/jwt/algorithm.hpp>
 
+#include "app/data_files.hpp"
+
 namespace warden::app {
 namespace {
 
@@ -57,8 +59,15 @@ std::string to_hex(std::string_view bytes) {
 
 /// The secret text: as given, or the secret file's first line, or a new one written there.
 secret_bytes load_secret(config const& settings, notice_sink const& notice) {
-    if (settings.secret_key) return settings.secret_key->clone();
+    if (settings.secret_key) {
+        if (settings.secret_key_on_command_line) {
+            notice("--secret-key on the command line is visible to every local user (ps, /proc/PID/cmdline); "
+                   "use --secret-file or WARDEN_SECRET_KEY");
+        }
+        return settings.secret_key->clone();
+    }
     if (std::filesystem::exists(settings.secret_file)) {
+        notice_if_readable_by_others(settings.secret_file, "the secret file", notice);
         std::string text = read_text_file(settings.secret_file);
         while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
         return secret_bytes{std::move(text)};
@@ -99,6 +108,7 @@ jwt::key load_signing_key(config const& settings, notice_sink const& notice) {
         write_private_file(path, pem->view());
         notice(fmt::format("generated a new {} signing key in {} (mode 0600)", settings.algorithm, path.string()));
     }
+    notice_if_readable_by_others(path, "the signing key file", notice);
     auto const pem = read_text_file(path);
     auto key = jwt::key::from_pem(*alg, pem);
     if (!key) {

@@ -7,6 +7,7 @@
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/key_set.hpp>
 
+#include "app/data_files.hpp"
 #include "app/keys.hpp"
 
 namespace warden::app {
@@ -21,25 +22,11 @@ password::options password_options(config const& settings) {
     return opts;
 }
 
-/// Creates the data directory if needed and proves it is writable.
-void prepare_data_dir(std::filesystem::path const& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) throw startup_error(fmt::format("cannot create the data directory {}: {}", dir.string(), ec.message()));
-    auto const probe = dir / ".warden-write-test";
-    {
-        std::FILE* f = std::fopen(probe.c_str(), "w");
-        if (f == nullptr) throw startup_error(fmt::format("the data directory {} is not writable", dir.string()));
-        std::fclose(f);
-    }
-    std::filesystem::remove(probe, ec);
-}
-
 }  // namespace
 
 std::unique_ptr<services> build_services(config const& settings, notice_sink const& notice) {
     auto svc = std::make_unique<services>(settings);
-    prepare_data_dir(settings.data_dir);
+    prepare_data_dir(settings.data_dir, notice);
 
     svc->signing_key = std::make_unique<jwt::key>(load_signing_key(settings, notice));
     auto signer = jwt::signer::create(*svc->signing_key);
@@ -57,6 +44,7 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
     if (!verifier) throw startup_error("cannot build the token verifier: " + verifier.error().message());
 
     std::string why;
+    prepare_database_file(settings.database, notice);
     auto stores = store::open(settings.database, &why);
     if (!stores) {
         throw startup_error(fmt::format("cannot open the database {}: {}", redact_url(settings.database),

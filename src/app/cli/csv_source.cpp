@@ -29,7 +29,8 @@ error_code refuse(std::string* why, std::string text) {
 
 }  // namespace
 
-result<std::vector<import_row>> read_csv_rows(std::string const& path, std::string* why) {
+result<std::vector<import_row>> read_csv_rows(std::string const& path, std::size_t max_rows,
+                                              std::string* why) {
     std::string text;
     if (path == "-") {
         text.assign(std::istreambuf_iterator<char>{std::cin}, std::istreambuf_iterator<char>{});
@@ -68,6 +69,9 @@ result<std::vector<import_row>> read_csv_rows(std::string const& path, std::stri
     if (!index[c_email] || !index[c_hash]) {
         return refuse(why,
                       fmt::format("{}:1: the header must name the columns email and hash", path));
+    }
+    if (records->size() - 1 > max_rows) {
+        return refuse(why, fmt::format("{}: more than {} rows (--max-rows)", path, max_rows));
     }
     std::vector<import_row> rows;
     rows.reserve(records->size() - 1);

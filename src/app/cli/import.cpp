@@ -47,6 +47,11 @@ import_command::import_command(CLI::App& root) {
            "With --sqlite: optional column of full names.");
     column("--scopes-column", scopes_column_, "With --sqlite: optional column of scopes.");
     column("--is-active-column", is_active_column_, "With --sqlite: optional column of is_active.");
+    command_->add_option("--max-rows", max_rows_,
+                         "Refuse the import (nothing imported) when the source has more rows.")
+        ->capture_default_str()
+        ->type_name("N")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
     command_->add_flag("--dry-run", dry_run_, "Check every row, import nothing.")
         ->disable_flag_override();
 }
@@ -57,7 +62,7 @@ int import_command::run(config const& settings) const {
     std::string why;
     result<std::vector<import_row>> rows = std::vector<import_row>{};
     if (csv_option_->count() > 0) {
-        rows = read_csv_rows(csv_, &why);
+        rows = read_csv_rows(csv_, max_rows_, &why);
     } else if (sqlite_option_->count() > 0) {
         if (table_.empty() || email_column_.empty() || hash_column_.empty()) {
             return fail(exit_status::bad_usage,
@@ -74,7 +79,7 @@ int import_command::run(config const& settings) const {
         rows = read_sqlite_rows(sqlite_,
                                 {table_, email_column_, hash_column_, full_name_column_,
                                  scopes_column_, is_active_column_},
-                                &why);
+                                max_rows_, &why);
     } else {
         return fail(exit_status::bad_usage,
                     "import needs --csv FILE or --sqlite FILE; see 'warden import --help'");

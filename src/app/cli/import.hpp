@@ -1,6 +1,7 @@
 #pragma once
 // `warden import --csv FILE` or `warden import --sqlite FILE --table T --email-column C
 // --hash-column C`: users with the password hashes they have (SPEC §5), all or nothing.
+#include <cstddef>
 #include <string>
 
 #include "app/config/config.hpp"
@@ -40,6 +41,7 @@ class import_command {
     std::string full_name_column_;
     std::string scopes_column_;
     std::string is_active_column_;
+    std::size_t max_rows_ = 1'000'000;
     bool dry_run_ = false;
 };
 

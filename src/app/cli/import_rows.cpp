@@ -6,15 +6,13 @@
 #include <boost/system/errc.hpp>
 #include <map>
 #include <warden/auth/email.hpp>
-#include <warden/core/utf8.hpp>
 #include <warden/store/errc.hpp>
 
+#include "app/cli/field_rules.hpp"
 #include "app/config/values.hpp"
 
 namespace warden::app::cli {
 namespace {
-
-constexpr std::size_t max_full_name = 200;  // as the admin API
 
 std::string ascii_lower(std::string_view text) {
     std::string out{text};
@@ -35,8 +33,10 @@ std::optional<bool> parse_active(std::string_view text) {
 std::string check_row(import_row const& row, password::context const& hashing,
                       store::user_store& users,
                       std::map<std::string, std::string, std::less<>>& seen, store::new_user& out) {
-    if (!auth::is_valid_email(row.email)) return fmt::format("invalid email {}", quote(row.email));
-    auto const key = ascii_lower(row.email);
+    auto email = auth::normalize_email(row.email);
+    if (!email) return fmt::format("invalid email {}", quote(row.email));
+    // The stored form is unique ignoring ASCII case, as the store compares it.
+    auto const key = ascii_lower(*email);
     if (auto const [it, fresh] = seen.emplace(key, row.where); !fresh) {
         return fmt::format("email {} repeats {}", quote(row.email), it->second);
     }
@@ -48,26 +48,24 @@ std::string check_row(import_row const& row, password::context const& hashing,
     std::vector<std::string> scopes;
     if (row.scopes) {
         std::string why;
-        auto parsed = parse_scopes(*row.scopes, &why);
+        auto parsed = parse_grantable_scopes(*row.scopes, &why);
         if (!parsed) return "scopes: " + why;
         scopes = std::move(*parsed);
     }
     std::string full_name = row.full_name.value_or("");
-    if (full_name.size() > max_full_name || !is_valid_utf8(full_name)) {
-        return "full_name: at most 200 bytes of UTF-8 text";
-    }
+    if (auto const problem = full_name_problem(full_name); !problem.empty()) return "full_name: " + problem;
     auto const active = parse_active(row.is_active.value_or(""));
     if (!active)
         return fmt::format("is_active: expected true/false, 1/0 or yes/no, got {}",
                            quote(*row.is_active));
-    auto const existing = users.find_user_by_email(row.email);
+    auto const existing = users.find_user_by_email(*email);
     if (existing)
         return fmt::format("email {} is already registered (user {})", quote(row.email),
                            existing->id);
     if (existing.error() != store::errc::not_found) {
         return fmt::format("cannot look up the email: {}", existing.error().message());
     }
-    out = store::new_user{row.email, row.hash, std::move(full_name), *active, std::move(scopes)};
+    out = store::new_user{std::move(*email), row.hash, std::move(full_name), *active, std::move(scopes)};
     return {};
 }
 

@@ -19,7 +19,7 @@ struct import_row {
     std::string email;
     std::string hash;
     std::optional<std::string> scopes;     ///< space- or comma-separated; empty: none
-    std::optional<std::string> full_name;  ///< at most 200 bytes of UTF-8
+    std::optional<std::string> full_name;  ///< as `auth::check_full_name` allows
     std::optional<std::string> is_active;  ///< true/false, 1/0, yes/no; empty: true
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 // Reading the users to import from another application's SQLite database (read-only).
+#include <cstddef>
 #include <string>
 #include <vector>
 #include <warden/core/result.hpp>
@@ -25,10 +26,12 @@ struct sqlite_columns {
 /// Reads every row of the table in its natural order, opening `path` read-only (never written).
 /// Names must pass `is_plain_identifier` (`errc::invalid_argument` otherwise). Errors (with
 /// `*why`): `errc::io_error` when the file cannot be opened; `errc::invalid_argument` when it is
-/// not a database or has no such table or column. A NULL
+/// not a database, has no such table or column, or yields more than `max_rows` rows (rows are
+/// read one at a time, so an endless view stops there). A NULL
 /// email or hash is read as empty (the row is refused later), a NULL optional value as absent.
 [[nodiscard]] result<std::vector<import_row>> read_sqlite_rows(std::string const& path,
                                                                sqlite_columns const& columns,
+                                                               std::size_t max_rows,
                                                                std::string* why);
 
 }  // namespace warden::app::cli

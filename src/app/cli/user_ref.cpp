@@ -4,13 +4,17 @@
 
 #include <boost/system/errc.hpp>
 #include <charconv>
+#include <warden/auth/email.hpp>
 
 #include "app/config/values.hpp"
 
 namespace warden::app::cli {
 
 result<user_ref> parse_user_ref(std::string_view text, std::string* why) {
-    if (text.find('@') != std::string_view::npos) return user_ref{0, std::string{text}};
+    // Looked up in its stored form, so any spelling of the address finds the user.
+    if (text.find('@') != std::string_view::npos) {
+        return user_ref{0, auth::normalize_email(text).value_or(std::string{text})};
+    }
     store::user_id id = 0;
     auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (!text.empty() && ec == std::errc{} && end == text.data() + text.size() && id > 0) {

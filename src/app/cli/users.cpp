@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <string_view>
 #include <warden/auth/email.hpp>
-#include <warden/core/utf8.hpp>
 #include <warden/store/errc.hpp>
 
 #include "app/cli/exit_status.hpp"
+#include "app/cli/field_rules.hpp"
 #include "app/cli/output.hpp"
 #include "app/cli/password_input.hpp"
 #include "app/cli/run_sync.hpp"
@@ -23,8 +23,6 @@ namespace warden::app::cli {
 namespace {
 
 namespace asio = boost::asio;
-
-constexpr std::size_t max_full_name = 200;  // as the admin API
 
 constexpr std::string_view config_footer =
     "Configuration options (--data-dir, --database, ...) and WARDEN_* variables apply as for\n"
@@ -114,7 +112,8 @@ user_commands::user_commands(CLI::App& root) {
         "Prints the user as JSON.");
     add_->fallthrough()->footer(std::string{config_footer});
     add_->add_option("--email", email_, "Email address (unique, case-insensitively).")->required();
-    add_->add_option("--full-name", full_name_, "Full name (at most 200 bytes).")
+    add_->add_option("--full-name", full_name_,
+                     "Full name (at most 200 characters, no control characters or line breaks).")
         ->type_name("NAME");
     scopes_option_ = add_->add_option(
         "--scopes", scopes_,
@@ -182,16 +181,17 @@ bool user_commands::selected() const { return group_->parsed(); }
 int user_commands::run(config const& settings) const {
     std::string why;
     if (add_->parsed()) {
-        if (!auth::is_valid_email(email_)) {
+        auto email = auth::normalize_email(email_);
+        if (!email) {
             return fail(exit_status::bad_usage,
                         fmt::format("--email: {} is not a valid email address", quote(email_)));
         }
-        if (full_name_.size() > max_full_name || !is_valid_utf8(full_name_)) {
-            return fail(exit_status::bad_usage, "--full-name: at most 200 bytes of UTF-8 text");
+        if (auto const problem = full_name_problem(full_name_); !problem.empty()) {
+            return fail(exit_status::bad_usage, "--full-name: " + problem);
         }
         auto scopes = settings.default_scopes;
         if (scopes_option_->count() > 0) {
-            auto parsed = parse_scopes(scopes_, &why);
+            auto parsed = parse_grantable_scopes(scopes_, &why);
             if (!parsed) return fail(exit_status::bad_usage, "--scopes: " + why);
             scopes = std::move(*parsed);
         }
@@ -206,9 +206,9 @@ int user_commands::run(config const& settings) const {
                         fmt::format("--password-stdin: {} (the policy is {} to {} bytes of UTF-8)",
                                     ok.error().message(), policy.min_length, policy.max_length));
         }
-        store::new_user user{email_, {}, full_name_, !inactive_, std::move(scopes)};
+        store::new_user user{*email, {}, full_name_, !inactive_, std::move(scopes)};
         auto const created = run_sync(create_account(*svc, std::move(user), std::move(*password)));
-        return print_user(created, *svc, email_);
+        return print_user(created, *svc, *email);
     }
 
     if (list_->parsed()) {
@@ -236,7 +236,7 @@ int user_commands::run(config const& settings) const {
         change.is_active = active_ == "true";
     }
     if (set_scopes_->parsed()) {
-        auto parsed = parse_scopes(scopes_, &why);
+        auto parsed = parse_grantable_scopes(scopes_, &why);
         if (!parsed) return fail(exit_status::bad_usage, "scopes: " + why);
         change.scopes = std::move(*parsed);
     }

@@ -435,6 +435,7 @@ result<config> config_options::resolve(environment const& env, std::string* why)
         std::optional<raw_value> raw;
         if (option->count() > 0) {
             raw = raw_value{flag_name(s.key), option->results(), s.kind == value_kind::origins};
+            if (s.key == "secret_key") settings.secret_key_on_command_line = true;
         } else if (auto value = env(s.env); value && !value->empty()) {
             raw = raw_value{std::string{s.env}, {std::move(*value)}, false};
         } else if (auto const it = file.find(s.key); it != file.end()) {

@@ -11,6 +11,7 @@
 #include "app/routes/body_reader.hpp"
 #include "app/routes/password_errors.hpp"
 #include "app/routes/routes.hpp"
+#include "app/routes/user_fields.hpp"
 #include "app/routes/user_json.hpp"
 
 namespace warden::app {
@@ -60,12 +61,8 @@ asio::awaitable<response> register_user(services& svc, request_context& ctx) {
     auto email = fields.required_string("email");
     auto password = fields.required_string("password");
     auto full_name = fields.optional_string("full_name", true);
-    if (email && !auth::is_valid_email(*email)) {
-        errors.add("email", "value_error", "value is not a valid email address", std::string_view{*email});
-    }
-    if (full_name && full_name->size() > 200) {
-        errors.add("full_name", "string_too_long", "String should have at most 200 characters");
-    }
+    normalize_email_field(email, errors);
+    check_full_name_field(full_name, errors);
     auto const& policy = svc.hashes->hashing_context().settings().policy;
     if (password) {
         auto const allowed = svc.hashes->hashing_context().check_new_password(*password);
@@ -90,7 +87,13 @@ asio::awaitable<response> password_grant(services& svc, request_context& ctx, ht
         if (!parsed) co_return token_error(parsed.error());
         scope = std::move(*parsed);
     }
-    auth::password_login request{std::string{*username}, secret_bytes{*password}, std::move(scope),
+    // The stored form of the address, so every spelling of it logs in and shares one failure
+    // counter. Beyond any address's length it is a wrong login at once, never a counter key.
+    if (username->size() > auth::max_login_username) {
+        co_return token_error(make_error_code(auth::errc::wrong_credentials));
+    }
+    auto account = auth::normalize_email(*username).value_or(std::string{*username});
+    auth::password_login request{std::move(account), secret_bytes{*password}, std::move(scope),
                                  ctx.client_address};
     auto outcome = co_await svc.logins->password_grant(std::move(request));
     if (!outcome.tokens) co_return token_error(outcome.tokens.error(), outcome.retry_after);

@@ -5,7 +5,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include <warden/auth/email.hpp>
 #include <warden/http/form.hpp>
 #include <warden/http/json_body.hpp>
 #include <warden/http/problem.hpp>
@@ -15,6 +14,7 @@
 #include "app/routes/body_reader.hpp"
 #include "app/routes/password_errors.hpp"
 #include "app/routes/routes.hpp"
+#include "app/routes/user_fields.hpp"
 #include "app/routes/user_json.hpp"
 
 namespace warden::app {
@@ -57,14 +57,10 @@ auth::account_change read_change(boost::json::object const& body, bool admin, ht
                                : body_reader{body, {"email", "full_name"}, errors};
     auth::account_change change;
     change.email = fields.optional_string("email");
-    if (change.email && !auth::is_valid_email(*change.email)) {
-        errors.add("email", "value_error", "value is not a valid email address", std::string_view{*change.email});
-    }
+    normalize_email_field(change.email, errors);
     change.full_name = fields.optional_string("full_name", true);
     if (body.contains("full_name") && body.at("full_name").is_null()) change.full_name = "";
-    if (change.full_name && change.full_name->size() > 200) {
-        errors.add("full_name", "string_too_long", "String should have at most 200 characters");
-    }
+    check_full_name_field(change.full_name, errors);
     if (admin) {
         change.is_active = fields.optional_bool("is_active");
         if (auto scopes = fields.optional_string_list("scopes")) {
@@ -76,8 +72,12 @@ auth::account_change read_change(boost::json::object const& body, bool admin, ht
                 joined += s + ' ';
             }
             auto parsed = auth::parse_scopes(joined);
-            if (!parsed) errors.add("scopes", "value_error", "Value error, invalid scope-token");
-            else change.scopes = std::move(*parsed);
+            if (!parsed) {
+                errors.add("scopes", "value_error", "Value error, invalid scope-token");
+            } else {
+                check_scopes_field(*parsed, errors);
+                change.scopes = std::move(*parsed);
+            }
         }
     }
     return change;
