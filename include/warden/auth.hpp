@@ -13,3 +13,4 @@
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/sessions.hpp>
 #include <warden/auth/tokens.hpp>
+#include <warden/auth/verification_floor.hpp>

@@ -68,9 +68,9 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
     svc->sessions = std::make_unique<auth::session_service>(*svc->tokens, *svc->db);
     svc->logins = std::make_unique<auth::login_service>(
         *svc->db, *svc->hashes, *svc->sessions,
-        auth::lockout_policy{settings.login_max_failures, settings.login_lockout}, svc->clock);
+        auth::lockout_policy{settings.login_max_failures, settings.login_lockout}, svc->clock, svc->login_floor);
     svc->accounts = std::make_unique<auth::account_service>(
-        *svc->db, *svc->hashes, *svc->sessions,
+        *svc->db, *svc->hashes, svc->logins->limiter(),
         auth::account_policy{settings.registration == registration_policy::open, settings.default_scopes}, svc->clock);
     svc->guard = std::make_unique<auth::guard>(*svc->tokens, *svc->db);
     return svc;

@@ -41,6 +41,8 @@ struct services {
     std::unique_ptr<password::hash_pool> hashes;
     std::unique_ptr<auth::token_service> tokens;
     std::unique_ptr<auth::session_service> sessions;
+    /// How soon failed logins answer; wardend calibrates it at start-up (`calibrate`).
+    auth::verification_floor login_floor;
     std::unique_ptr<auth::login_service> logins;
     std::unique_ptr<auth::account_service> accounts;
     std::unique_ptr<auth::guard> guard;

@@ -105,6 +105,10 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    // The failed-login floor needs the cost of the slowest accepted verification: measured off
+    // the start-up path (a few hundred ms of one core), while the server already answers.
+    std::jthread calibration{[&svc] { svc->login_floor.calibrate(svc->hashes->hashing_context().settings()); }};
+
     http::limits const limits{};
     if (auto const notice = app::raise_descriptor_limit(limits.max_connections)) {
         log->warn(quoted_if_json(settings, *notice));

@@ -36,38 +36,58 @@ asio::awaitable<result<store::user>> account_service::register_user(registration
 }
 
 asio::awaitable<result<store::user>> account_service::update(store::user_id id, account_change change) {
-    bool const deactivating = change.is_active == false;
     store::user_update update;
     update.email = std::move(change.email);
     update.full_name = std::move(change.full_name);
     update.is_active = change.is_active;
     update.scopes = std::move(change.scopes);
-    update.bump_token_version = deactivating;
+    // Deactivation outdates every access token and revokes every family in the same commit.
+    update.bump_token_version = change.is_active == false;
     auto const at = now();
     auto updated = co_await db_.run([&]() { return db_.users().update_user(id, update, at); });
     if (!updated) co_return translate(updated.error());
-    if (deactivating) {
-        auto const revoked = co_await sessions_.revoke_user_sessions(id, std::string{});
-        if (!revoked) co_return revoked.error();
-    }
     co_return updated;
 }
 
-asio::awaitable<result<void>> account_service::change_password(principal caller, secret_bytes current,
-                                                               secret_bytes replacement) {
+asio::awaitable<password_change_outcome> account_service::change_password(principal caller, secret_bytes current,
+                                                                          secret_bytes replacement,
+                                                                          std::string client_address) {
     auto const allowed = hashes_.hashing_context().check_new_password(replacement.view());
-    if (!allowed) co_return allowed.error();
-    auto const matched = co_await hashes_.verify(std::move(current), caller.user.password_hash);
-    if (!matched && matched.error() == condition::unavailable) co_return matched.error();
-    if (!matched || *matched != password::verdict::match) co_return make_error_code(errc::wrong_current_password);
-    auto hash = co_await hashes_.hash(std::move(replacement));
-    if (!hash) co_return hash.error();
-    store::user_update update;
-    update.password_hash = std::move(*hash);
+    if (!allowed) co_return password_change_outcome{allowed.error()};
     auto const at = now();
-    auto const updated = co_await db_.run([&]() { return db_.users().update_user(caller.user.id, update, at); });
-    if (!updated) co_return updated.error();
-    co_return co_await sessions_.revoke_user_sessions(caller.user.id, caller.token.session_id);
+    // A stolen access token must not buy unlimited guesses at the password: counted as logins.
+    auto const attempt = co_await db_.run([&]() { return limiter_.admit(caller.user.email, client_address, at); });
+    if (!attempt) co_return password_change_outcome{attempt.error()};
+    if (!attempt->admitted) {
+        co_return password_change_outcome{make_error_code(errc::locked_out), attempt->retry_after};
+    }
+    auto const matched = co_await hashes_.verify(std::move(current), caller.user.password_hash);
+    if (!matched && matched.error() == condition::unavailable) {
+        (void)co_await db_.run([&]() { return limiter_.withdrawn(*attempt, at); });
+        co_return password_change_outcome{matched.error()};
+    }
+    if (!matched || *matched != password::verdict::match) {
+        auto const counted = co_await db_.run([&]() { return limiter_.failed(*attempt, at); });
+        if (!counted) co_return password_change_outcome{counted.error()};
+        co_return password_change_outcome{make_error_code(errc::wrong_current_password)};
+    }
+    auto const released = co_await db_.run([&]() { return limiter_.succeeded(*attempt, at); });
+    if (!released) co_return password_change_outcome{released.error()};
+    auto hash = co_await hashes_.hash(std::move(replacement));
+    if (!hash) co_return password_change_outcome{hash.error()};
+    // Compare-and-set over the hash just verified, with the sweep of the other sessions.
+    auto const replaced = co_await db_.run([&]() {
+        return db_.users().replace_password(caller.user.id, caller.user.password_hash, *hash,
+                                            caller.token.session_id, at);
+    });
+    if (!replaced) {
+        // Changed by someone else since it was verified: the given password is no longer current.
+        if (replaced.error() == store::errc::credentials_changed) {
+            co_return password_change_outcome{make_error_code(errc::wrong_current_password)};
+        }
+        co_return password_change_outcome{replaced.error()};
+    }
+    co_return password_change_outcome{};
 }
 
 asio::awaitable<result<store::user>> account_service::find(store::user_id id) {

@@ -47,8 +47,10 @@ asio::awaitable<result<principal>> guard::authenticate(std::string_view authoriz
         return std::move(subject->row);
     });
     if (!row) co_return row.error();
-    if (claims->token_version < row->token_version) co_return make_error_code(errc::token_outdated);
+    // While the user is inactive that is the answer (400 "Inactive user", as FastAPI's
+    // get_current_active_user), even for the tokens its deactivation outdated.
     if (!row->is_active) co_return make_error_code(errc::inactive_user);
+    if (claims->token_version < row->token_version) co_return make_error_code(errc::token_outdated);
     auto scopes = intersect(claims->scopes, row->scopes);
     if (!includes_all(scopes, required)) co_return make_error_code(errc::insufficient_scope);
     co_return principal{std::move(*row), std::move(*claims), std::move(scopes)};

@@ -33,27 +33,53 @@ result<std::int64_t> login_limiter::locked_for(std::string_view email, std::stri
     return std::max(*account, *by_address);
 }
 
-result<void> login_limiter::count(std::string const& key, std::int64_t now) const {
-    auto const window = policy_.lockout.count();
-    auto const failures = counters_.add_failure(key, now, window);
-    if (!failures) return failures.error();
-    if (failures->count < policy_.max_failures) return {};
-    // The lock is a counter of its own whose window starts now: it lasts exactly `lockout`.
-    // The failure count restarts so the key gets its full allowance after the lock.
-    auto const locked = counters_.add_failure(lock_key(key), now, window);
-    if (!locked) return locked.error();
-    return counters_.reset_failures(key);
-}
-
-result<void> login_limiter::record_failure(std::string_view email, std::string_view address,
+result<login_attempt> login_limiter::admit(std::string_view email, std::string_view address,
                                            std::int64_t now) const {
-    auto const account = count(account_key(email), now);
-    if (!account) return account;
-    return count(address_key(address), now);
+    login_attempt attempt;
+    auto const locked = locked_for(email, address, now);
+    if (!locked) return locked.error();
+    if (*locked > 0) {
+        attempt.retry_after = *locked;
+        return attempt;
+    }
+    attempt.keys = {account_key(email), address_key(address)};
+    auto const window = policy_.lockout.count();
+    auto reserved = counters_.reserve_attempt(attempt.keys, now, window, policy_.max_failures);
+    if (!reserved) return reserved.error();
+    if (!reserved->admitted) {
+        // Earlier attempts fill the allowance and are still being checked (or just failed).
+        auto const& full = reserved->counts.front();
+        attempt.retry_after = std::max<std::int64_t>(1, full.window_started_at + window - now);
+        return attempt;
+    }
+    attempt.admitted = true;
+    attempt.counts = std::move(reserved->counts);
+    return attempt;
 }
 
-result<void> login_limiter::record_success(std::string_view email) const {
-    return counters_.reset_failures(account_key(email));
+result<void> login_limiter::failed(login_attempt const& attempt, std::int64_t now) const {
+    auto const window = policy_.lockout.count();
+    for (std::size_t i = 0; i < attempt.keys.size() && i < attempt.counts.size(); ++i) {
+        if (attempt.counts[i].count < policy_.max_failures) continue;
+        // The lock is a counter of its own whose window starts now: it lasts exactly `lockout`.
+        auto const locked = counters_.add_failure(lock_key(attempt.keys[i]), now, window);
+        if (!locked) return locked.error();
+        if (auto r = counters_.reset_failures(attempt.keys[i]); !r) return r;
+    }
+    return {};
+}
+
+result<void> login_limiter::succeeded(login_attempt const& attempt, std::int64_t now) const {
+    if (attempt.keys.size() != 2) return {};
+    if (auto r = counters_.reset_failures(attempt.keys[0]); !r) return r;
+    return counters_.release_attempt(attempt.keys[1], now, policy_.lockout.count());
+}
+
+result<void> login_limiter::withdrawn(login_attempt const& attempt, std::int64_t now) const {
+    for (auto const& key : attempt.keys) {
+        if (auto r = counters_.release_attempt(key, now, policy_.lockout.count()); !r) return r;
+    }
+    return {};
 }
 
 }  // namespace warden::auth

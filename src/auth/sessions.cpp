@@ -7,30 +7,34 @@ namespace warden::auth {
 
 namespace asio = boost::asio;
 
-result<token_response> session_service::issue_pair(store::user const& user, scope_list const& scopes,
-                                                   std::string const& family,
-                                                   std::string const& refresh_scope) const {
+result<session_service::minted> session_service::mint(store::user const& user, scope_list const& scopes,
+                                                      std::string const& family,
+                                                      std::string const& refresh_scope) const {
     auto refresh = tokens_.issue_refresh();
     if (!refresh) return refresh.error();
     auto access = tokens_.issue_access(user, scopes, family);
     if (!access) return access.error();
-    // Both tokens in one durable commit.
-    auto added = db_.sessions().add_grant(
+    store::grant record{
         store::refresh_token{refresh->hash, family, user.id, refresh_scope, tokens_.now(), refresh->expires_at},
-        access->jti, access->expires_at);
-    if (!added) {
-        // A family revoked meanwhile (logout racing a refresh) is a dead grant, not a failure.
-        if (added.error() == store::errc::family_revoked) return make_error_code(errc::invalid_refresh_token);
-        return added.error();
-    }
-    return token_response{std::move(access->token), tokens_.settings().access_ttl.count(),
-                          std::move(refresh->token), join_scopes(scopes)};
+        access->jti, access->expires_at};
+    return minted{token_response{std::move(access->token), tokens_.settings().access_ttl.count(),
+                                 std::move(refresh->token), join_scopes(scopes)},
+                  std::move(record)};
 }
 
-asio::awaitable<result<token_response>> session_service::start(store::user user, scope_list scopes) {
+asio::awaitable<result<token_response>> session_service::start(store::user user, scope_list scopes,
+                                                               std::string rehash) {
     auto family = token_service::new_session_id();
     if (!family) co_return family.error();
-    co_return co_await db_.run([&]() { return issue_pair(user, scopes, *family, join_scopes(scopes)); });
+    auto pair = mint(user, scopes, *family, join_scopes(scopes));
+    if (!pair) co_return pair.error();
+    auto const now = tokens_.now();
+    // The user's row as it was read is part of the grant: see store::credential_check.
+    store::credential_check const seen{user.id, user.token_version, user.password_hash};
+    auto const recorded = co_await db_.run(
+        [&]() { return db_.sessions().start_session(seen, pair->record, rehash, now); });
+    if (!recorded) co_return recorded.error();
+    co_return std::move(pair->response);
 }
 
 asio::awaitable<result<token_response>> session_service::refresh(std::string refresh_token,
@@ -38,43 +42,45 @@ asio::awaitable<result<token_response>> session_service::refresh(std::string ref
     auto const hash = token_service::refresh_token_hash(refresh_token);
     auto const now = tokens_.now();
     co_return co_await db_.run([&]() -> result<token_response> {
-        std::lock_guard const rotating{rotation_};
-        // The scope check comes before spending the token, so a bad request costs no session.
-        if (requested) {
-            auto const known = db_.sessions().find_refresh_token(hash);
-            if (!known) {
-                if (known.error() == store::errc::not_found) return make_error_code(errc::invalid_refresh_token);
-                return known.error();
-            }
-            auto const granted = parse_scopes(known->scope);
-            if (!granted || !includes_all(*granted, *requested)) return make_error_code(errc::scope_not_granted);
+        // A read first: the scope check (before anything is spent, so a bad request costs no
+        // session), the user and the new pair need the token's record. The rotation re-checks
+        // all of it in its own transaction.
+        auto const known = db_.sessions().find_refresh_token(hash);
+        if (!known) {
+            if (known.error() == store::errc::not_found) return make_error_code(errc::invalid_refresh_token);
+            return known.error();
         }
-        auto consumed = db_.sessions().consume_refresh_token(hash, now);
-        if (!consumed) return consumed.error();
-        switch (consumed->state) {
-            case store::refresh_state::fresh: break;
-            case store::refresh_state::spent: {
-                auto jtis = db_.sessions().revoke_family(consumed->token.family_id, now);
-                if (!jtis) return jtis.error();
-                auto revoked = db_.revoke_jtis(*jtis);
-                if (!revoked) return revoked.error();
-                return make_error_code(errc::refresh_token_reused);
-            }
-            case store::refresh_state::expired:
-            case store::refresh_state::family_revoked:
-            case store::refresh_state::unknown: return make_error_code(errc::invalid_refresh_token);
-        }
-        auto const user = db_.users().find_user(consumed->token.user);
+        auto const granted = parse_scopes(known->scope);
+        if (!granted) return make_error_code(errc::invalid_refresh_token);
+        if (requested && !includes_all(*granted, *requested)) return make_error_code(errc::scope_not_granted);
+        auto const user = db_.users().find_user(known->user);
         if (!user) {
             if (user.error() == store::errc::not_found) return make_error_code(errc::user_not_eligible);
             return user.error();
         }
         if (!user->is_active) return make_error_code(errc::user_not_eligible);
-        auto const granted = parse_scopes(consumed->token.scope);
-        if (!granted) return make_error_code(errc::invalid_refresh_token);
         // Scopes the user has lost since the login are not handed out again.
-        auto scopes = intersect(requested ? *requested : *granted, user->scopes);
-        return issue_pair(*user, scopes, consumed->token.family_id, consumed->token.scope);
+        auto const scopes = intersect(requested ? *requested : *granted, user->scopes);
+        auto pair = mint(*user, scopes, known->family_id, known->scope);
+        if (!pair) return pair.error();
+        auto const rotated = db_.sessions().rotate_refresh(
+            hash, store::credential_check{user->id, user->token_version, {}}, pair->record, now);
+        if (!rotated) {
+            // Deactivated, deleted or every session revoked since the read.
+            if (rotated.error() == store::errc::credentials_changed || rotated.error() == store::errc::not_found) {
+                return make_error_code(errc::user_not_eligible);
+            }
+            if (rotated.error() == store::errc::family_revoked) return make_error_code(errc::invalid_refresh_token);
+            return rotated.error();
+        }
+        switch (rotated->state) {
+            case store::refresh_state::fresh: return std::move(pair->response);
+            case store::refresh_state::spent: return make_error_code(errc::refresh_token_reused);
+            case store::refresh_state::expired:
+            case store::refresh_state::family_revoked:
+            case store::refresh_state::unknown: break;
+        }
+        return make_error_code(errc::invalid_refresh_token);
     });
 }
 
@@ -83,16 +89,12 @@ asio::awaitable<result<void>> session_service::end(std::string session_id, std::
     auto const now = tokens_.now();
     co_return co_await db_.run([&]() -> result<void> {
         if (!session_id.empty()) {
+            // The family and every access token issued in it, in one transaction.
             auto jtis = db_.sessions().revoke_family(session_id, now);
             if (!jtis && jtis.error() != store::errc::not_found) return jtis.error();
-            if (jtis) {
-                auto revoked = db_.revoke_jtis(*jtis);
-                if (!revoked) return revoked;
-            }
         }
-        if (!jti.empty()) {
-            return db_.revocations().revoke_jti(jti, expires_at);  // idempotent
-        }
+        // The presented token too, also when it was minted outside a recorded family.
+        if (!jti.empty()) return db_.revocations().revoke_jti(jti, expires_at);  // idempotent
         return {};
     });
 }
@@ -106,8 +108,8 @@ asio::awaitable<result<void>> session_service::revoke(std::string token, std::st
         if (!family) return family.error() == store::errc::not_found ? result<void>{} : family.error();
         found = true;
         auto jtis = db_.sessions().revoke_family(*family, now);
-        if (!jtis) return jtis.error();
-        return db_.revoke_jtis(*jtis);
+        if (!jtis && jtis.error() != store::errc::not_found) return jtis.error();  // purged meanwhile
+        return {};
     };
     // An access token is verified first: only a genuine token of ours may put a jti on the list.
     auto const access = tokens_.read_access(token);
@@ -129,7 +131,7 @@ asio::awaitable<result<void>> session_service::revoke_user_sessions(store::user_
     co_return co_await db_.run([&]() -> result<void> {
         auto jtis = db_.sessions().revoke_user_families(user, keep_session, now);
         if (!jtis) return jtis.error();
-        return db_.revoke_jtis(*jtis);
+        return {};
     });
 }
 

@@ -20,6 +20,7 @@ public:
             case errc::backend_error: return "unexpected database error";
             case errc::invalid_argument: return "a value the store cannot keep";
             case errc::family_revoked: return "the refresh-token family is revoked";
+            case errc::credentials_changed: return "the user's credentials changed meanwhile";
         }
         return "unknown store error";
     }
@@ -34,6 +35,7 @@ public:
             case errc::backend_error: return condition::internal;
             case errc::invalid_argument: return condition::invalid_request;
             case errc::family_revoked: return condition::invalid_grant;
+            case errc::credentials_changed: return condition::conflict;
         }
         return {value, *this};
     }

@@ -56,9 +56,22 @@ public:
         if (c.full_name) u.full_name = *c.full_name;
         if (c.is_active) u.is_active = *c.is_active;
         if (c.scopes) u.scopes = *c.scopes;
-        if (c.bump_token_version) ++u.token_version;
+        if (c.bump_token_version) {
+            ++u.token_version;
+            revoke_user_families_locked(id, {});
+        }
         u.updated_at = now;
         return u;
+    }
+    result<store::jti_list> replace_password(store::user_id id, std::string_view verified, std::string_view hash,
+                                             std::string_view keep, std::int64_t now) override {
+        std::lock_guard const lock{mutex_};
+        auto const it = users_.find(id);
+        if (it == users_.end()) return make_error_code(store::errc::not_found);
+        if (it->second.password_hash != verified) return make_error_code(store::errc::credentials_changed);
+        it->second.password_hash = hash;
+        it->second.updated_at = now;
+        return revoke_user_families_locked(id, keep);
     }
     result<void> delete_user(store::user_id id) override {
         std::lock_guard const lock{mutex_};
@@ -109,18 +122,43 @@ public:
         return it->second;
     }
     result<std::int64_t> purge_expired_failures(std::int64_t, std::int64_t) override { return 0; }
+    result<store::attempt_reservation> reserve_attempt(std::vector<std::string> const& keys, std::int64_t now,
+                                                       std::int64_t window, std::int64_t limit) override {
+        std::lock_guard const lock{mutex_};
+        for (auto const& key : keys) {
+            auto const it = counters_.find(key);
+            if (it != counters_.end() && now - it->second.window_started_at < window && it->second.count >= limit) {
+                return store::attempt_reservation{false, {it->second}};
+            }
+        }
+        store::attempt_reservation out{true, {}};
+        for (auto const& key : keys) {
+            auto& c = counters_[key];
+            if (c.count == 0 || now - c.window_started_at >= window) c = {0, now};
+            ++c.count;
+            out.counts.push_back(c);
+        }
+        return out;
+    }
+    result<void> release_attempt(std::string_view key, std::int64_t now, std::int64_t window) override {
+        std::lock_guard const lock{mutex_};
+        auto const it = counters_.find(key);
+        if (it != counters_.end() && now - it->second.window_started_at < window && it->second.count > 0) {
+            --it->second.count;
+        }
+        return {};
+    }
     result<void> reset_failures(std::string_view key) override {
         std::lock_guard const lock{mutex_};
         counters_.erase(std::string{key});
         return {};
     }
 
-    // sessions: only what the auth unit tests reach; the SQLite backend has its own tests.
+    // sessions: only what the auth unit tests reach; the SQLite backend has its own tests. One
+    // mutex makes every use case one transaction.
     result<void> add_refresh_token(store::refresh_token const& t) override {
         std::lock_guard const lock{mutex_};
-        if (revoked_families_.count(t.family_id)) return make_error_code(store::errc::family_revoked);
-        refresh_[t.token_hash] = {t, false};
-        return {};
+        return add_refresh_locked(t);
     }
     result<store::refresh_token> find_refresh_token(std::string_view hash) override {
         std::lock_guard const lock{mutex_};
@@ -129,15 +167,41 @@ public:
         return it->second.first;
     }
     result<store::consumed_refresh> consume_refresh_token(std::string_view hash, std::int64_t now) override {
-        auto r = spend(hash, now);
-        // A real store's spend ends with a disk sync: let racing callers run meanwhile.
-        if (r.state == store::refresh_state::fresh) std::this_thread::sleep_for(spend_delay);
-        return r;
+        std::lock_guard const lock{mutex_};
+        return spend(hash, now);
     }
     result<void> add_grant(store::refresh_token const& t, std::string_view jti, std::int64_t expires_at) override {
-        auto added = add_refresh_token(t);
-        if (!added) return added;
-        return add_access_token(t.family_id, jti, expires_at);
+        std::lock_guard const lock{mutex_};
+        return add_grant_locked({t, std::string{jti}, expires_at});
+    }
+    result<void> start_session(store::credential_check const& seen, store::grant const& g, std::string_view rehash,
+                               std::int64_t) override {
+        std::lock_guard const lock{mutex_};
+        if (auto r = check_locked(seen); !r) return r;
+        if (!rehash.empty()) users_[seen.user].password_hash = rehash;
+        return add_grant_locked(g);
+    }
+    result<store::rotation> rotate_refresh(std::string_view hash, store::credential_check const& seen,
+                                           store::grant const& next, std::int64_t now) override {
+        result<store::rotation> out = make_error_code(store::errc::backend_error);
+        {
+            std::lock_guard const lock{mutex_};
+            auto const it = refresh_.find(std::string{hash});
+            if (it != refresh_.end() && !revoked_families_.count(it->second.first.family_id) && !it->second.second &&
+                it->second.first.expires_at > now) {
+                if (auto r = check_locked(seen); !r) return r.error();
+            }
+            auto found = spend(hash, now);
+            store::rotation r{found.state, found.token, {}};
+            if (found.state == store::refresh_state::spent) r.revoked = revoke_family_locked(found.token.family_id);
+            if (found.state == store::refresh_state::fresh) {
+                if (auto added = add_grant_locked(next); !added) return added.error();
+            }
+            out = std::move(r);
+        }
+        // A real store's commit ends with a disk sync: let racing callers run meanwhile.
+        if (out && out->state == store::refresh_state::fresh) std::this_thread::sleep_for(spend_delay);
+        return out;
     }
     result<std::string> family_of_access_token(std::string_view jti) override {
         std::lock_guard const lock{mutex_};
@@ -150,19 +214,15 @@ public:
     }
     result<void> add_access_token(std::string_view family, std::string_view jti, std::int64_t expires_at) override {
         std::lock_guard const lock{mutex_};
-        if (revoked_families_.count(std::string{family})) return make_error_code(store::errc::family_revoked);
-        access_[std::string{family}].emplace_back(std::string{jti}, expires_at);
-        return {};
+        return add_access_locked(family, jti, expires_at);
     }
-    result<std::vector<std::pair<std::string, std::int64_t>>> revoke_family(std::string_view family,
-                                                                             std::int64_t) override {
+    result<store::jti_list> revoke_family(std::string_view family, std::int64_t) override {
         std::lock_guard const lock{mutex_};
-        revoked_families_.insert(std::string{family});
-        return access_[std::string{family}];
+        return revoke_family_locked(std::string{family});
     }
-    result<std::vector<std::pair<std::string, std::int64_t>>> revoke_user_families(store::user_id, std::string_view,
-                                                                                    std::int64_t) override {
-        return make_error_code(store::errc::backend_error);
+    result<store::jti_list> revoke_user_families(store::user_id user, std::string_view keep, std::int64_t) override {
+        std::lock_guard const lock{mutex_};
+        return revoke_user_families_locked(user, keep);
     }
     result<std::string> family_of_refresh_token(std::string_view hash) override {
         auto const t = find_refresh_token(hash);
@@ -176,11 +236,52 @@ public:
     }
 
     int user_lookups = 0;
-    std::chrono::milliseconds spend_delay{0};  ///< after a successful spend, outside the lock
+    std::chrono::milliseconds spend_delay{0};  ///< after a successful rotation, outside the lock
 
 private:
+    result<void> check_locked(store::credential_check const& seen) {
+        auto const it = users_.find(seen.user);
+        if (it == users_.end()) return make_error_code(store::errc::not_found);
+        auto const& u = it->second;
+        if (u.token_version != seen.token_version || !u.is_active ||
+            (!seen.password_hash.empty() && u.password_hash != seen.password_hash)) {
+            return make_error_code(store::errc::credentials_changed);
+        }
+        return {};
+    }
+    result<void> add_refresh_locked(store::refresh_token const& t) {
+        if (revoked_families_.count(t.family_id)) return make_error_code(store::errc::family_revoked);
+        refresh_[t.token_hash] = {t, false};
+        return {};
+    }
+    result<void> add_access_locked(std::string_view family, std::string_view jti, std::int64_t expires_at) {
+        if (revoked_families_.count(std::string{family})) return make_error_code(store::errc::family_revoked);
+        access_[std::string{family}].emplace_back(std::string{jti}, expires_at);
+        return {};
+    }
+    result<void> add_grant_locked(store::grant const& g) {
+        if (auto r = add_refresh_locked(g.refresh); !r) return r;
+        return add_access_locked(g.refresh.family_id, g.access_jti, g.access_expires_at);
+    }
+    store::jti_list revoke_family_locked(std::string const& family) {
+        revoked_families_.insert(family);
+        auto const& jtis = access_[family];
+        for (auto const& [jti, expires_at] : jtis) revoked_[jti] = expires_at;
+        return jtis;
+    }
+    store::jti_list revoke_user_families_locked(store::user_id user, std::string_view keep) {
+        std::set<std::string> families;
+        for (auto const& [hash, entry] : refresh_) {
+            if (entry.first.user == user && entry.first.family_id != keep) families.insert(entry.first.family_id);
+        }
+        store::jti_list all;
+        for (auto const& family : families) {
+            auto jtis = revoke_family_locked(family);
+            all.insert(all.end(), jtis.begin(), jtis.end());
+        }
+        return all;
+    }
     store::consumed_refresh spend(std::string_view hash, std::int64_t now) {
-        std::lock_guard const lock{mutex_};
         auto const it = refresh_.find(std::string{hash});
         if (it == refresh_.end()) return store::consumed_refresh{};
         auto& [token, spent] = it->second;

@@ -77,7 +77,8 @@ TEST_F(sqlite_auth, a_saturated_hash_pool_refuses_logins_at_once) {
     password::hash_pool hashes{password::context::create(costly).value(), {.threads = 1, .queue_limit = 0}};
     auto const hash = hashes.hashing_context().hash("correct horse").value();
     ASSERT_TRUE(db_->users().create_user({"busy@example.com", hash, "", true, {}}, now()));
-    login_service logins{*db_, hashes, *sessions_, {.max_failures = 100}, clock_};
+    verification_floor floor;
+    login_service logins{*db_, hashes, *sessions_, {.max_failures = 100}, clock_, floor};
 
     boost::asio::io_context io;
     std::vector<grant_outcome> outcomes;

@@ -16,6 +16,7 @@ TEST(store_errc, maps_every_code_onto_its_condition) {
     EXPECT_EQ(make_error_code(errc::backend_error), condition::internal);
     EXPECT_EQ(make_error_code(errc::invalid_argument), condition::invalid_request);
     EXPECT_EQ(make_error_code(errc::family_revoked), condition::invalid_grant);
+    EXPECT_EQ(make_error_code(errc::credentials_changed), condition::conflict);
 }
 
 TEST(store_errc, does_not_match_other_conditions) {
@@ -27,7 +28,7 @@ TEST(store_errc, does_not_match_other_conditions) {
 
 TEST(store_errc, has_a_name_and_a_message_for_every_code) {
     EXPECT_STREQ(store_category().name(), "warden.store");
-    for (int v = 1; v <= static_cast<int>(errc::family_revoked); ++v) {
+    for (int v = 1; v <= static_cast<int>(errc::credentials_changed); ++v) {
         auto const m = error_code(v, store_category()).message();
         EXPECT_FALSE(m.empty());
         EXPECT_NE(m, "unknown store error") << v;

@@ -8,9 +8,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <warden/auth/database.hpp>
+#include <warden/auth/login_limiter.hpp>
 #include <warden/auth/principal.hpp>
 #include <warden/auth/scopes.hpp>
-#include <warden/auth/sessions.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/core/secret.hpp>
 #include <warden/password/hash_pool.hpp>
@@ -37,26 +37,36 @@ struct account_change {
     std::optional<scope_list> scopes;
 };
 
+/// A password change's result, with the seconds to wait when it was refused for throttling.
+struct password_change_outcome {
+    result<void> done;
+    std::int64_t retry_after = 0;  ///< set with `errc::locked_out`
+};
+
 class account_service {
 public:
-    account_service(database& db, password::hash_pool& hashes, session_service& sessions,
+    /// `limiter` counts wrong current passwords like failed logins (the same keys and limits).
+    account_service(database& db, password::hash_pool& hashes, login_limiter const& limiter,
                     account_policy policy, warden::clock const& clock)
-        : db_(db), hashes_(hashes), sessions_(sessions), policy_(std::move(policy)), clock_(clock) {}
+        : db_(db), hashes_(hashes), limiter_(limiter), policy_(std::move(policy)), clock_(clock) {}
 
     /// Creates a user with the default scopes. Errors: `registration_closed`, the password
     /// policy errors (`password::errc`), `email_taken`, `core_errc::pool_full`, store errors.
     [[nodiscard]] boost::asio::awaitable<result<store::user>> register_user(registration r);
 
     /// Applies `change` to user `id`. Deactivating a user also revokes every session (token
-    /// version bump + family sweep). Errors: `store::errc::not_found`, `email_taken`, store errors.
+    /// version bump + family sweep, one transaction). Errors: `store::errc::not_found`,
+    /// `email_taken`, store errors.
     [[nodiscard]] boost::asio::awaitable<result<store::user>> update(store::user_id id, account_change change);
 
     /// Replaces the caller's password after checking the current one, and revokes every other
-    /// session of the user (the caller's stays). Errors: `wrong_current_password`, the password
-    /// policy errors, `core_errc::pool_full`, store errors.
-    [[nodiscard]] boost::asio::awaitable<result<void>> change_password(principal caller,
-                                                                       secret_bytes current,
-                                                                       secret_bytes replacement);
+    /// session of the user (the caller's stays), in one transaction that fails if the hash
+    /// changed since it was checked. A wrong current password counts as a failed login for the
+    /// caller's account and `client_address`. Errors: `locked_out` (with `retry_after`),
+    /// `wrong_current_password` (also when the password changed meanwhile), the password policy
+    /// errors, `core_errc::pool_full`, store errors.
+    [[nodiscard]] boost::asio::awaitable<password_change_outcome> change_password(
+        principal caller, secret_bytes current, secret_bytes replacement, std::string client_address);
 
     /// Errors: `store::errc::not_found`, store errors.
     [[nodiscard]] boost::asio::awaitable<result<store::user>> find(store::user_id id);
@@ -71,7 +81,7 @@ private:
 
     database& db_;
     password::hash_pool& hashes_;
-    session_service& sessions_;
+    login_limiter const& limiter_;
     account_policy policy_;
     warden::clock const& clock_;
 };

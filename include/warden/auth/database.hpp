@@ -37,17 +37,6 @@ public:
     [[nodiscard]] store::revocation_store& revocations() const noexcept { return *stores_.revocations; }
     [[nodiscard]] store::counter_store& counters() const noexcept { return *stores_.counters; }
 
-    /// Puts every access token of a revoked family on the revocation list (blocking; call it
-    /// inside `run`).
-    [[nodiscard]] result<void> revoke_jtis(
-        std::vector<std::pair<std::string, std::int64_t>> const& jtis) const {
-        for (auto const& [jti, expires_at] : jtis) {
-            auto r = stores_.revocations->revoke_jti(jti, expires_at);
-            if (!r) return r;
-        }
-        return {};
-    }
-
 private:
     store::backends stores_;
     work_pool& pool_;

@@ -1,8 +1,9 @@
 #pragma once
 // The OAuth2 password grant (RFC 6749 §4.3), FastAPI's `OAuth2PasswordRequestForm` flow:
-// throttle, look the user up by email, verify on the hash pool (a dummy verify for unknown
-// emails, so timing reveals nothing), re-hash when the context says so, check scopes, start a
-// session.
+// count the attempt (login_limiter), look the user up by email, verify on the hash pool (a dummy
+// verify for unknown emails), re-hash when the context says so, check scopes, start a session.
+// Every failed check answers no sooner than the verification floor, so its timing tells no
+// account from another or from an unknown email.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include <warden/auth/login_limiter.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/sessions.hpp>
+#include <warden/auth/verification_floor.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/core/secret.hpp>
 #include <warden/password/hash_pool.hpp>
@@ -36,23 +38,29 @@ struct grant_outcome {
 class login_service {
 public:
     login_service(database& db, password::hash_pool& hashes, session_service& sessions,
-                  lockout_policy lockout, warden::clock const& clock)
-        : db_(db), hashes_(hashes), sessions_(sessions), limiter_(db.counters(), lockout), clock_(clock) {}
+                  lockout_policy lockout, warden::clock const& clock, verification_floor& floor)
+        : db_(db), hashes_(hashes), sessions_(sessions), limiter_(db.counters(), lockout), clock_(clock),
+          floor_(floor) {}
 
-    /// Errors: `locked_out` (with `retry_after`), `wrong_credentials` (unknown email or wrong
-    /// password: the same answer), `inactive_user`, `scope_not_granted`, `core_errc::pool_full`
-    /// (the hash pool is saturated: 503), store errors.
+    /// Errors: `locked_out` (with `retry_after`), `wrong_credentials` (unknown email, wrong
+    /// password, or the account changed or vanished while the password was checked: the same
+    /// answer), `inactive_user`, `scope_not_granted`, `core_errc::pool_full` (the hash pool is
+    /// saturated: 503), store errors.
     [[nodiscard]] boost::asio::awaitable<grant_outcome> password_grant(password_login login);
 
+    [[nodiscard]] login_limiter const& limiter() const noexcept { return limiter_; }
+
 private:
-    [[nodiscard]] boost::asio::awaitable<result<void>> fail(std::string const& email,
-                                                            std::string const& address, std::int64_t now);
+    /// Settles a failed attempt: counts it, then waits until the floor has passed since `start`.
+    [[nodiscard]] boost::asio::awaitable<grant_outcome> refuse(login_attempt const& attempt, std::int64_t now,
+                                                               std::chrono::steady_clock::time_point start);
 
     database& db_;
     password::hash_pool& hashes_;
     session_service& sessions_;
     login_limiter limiter_;
     warden::clock const& clock_;
+    verification_floor& floor_;
 };
 
 }  // namespace warden::auth

@@ -5,11 +5,10 @@
 // Rotation has no grace window: a refresh token works exactly once. Two clients racing the same
 // token: one gets the new pair; the other presents a spent token, which cannot be told apart
 // from a stolen one, so the whole family is revoked (including the winner's new tokens) and both
-// must log in again. Clients that share a session must serialize their refreshes. Within one
-// service the spend and the new grant commit as one step (rotations are serialized), so of N
-// racing presenters exactly one gets the pair: the others find the token spent only after it is
-// issued, never in between (where the winner would get an error too).
-#include <mutex>
+// must log in again. Clients that share a session must serialize their refreshes. The spend and
+// the new grant are one store transaction (`store::session_store::rotate_refresh`), so of N
+// racing presenters, in one process or several, exactly one gets the pair: the others find the
+// token spent only after it is issued, never in between (where the winner would get an error).
 #include <optional>
 #include <string>
 
@@ -34,10 +33,14 @@ class session_service {
 public:
     session_service(token_service const& tokens, database& db) : tokens_(tokens), db_(db) {}
 
-    /// A new family for a user who just proved their password, carrying `scopes`.
-    /// Errors: store errors, token errors.
+    /// A new family for a user who just proved their password against `user.password_hash`,
+    /// carrying `scopes`; `rehash` (when not empty) replaces that hash in the same transaction.
+    /// Recorded only if the user's row is still as read (hash, token version, active).
+    /// Errors: `store::errc::credentials_changed` (it changed meanwhile: no session),
+    /// `store::errc::not_found` (the user is gone), other store errors, token errors.
     [[nodiscard]] boost::asio::awaitable<result<token_response>> start(store::user user,
-                                                                       scope_list scopes);
+                                                                       scope_list scopes,
+                                                                       std::string rehash = {});
 
     /// `grant_type=refresh_token`: spends the token and returns a new pair in the same family.
     /// `requested` narrows the access token's scopes (never widens). Errors:
@@ -61,14 +64,16 @@ public:
                                                                             std::string keep_session);
 
 private:
-    /// Mints a pair in `family` and records both tokens. Not a coroutine: runs inside `db_.run`.
-    [[nodiscard]] result<token_response> issue_pair(store::user const& user, scope_list const& scopes,
-                                                    std::string const& family,
-                                                    std::string const& refresh_scope) const;
+    /// A freshly minted pair in `family` and its store record.
+    struct minted {
+        token_response response;
+        store::grant record;
+    };
+    [[nodiscard]] result<minted> mint(store::user const& user, scope_list const& scopes,
+                                      std::string const& family, std::string const& refresh_scope) const;
 
     token_service const& tokens_;
     database& db_;
-    std::mutex rotation_;  // held on a store thread from the spend to the new grant's commit
 };
 
 }  // namespace warden::auth

@@ -19,6 +19,9 @@ enum class errc {
                        ///< not an RFC 6749 scope-token, negative limit/offset, duplicate token hash
                        ///< or jti, a family of another user): condition::invalid_request
     family_revoked,    ///< adding a token to a revoked refresh family: condition::invalid_grant
+    credentials_changed,  ///< the user's password, token version or state changed since the
+                          ///< caller checked it (`credential_check`): nothing was written;
+                          ///< condition::conflict
 };
 
 [[nodiscard]] boost::system::error_category const& store_category() noexcept;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace warden::store {
@@ -76,11 +77,47 @@ struct consumed_refresh {
     refresh_token token;  ///< filled for every state but `unknown` (the family is needed on reuse)
 };
 
+/// Access-token `jti`s with their expiry, as a revocation puts them on the revocation list.
+using jti_list = std::vector<std::pair<std::string, std::int64_t>>;
+
+/// What a caller checked a user against before minting tokens for it. The transaction that
+/// records the tokens checks the row is still so (compare-and-set), so a password change,
+/// deactivation or "revoke every session" that commits in between is never undone.
+struct credential_check {
+    user_id user = 0;
+    std::int64_t token_version = 0;  ///< the version the new access token carries
+    std::string password_hash;       ///< the hash the password was verified against; empty: not checked
+};
+
+/// One token response to record: a refresh token (its family created if new) and the access
+/// token minted with it.
+struct grant {
+    refresh_token refresh;
+    std::string access_jti;
+    std::int64_t access_expires_at = 0;
+};
+
+/// What a rotation found. Only `fresh` recorded the new grant; `spent` revoked the family (and
+/// put its access tokens on the revocation list) in the same transaction.
+struct rotation {
+    refresh_state state = refresh_state::unknown;
+    refresh_token token;  ///< the presented token's record (all states but `unknown`)
+    jti_list revoked;     ///< with `spent`: the family's access tokens, now revoked
+};
+
 /// Login failures counted under one key (an account or a client address) within a window.
 struct failure_count {
     std::int64_t count = 0;
     std::int64_t window_started_at = 0;
     bool operator==(failure_count const&) const = default;
+};
+
+/// The outcome of reserving a login attempt under several counter keys at once.
+struct attempt_reservation {
+    bool admitted = false;
+    /// Admitted: each key's count including this attempt, in the order given. Refused: the one
+    /// key that was already at the limit (nothing was counted).
+    std::vector<failure_count> counts;
 };
 
 }  // namespace warden::store

@@ -113,8 +113,13 @@ asio::awaitable<response> change_password(services& svc, request_context& ctx, a
     }
     if (!errors.empty()) co_return errors.to_response();
     auto const changed = co_await svc.accounts->change_password(std::move(caller), secret_bytes{std::move(*current)},
-                                                                secret_bytes{std::move(*replacement)});
-    if (!changed) co_return http::render(http::problem_for(changed.error()));
+                                                                secret_bytes{std::move(*replacement)},
+                                                                std::string{ctx.client_address});
+    if (!changed.done) {
+        auto problem = http::problem_for(changed.done.error());
+        if (changed.retry_after > 0) problem.retry_after = changed.retry_after;
+        co_return http::render(problem);
+    }
     co_return http::empty_response(status::no_content);
 }
 

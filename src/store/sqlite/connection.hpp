@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -128,5 +129,45 @@ private:
 
 /// Steps a statement that returns no rows (or whose rows are ignored) to completion.
 [[nodiscard]] result<void> run_to_end(sqlite_statement& stmt) noexcept;
+
+/// Exact bytes, bound as a blob (token hashes: hex or raw digests alike).
+struct sqlite_blob {
+    std::string_view bytes;
+};
+
+namespace sqlite_binding {
+inline void bind_value(sqlite_statement& s, int i, std::int64_t v) noexcept { s.bind(i, v); }
+inline void bind_value(sqlite_statement& s, int i, std::string_view v) noexcept { s.bind(i, v); }
+inline void bind_value(sqlite_statement& s, int i, sqlite_blob v) noexcept { s.bind_blob(i, v.bytes); }
+inline void bind_value(sqlite_statement& s, int i, std::nullopt_t) noexcept { s.bind_null(i); }
+template <class T>
+void bind_value(sqlite_statement& s, int i, std::optional<T> const& v) noexcept {
+    if (v) {
+        bind_value(s, i, *v);
+    } else {
+        s.bind_null(i);
+    }
+}
+}  // namespace sqlite_binding
+
+/// The statement helper: the cached statement `q` with `args` bound to ?1, ?2, ... in order
+/// (integers, text, `sqlite_blob`, `std::optional` of those, or `std::nullopt` for NULL).
+/// Bound text must outlive the query.
+template <class... Args>
+[[nodiscard]] result<sqlite_query> bound(sqlite_connection& c, sql q, Args const&... args) noexcept {
+    auto query = c.query(q);
+    if (!query) return query.error();
+    int index = 0;
+    (sqlite_binding::bind_value(**query, ++index, args), ...);
+    return query;
+}
+
+/// `bound`, stepped to completion (a write, or a statement whose rows are ignored).
+template <class... Args>
+[[nodiscard]] result<void> execute(sqlite_connection& c, sql q, Args const&... args) noexcept {
+    auto query = bound(c, q, args...);
+    if (!query) return query.error();
+    return run_to_end(**query);
+}
 
 }  // namespace warden::store

@@ -37,6 +37,52 @@ result<failure_count> sqlite_store::add_failure(std::string_view key, std::int64
     return count;
 }
 
+result<attempt_reservation> sqlite_store::reserve_attempt(std::vector<std::string> const& keys,
+                                                          std::int64_t now,
+                                                          std::int64_t window_seconds,
+                                                          std::int64_t limit) {
+    if (keys.empty()) return errc::invalid_argument;
+    for (auto const& key : keys) {
+        if (key.empty()) return errc::invalid_argument;
+    }
+    auto c = pool_.acquire_writer();
+    if (!c) return c.error();
+    // Read and count under the write lock: concurrent attempts are admitted one at a time, so
+    // no more than `limit` ever get past a key in one window.
+    auto tx = sqlite_transaction::begin_write(**c);
+    if (!tx) return tx.error();
+    auto const cutoff = window_cutoff(now, window_seconds);
+    for (auto const& key : keys) {
+        auto q = bound(**c, sql::failure_get, key);
+        if (!q) return q.error();
+        auto row = (*q)->step();
+        if (!row) return row.error();
+        if (!*row) continue;
+        failure_count const count{(*q)->column_int64(0), (*q)->column_int64(1)};
+        if (count.window_started_at > cutoff && count.count >= limit) {
+            return attempt_reservation{false, {count}};  // rolled back: nothing counted
+        }
+    }
+    attempt_reservation out{true, {}};
+    for (auto const& key : keys) {
+        auto q = bound(**c, sql::failure_add, key, now, window_seconds);
+        if (!q) return q.error();
+        auto row = (*q)->step();
+        if (!row) return row.error();
+        if (!*row) return errc::backend_error;
+        out.counts.push_back({(*q)->column_int64(0), (*q)->column_int64(1)});
+    }
+    if (auto r = tx->commit(); !r) return r.error();
+    return out;
+}
+
+result<void> sqlite_store::release_attempt(std::string_view key, std::int64_t now,
+                                           std::int64_t window_seconds) {
+    auto c = pool_.acquire_writer();
+    if (!c) return c.error();
+    return execute(**c, sql::failure_release, key, window_cutoff(now, window_seconds));
+}
+
 result<failure_count> sqlite_store::failures(std::string_view key, std::int64_t now,
                                              std::int64_t window_seconds) {
     auto c = pool_.acquire();

@@ -19,6 +19,8 @@ enum class sql : std::size_t {
     user_for_token,
     user_by_email,
     user_update,
+    user_credentials,
+    user_replace_hash,
     user_delete,
     user_count,
     user_page,
@@ -36,6 +38,8 @@ enum class sql : std::size_t {
     access_family,
     user_families_jtis,
     user_families_revoke,
+    family_revoke_jtis,
+    user_families_revoke_jtis,
     purge_access,
     purge_refresh,
     purge_families,
@@ -48,6 +52,7 @@ enum class sql : std::size_t {
     failure_get,
     failure_delete,
     failure_purge,
+    failure_release,
     count_  // number of statements, not a statement
 };
 
@@ -73,6 +78,9 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     " full_name = coalesce(?4, full_name), is_active = coalesce(?5, is_active),"
     " scopes = coalesce(?6, scopes), token_version = token_version + ?7, updated_at = ?8"
     " WHERE id = ?1 RETURNING " WARDEN_USER_COLUMNS,
+    "SELECT token_version, is_active, password_hash FROM users WHERE id = ?1",
+    // compare-and-set: only over the hash the caller verified
+    "UPDATE users SET password_hash = ?3, updated_at = ?4 WHERE id = ?1 AND password_hash = ?2",
     "DELETE FROM users WHERE id = ?1",
     "SELECT count(*) FROM users",
     "SELECT " WARDEN_USER_COLUMNS " FROM users ORDER BY id LIMIT ?1 OFFSET ?2",
@@ -95,6 +103,12 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     " ON f.id = a.family_id WHERE f.user_id = ?1 AND f.id <> ?2 ORDER BY a.expires_at, a.jti",
     "UPDATE refresh_families SET revoked_at = ?3"
     " WHERE user_id = ?1 AND id <> ?2 AND revoked_at IS NULL",
+    "INSERT INTO revoked_jtis(jti, expires_at) SELECT jti, expires_at FROM access_tokens"
+    " WHERE family_id = ?1"
+    " ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
+    "INSERT INTO revoked_jtis(jti, expires_at) SELECT a.jti, a.expires_at FROM access_tokens AS a"
+    " JOIN refresh_families AS f ON f.id = a.family_id WHERE f.user_id = ?1 AND f.id <> ?2"
+    " ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
     "DELETE FROM access_tokens WHERE expires_at <= ?1",
     "DELETE FROM refresh_tokens WHERE expires_at <= ?1",
     "DELETE FROM refresh_families WHERE expires_at <= ?1",
@@ -112,6 +126,7 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "SELECT failures, window_started_at FROM login_failures WHERE key = ?1",
     "DELETE FROM login_failures WHERE key = ?1",
     "DELETE FROM login_failures WHERE window_started_at <= ?1",
+    "UPDATE login_failures SET failures = max(failures - 1, 0) WHERE key = ?1 AND window_started_at > ?2",
 };
 
 #undef WARDEN_USER_COLUMNS

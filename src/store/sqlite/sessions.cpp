@@ -1,5 +1,7 @@
-// session_store over SQLite: refresh-token families, refresh tokens, access-token records.
+// session_store over SQLite: refresh-token families, refresh tokens, access-token records, and
+// the session use cases (login grant, rotation, revocation), each one write transaction.
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/steps.hpp"
 
 namespace warden::store {
 namespace {
@@ -11,14 +13,12 @@ struct family_state {
 
 // The family's owner and state, or `errc::not_found`.
 result<family_state> find_family(sqlite_connection& c, std::string_view family_id) {
-    auto q = c.query(sql::family_get);
+    auto q = bound(c, sql::family_get, family_id);
     if (!q) return q.error();
-    auto& s = **q;
-    s.bind(1, family_id);
-    auto row = s.step();
+    auto row = (*q)->step();
     if (!row) return row.error();
     if (!*row) return errc::not_found;
-    return family_state{s.column_int64(0), s.column_int64(1) != 0};
+    return family_state{(*q)->column_int64(0), (*q)->column_int64(1) != 0};
 }
 
 // A row of sql::refresh_get as a record.
@@ -33,19 +33,9 @@ refresh_token read_refresh(sqlite_statement const& s, std::string_view token_has
     return t;
 }
 
-// Keeps the family until its last token, refresh or access, has expired (purge relies on it).
-result<void> extend_family(sqlite_connection& c, std::string_view family_id,
-                           std::int64_t expires_at) {
-    auto q = c.query(sql::family_extend);
-    if (!q) return q.error();
-    (*q)->bind(1, family_id);
-    (*q)->bind(2, expires_at);
-    return run_to_end(**q);
-}
-
 // Runs a jti query (already bound) and collects its rows.
-result<sqlite_store::jti_list> collect_jtis(sqlite_statement& s) {
-    sqlite_store::jti_list out;
+result<jti_list> collect_jtis(sqlite_statement& s) {
+    jti_list out;
     for (;;) {
         auto row = s.step();
         if (!row) return row.error();
@@ -55,19 +45,14 @@ result<sqlite_store::jti_list> collect_jtis(sqlite_statement& s) {
 }
 
 // A single-column text lookup by one key (family of a token).
-result<std::string> lookup_family(sqlite_connection& c, sql q_id, std::string_view key, bool blob) {
-    auto q = c.query(q_id);
+template <class Key>
+result<std::string> lookup_family(sqlite_connection& c, sql q_id, Key const& key) {
+    auto q = bound(c, q_id, key);
     if (!q) return q.error();
-    auto& s = **q;
-    if (blob) {
-        s.bind_blob(1, key);
-    } else {
-        s.bind(1, key);
-    }
-    auto row = s.step();
+    auto row = (*q)->step();
     if (!row) return row.error();
     if (!*row) return errc::not_found;
-    return std::string{s.column_text(0)};
+    return std::string{(*q)->column_text(0)};
 }
 
 // Within a write transaction: records a refresh token, creating its family if new.
@@ -78,30 +63,20 @@ result<void> insert_refresh(sqlite_connection& c, refresh_token const& t) {
         // A reuse elsewhere revoked the family after this caller's rotation won: the new token
         // must not be handed out (its family is dead).
         if (family->revoked) return errc::family_revoked;
-        if (auto r = extend_family(c, t.family_id, t.expires_at); !r) return r.error();
+        // Keeps the family until its last token has expired (purge relies on it).
+        if (auto r = execute(c, sql::family_extend, t.family_id, t.expires_at); !r) return r;
     } else if (family.error() == errc::not_found) {
-        auto q = c.query(sql::family_insert);
+        auto q = bound(c, sql::family_insert, t.family_id, t.user, t.issued_at, t.expires_at);
         if (!q) return q.error();
-        auto& s = **q;
-        s.bind(1, t.family_id);
-        s.bind(2, t.user);
-        s.bind(3, t.issued_at);
-        s.bind(4, t.expires_at);
-        if (auto r = run_to_end(s); !r) {
-            return s.rc() == SQLITE_CONSTRAINT_FOREIGNKEY ? errc::not_found : r.error();
+        if (auto r = run_to_end(**q); !r) {
+            return (*q)->rc() == SQLITE_CONSTRAINT_FOREIGNKEY ? errc::not_found : r.error();
         }
     } else {
         return family.error();
     }
-    auto q = c.query(sql::refresh_insert);
-    if (!q) return q.error();
-    auto& s = **q;
-    s.bind_blob(1, t.token_hash);  // exact bytes: hex or raw digests alike
-    s.bind(2, t.family_id);
-    s.bind(3, t.scope);
-    s.bind(4, t.issued_at);
-    s.bind(5, t.expires_at);
-    return run_to_end(s);  // a duplicate hash: invalid_argument
+    // A duplicate hash: invalid_argument.
+    return execute(c, sql::refresh_insert, sqlite_blob{t.token_hash}, t.family_id, t.scope,
+                   t.issued_at, t.expires_at);
 }
 
 // Within a write transaction: records an access token's jti in a live family.
@@ -111,19 +86,72 @@ result<void> insert_access(sqlite_connection& c, std::string_view family_id, std
     if (!family) return family.error();
     // Recording a jti in a family already revoked would leave a live token nobody revokes.
     if (family->revoked) return errc::family_revoked;
-    {
-        auto q = c.query(sql::access_insert);
-        if (!q) return q.error();
-        auto& s = **q;
-        s.bind(1, jti);
-        s.bind(2, family_id);
-        s.bind(3, expires_at);
-        if (auto r = run_to_end(s); !r) return r.error();  // a duplicate jti: invalid_argument
+    // A duplicate jti: invalid_argument.
+    if (auto r = execute(c, sql::access_insert, jti, family_id, expires_at); !r) return r;
+    return execute(c, sql::family_extend, family_id, expires_at);
+}
+
+bool valid(grant const& g) noexcept {
+    return !g.refresh.token_hash.empty() && !g.refresh.family_id.empty() && !g.access_jti.empty();
+}
+
+// What consuming a token found, read inside the caller's write transaction (nothing written).
+result<consumed_refresh> read_token_state(sqlite_connection& c, std::string_view token_hash,
+                                          std::int64_t now) {
+    consumed_refresh out;
+    auto q = bound(c, sql::refresh_get, sqlite_blob{token_hash});
+    if (!q) return q.error();
+    auto row = (*q)->step();
+    if (!row) return row.error();
+    if (!*row) return out;  // unknown
+    out.token = read_refresh(**q, token_hash);
+    if ((*q)->column_int64(6) != 0) {
+        out.state = refresh_state::family_revoked;
+    } else if ((*q)->column_int64(5) != 0) {
+        out.state = refresh_state::spent;
+    } else if (out.token.expires_at <= now) {
+        out.state = refresh_state::expired;
+    } else {
+        out.state = refresh_state::fresh;
     }
-    return extend_family(c, family_id, expires_at);
+    return out;
 }
 
 }  // namespace
+
+namespace sqlite_steps {
+
+result<void> insert_grant(sqlite_connection& c, grant const& g) {
+    if (auto r = insert_refresh(c, g.refresh); !r) return r;
+    return insert_access(c, g.refresh.family_id, g.access_jti, g.access_expires_at);
+}
+
+result<jti_list> revoke_family(sqlite_connection& c, std::string_view family_id, std::int64_t now) {
+    if (auto r = execute(c, sql::family_revoke, family_id, now); !r) return r.error();
+    if (c.changes() == 0) return errc::not_found;
+    if (auto r = execute(c, sql::family_revoke_jtis, family_id); !r) return r.error();
+    auto q = bound(c, sql::family_jtis, family_id);
+    if (!q) return q.error();
+    return collect_jtis(**q);
+}
+
+result<jti_list> revoke_user_families(sqlite_connection& c, user_id user,
+                                      std::string_view keep_family, std::int64_t now) {
+    // "" matches no family: every family is swept.
+    jti_list jtis;
+    {
+        auto q = bound(c, sql::user_families_jtis, user, keep_family);
+        if (!q) return q.error();
+        auto r = collect_jtis(**q);
+        if (!r) return r.error();
+        jtis = std::move(*r);
+    }
+    if (auto r = execute(c, sql::user_families_revoke, user, keep_family, now); !r) return r.error();
+    if (auto r = execute(c, sql::user_families_revoke_jtis, user, keep_family); !r) return r.error();
+    return jtis;
+}
+
+}  // namespace sqlite_steps
 
 result<void> sqlite_store::add_refresh_token(refresh_token const& t) {
     if (t.token_hash.empty() || t.family_id.empty()) return errc::invalid_argument;
@@ -137,27 +165,77 @@ result<void> sqlite_store::add_refresh_token(refresh_token const& t) {
 
 result<void> sqlite_store::add_grant(refresh_token const& t, std::string_view jti,
                                      std::int64_t access_expires_at) {
-    if (t.token_hash.empty() || t.family_id.empty() || jti.empty()) return errc::invalid_argument;
+    grant const g{t, std::string{jti}, access_expires_at};
+    if (!valid(g)) return errc::invalid_argument;
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();
-    if (auto r = insert_refresh(**c, t); !r) return r.error();
-    if (auto r = insert_access(**c, t.family_id, jti, access_expires_at); !r) return r.error();
+    if (auto r = sqlite_steps::insert_grant(**c, g); !r) return r.error();
     return tx->commit();  // one commit (one WAL sync) for the whole token response
+}
+
+result<void> sqlite_store::start_session(credential_check const& seen, grant const& g,
+                                         std::string_view rehash, std::int64_t now) {
+    if (!valid(g) || g.refresh.user != seen.user) return errc::invalid_argument;
+    auto c = pool_.acquire_writer();
+    if (!c) return c.error();
+    auto tx = sqlite_transaction::begin_write(**c);
+    if (!tx) return tx.error();
+    // The check and the grant in one transaction: a password change, deactivation or session
+    // sweep commits either before (this login fails) or after (it revokes this session).
+    if (auto r = sqlite_steps::check_credentials(**c, seen); !r) return r.error();
+    if (!rehash.empty()) {
+        if (auto r = execute(**c, sql::user_replace_hash, seen.user, seen.password_hash, rehash, now); !r) {
+            return r.error();
+        }
+    }
+    if (auto r = sqlite_steps::insert_grant(**c, g); !r) return r.error();
+    return tx->commit();
+}
+
+result<rotation> sqlite_store::rotate_refresh(std::string_view spent_hash,
+                                              credential_check const& seen, grant const& next,
+                                              std::int64_t now) {
+    if (!valid(next) || next.refresh.user != seen.user) return errc::invalid_argument;
+    auto c = pool_.acquire_writer();
+    if (!c) return c.error();
+    // The write lock is taken before the read, so the read, the spend and the new grant are one
+    // atomic step: of N callers racing on one hash exactly one sees it fresh, and the others see
+    // it spent only once the winner's grant is committed.
+    auto tx = sqlite_transaction::begin_write(**c);
+    if (!tx) return tx.error();
+    auto found = read_token_state(**c, spent_hash, now);
+    if (!found) return found.error();
+    rotation out{found->state, std::move(found->token), {}};
+    if (out.state == refresh_state::spent) {
+        // Reuse (RFC 9700 §4.14): the whole family goes, with its access tokens.
+        auto revoked = sqlite_steps::revoke_family(**c, out.token.family_id, now);
+        if (!revoked) return revoked.error();
+        out.revoked = std::move(*revoked);
+    } else if (out.state == refresh_state::fresh) {
+        if (out.token.user != seen.user || next.refresh.family_id != out.token.family_id) {
+            return errc::invalid_argument;
+        }
+        if (auto r = sqlite_steps::check_credentials(**c, seen); !r) return r.error();
+        if (auto r = execute(**c, sql::refresh_spend, sqlite_blob{spent_hash}, now); !r) return r.error();
+        if (auto r = sqlite_steps::insert_grant(**c, next); !r) return r.error();
+    } else {
+        return out;  // nothing to write
+    }
+    if (auto r = tx->commit(); !r) return r.error();  // `fresh` only once it is durable
+    return out;
 }
 
 result<refresh_token> sqlite_store::find_refresh_token(std::string_view token_hash) {
     auto c = pool_.acquire();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::refresh_get);
+    auto q = bound(**c, sql::refresh_get, sqlite_blob{token_hash});
     if (!q) return q.error();
-    auto& s = **q;
-    s.bind_blob(1, token_hash);
-    auto row = s.step();
+    auto row = (*q)->step();
     if (!row) return row.error();
     if (!*row) return errc::not_found;
-    return read_refresh(s, token_hash);
+    return read_refresh(**q, token_hash);
 }
 
 result<consumed_refresh> sqlite_store::consume_refresh_token(std::string_view token_hash,
@@ -168,35 +246,10 @@ result<consumed_refresh> sqlite_store::consume_refresh_token(std::string_view to
     // of N callers racing on one hash exactly one sees it unspent.
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();
-    consumed_refresh out;
-    bool spent = false;
-    bool revoked = false;
-    {
-        auto q = (*c)->query(sql::refresh_get);
-        if (!q) return q.error();
-        auto& s = **q;
-        s.bind_blob(1, token_hash);
-        auto row = s.step();
-        if (!row) return row.error();
-        if (!*row) return out;  // unknown; nothing written
-        out.token = read_refresh(s, token_hash);
-        spent = s.column_int64(5) != 0;
-        revoked = s.column_int64(6) != 0;
-    }
-    if (revoked) {
-        out.state = refresh_state::family_revoked;
-    } else if (spent) {
-        out.state = refresh_state::spent;
-    } else if (out.token.expires_at <= now) {
-        out.state = refresh_state::expired;
-    } else {
-        auto q = (*c)->query(sql::refresh_spend);
-        if (!q) return q.error();
-        (*q)->bind_blob(1, token_hash);
-        (*q)->bind(2, now);
-        if (auto r = run_to_end(**q); !r) return r.error();
-        out.state = (*c)->changes() == 1 ? refresh_state::fresh : refresh_state::spent;
-    }
+    auto out = read_token_state(**c, token_hash, now);
+    if (!out) return out.error();
+    if (out->state != refresh_state::fresh) return out;  // nothing written
+    if (auto r = execute(**c, sql::refresh_spend, sqlite_blob{token_hash}, now); !r) return r.error();
     if (auto r = tx->commit(); !r) return r.error();  // `fresh` only once the spend is durable
     return out;
 }
@@ -212,58 +265,25 @@ result<void> sqlite_store::add_access_token(std::string_view family_id, std::str
     return tx->commit();
 }
 
-result<sqlite_store::jti_list> sqlite_store::revoke_family(std::string_view family_id,
-                                                           std::int64_t now) {
+result<jti_list> sqlite_store::revoke_family(std::string_view family_id, std::int64_t now) {
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();
-    {
-        auto q = (*c)->query(sql::family_revoke);
-        if (!q) return q.error();
-        (*q)->bind(1, family_id);
-        (*q)->bind(2, now);
-        if (auto r = run_to_end(**q); !r) return r.error();
-        if ((*c)->changes() == 0) return errc::not_found;
-    }
-    jti_list jtis;
-    {
-        auto q = (*c)->query(sql::family_jtis);
-        if (!q) return q.error();
-        (*q)->bind(1, family_id);
-        auto r = collect_jtis(**q);
-        if (!r) return r.error();
-        jtis = std::move(*r);
-    }
+    auto jtis = sqlite_steps::revoke_family(**c, family_id, now);
+    if (!jtis) return jtis.error();
     if (auto r = tx->commit(); !r) return r.error();
     return jtis;
 }
 
-result<sqlite_store::jti_list> sqlite_store::revoke_user_families(user_id user,
-                                                                  std::string_view keep_family,
-                                                                  std::int64_t now) {
+result<jti_list> sqlite_store::revoke_user_families(user_id user, std::string_view keep_family,
+                                                    std::int64_t now) {
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();
-    jti_list jtis;
-    {
-        auto q = (*c)->query(sql::user_families_jtis);
-        if (!q) return q.error();
-        (*q)->bind(1, user);
-        (*q)->bind(2, keep_family);  // "" matches no family: every family is swept
-        auto r = collect_jtis(**q);
-        if (!r) return r.error();
-        jtis = std::move(*r);
-    }
-    {
-        auto q = (*c)->query(sql::user_families_revoke);
-        if (!q) return q.error();
-        (*q)->bind(1, user);
-        (*q)->bind(2, keep_family);
-        (*q)->bind(3, now);
-        if (auto r = run_to_end(**q); !r) return r.error();
-    }
+    auto jtis = sqlite_steps::revoke_user_families(**c, user, keep_family, now);
+    if (!jtis) return jtis.error();
     if (auto r = tx->commit(); !r) return r.error();
     return jtis;
 }
@@ -271,13 +291,13 @@ result<sqlite_store::jti_list> sqlite_store::revoke_user_families(user_id user,
 result<std::string> sqlite_store::family_of_refresh_token(std::string_view token_hash) {
     auto c = pool_.acquire();
     if (!c) return c.error();
-    return lookup_family(**c, sql::refresh_family, token_hash, true);
+    return lookup_family(**c, sql::refresh_family, sqlite_blob{token_hash});
 }
 
 result<std::string> sqlite_store::family_of_access_token(std::string_view jti) {
     auto c = pool_.acquire();
     if (!c) return c.error();
-    return lookup_family(**c, sql::access_family, jti, false);
+    return lookup_family(**c, sql::access_family, jti);
 }
 
 result<std::int64_t> sqlite_store::purge_expired_sessions(std::int64_t now) {
@@ -288,10 +308,7 @@ result<std::int64_t> sqlite_store::purge_expired_sessions(std::int64_t now) {
     std::int64_t removed = 0;
     // Children first, so the count is of rows this call chose, not of cascades.
     for (sql const q_id : {sql::purge_access, sql::purge_refresh, sql::purge_families}) {
-        auto q = (*c)->query(q_id);
-        if (!q) return q.error();
-        (*q)->bind(1, now);
-        if (auto r = run_to_end(**q); !r) return r.error();
+        if (auto r = execute(**c, q_id, now); !r) return r.error();
         removed += (*c)->changes();
     }
     if (auto r = tx->commit(); !r) return r.error();

@@ -34,15 +34,23 @@ public:
     [[nodiscard]] result<user> find_user_by_email(std::string_view email) override;
     [[nodiscard]] result<user> update_user(user_id id, user_update const& change,
                                            std::int64_t now) override;
+    [[nodiscard]] result<jti_list> replace_password(user_id id, std::string_view verified_hash,
+                                                    std::string_view new_hash,
+                                                    std::string_view keep_family,
+                                                    std::int64_t now) override;
     [[nodiscard]] result<void> delete_user(user_id id) override;
     [[nodiscard]] result<user_page> list_users(std::int64_t limit, std::int64_t offset) override;
     [[nodiscard]] result<void> ping() override;
 
     // session_store
-    using jti_list = std::vector<std::pair<std::string, std::int64_t>>;
     [[nodiscard]] result<void> add_refresh_token(refresh_token const& t) override;
     [[nodiscard]] result<void> add_grant(refresh_token const& t, std::string_view jti,
                                          std::int64_t access_expires_at) override;
+    [[nodiscard]] result<void> start_session(credential_check const& seen, grant const& g,
+                                             std::string_view rehash, std::int64_t now) override;
+    [[nodiscard]] result<rotation> rotate_refresh(std::string_view spent_hash,
+                                                  credential_check const& seen, grant const& next,
+                                                  std::int64_t now) override;
     [[nodiscard]] result<consumed_refresh> consume_refresh_token(std::string_view token_hash,
                                                                  std::int64_t now) override;
     [[nodiscard]] result<void> add_access_token(std::string_view family_id, std::string_view jti,
@@ -64,6 +72,12 @@ public:
     // counter_store
     [[nodiscard]] result<failure_count> add_failure(std::string_view key, std::int64_t now,
                                                     std::int64_t window_seconds) override;
+    [[nodiscard]] result<attempt_reservation> reserve_attempt(std::vector<std::string> const& keys,
+                                                              std::int64_t now,
+                                                              std::int64_t window_seconds,
+                                                              std::int64_t limit) override;
+    [[nodiscard]] result<void> release_attempt(std::string_view key, std::int64_t now,
+                                               std::int64_t window_seconds) override;
     [[nodiscard]] result<failure_count> failures(std::string_view key, std::int64_t now,
                                                  std::int64_t window_seconds) override;
     [[nodiscard]] result<void> reset_failures(std::string_view key) override;

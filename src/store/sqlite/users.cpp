@@ -3,6 +3,7 @@
 
 #include "store/scopes.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/steps.hpp"
 
 namespace warden::store {
 namespace {
@@ -45,6 +46,22 @@ result<user> returned_user(sqlite_statement& s, errc none) {
 }
 
 }  // namespace
+
+namespace sqlite_steps {
+
+result<void> check_credentials(sqlite_connection& c, credential_check const& seen) {
+    auto q = bound(c, sql::user_credentials, seen.user);
+    if (!q) return q.error();
+    auto row = (*q)->step();
+    if (!row) return row.error();
+    if (!*row) return errc::not_found;
+    bool const same = (*q)->column_int64(0) == seen.token_version && (*q)->column_int64(1) != 0 &&
+                      (seen.password_hash.empty() || (*q)->column_text(2) == seen.password_hash);
+    if (!same) return errc::credentials_changed;
+    return {};
+}
+
+}  // namespace sqlite_steps
 
 result<user> sqlite_store::create_user(new_user const& u, std::int64_t now) {
     if (!valid_email(u.email)) return errc::invalid_argument;
@@ -115,30 +132,52 @@ result<user> sqlite_store::update_user(user_id id, user_update const& change, st
     }
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::user_update);
-    if (!q) return q.error();
-    auto& s = **q;
-    // One statement: unset fields bind NULL and coalesce() keeps the stored value.
-    s.bind(1, id);
-    auto bind_text = [&s](int i, std::optional<std::string> const& v) {
-        if (v) {
-            s.bind(i, std::string_view{*v});
-        } else {
-            s.bind_null(i);
-        }
+    // One transaction: a version bump also revokes every session, in the same commit.
+    auto tx = sqlite_transaction::begin_write(**c);
+    if (!tx) return tx.error();
+    // Unset fields bind NULL and coalesce() keeps the stored value.
+    auto text = [](std::optional<std::string> const& v) -> std::optional<std::string_view> {
+        if (v) return std::string_view{*v};
+        return std::nullopt;
     };
-    bind_text(2, change.email);
-    bind_text(3, change.password_hash);
-    bind_text(4, change.full_name);
-    if (change.is_active) {
-        s.bind(5, std::int64_t{*change.is_active ? 1 : 0});
-    } else {
-        s.bind_null(5);
+    std::optional<std::int64_t> active;
+    if (change.is_active) active = *change.is_active ? 1 : 0;
+    auto q = bound(**c, sql::user_update, id, text(change.email), text(change.password_hash),
+                   text(change.full_name), active, text(scopes),
+                   std::int64_t{change.bump_token_version ? 1 : 0}, now);
+    if (!q) return q.error();
+    auto updated = returned_user(**q, errc::not_found);
+    if (!updated) return updated.error();
+    if (change.bump_token_version) {
+        auto revoked = sqlite_steps::revoke_user_families(**c, id, {}, now);
+        if (!revoked) return revoked.error();
     }
-    bind_text(6, scopes);
-    s.bind(7, std::int64_t{change.bump_token_version ? 1 : 0});
-    s.bind(8, now);
-    return returned_user(s, errc::not_found);
+    if (auto r = tx->commit(); !r) return r.error();
+    return updated;
+}
+
+result<jti_list> sqlite_store::replace_password(user_id id, std::string_view verified_hash,
+                                                std::string_view new_hash,
+                                                std::string_view keep_family, std::int64_t now) {
+    if (verified_hash.empty() || new_hash.empty()) return errc::invalid_argument;
+    auto c = pool_.acquire_writer();
+    if (!c) return c.error();
+    auto tx = sqlite_transaction::begin_write(**c);
+    if (!tx) return tx.error();
+    // Compare-and-set: a login's re-hash or another change that committed since the current
+    // password was checked makes this one fail rather than be undone or undo it.
+    if (auto r = execute(**c, sql::user_replace_hash, id, verified_hash, new_hash, now); !r) return r.error();
+    if ((*c)->changes() == 0) {
+        auto exists = bound(**c, sql::user_credentials, id);
+        if (!exists) return exists.error();
+        auto row = (*exists)->step();
+        if (!row) return row.error();
+        return *row ? errc::credentials_changed : errc::not_found;
+    }
+    auto revoked = sqlite_steps::revoke_user_families(**c, id, keep_family, now);
+    if (!revoked) return revoked.error();
+    if (auto r = tx->commit(); !r) return r.error();
+    return revoked;
 }
 
 result<void> sqlite_store::delete_user(user_id id) {

@@ -1,0 +1,28 @@
+#pragma once
+// Revoked access-token jtis (SPEC §4); see store.hpp for the calling rules.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <warden/core/result.hpp>
+#include <warden/store/errc.hpp>
+#include <warden/store/records.hpp>
+
+namespace warden::store {
+
+/// Revoked access-token `jti`s, kept until the token would have expired anyway.
+class revocation_store {
+public:
+    virtual ~revocation_store() = default;
+    /// Adds `jti` (idempotent; keeps the later expiry); `errc::invalid_argument` if empty.
+    [[nodiscard]] virtual result<void> revoke_jti(std::string_view jti,
+                                                  std::int64_t expires_at) = 0;
+    /// One primary-key lookup; true until the revocation is purged.
+    [[nodiscard]] virtual result<bool> is_revoked(std::string_view jti) = 0;
+    /// Deletes revocations with `expires_at <= now`; returns rows removed. Pass `now` minus the
+    /// verifier's leeway, or a revoked token could be accepted again within its leeway.
+    [[nodiscard]] virtual result<std::int64_t> purge_expired_revocations(std::int64_t now) = 0;
+};
+
+
+}  // namespace warden::store

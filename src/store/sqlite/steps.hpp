@@ -1,0 +1,30 @@
+#pragma once
+// Pieces of the SQLite backend's use cases that run inside a write transaction the caller holds
+// (`sqlite_transaction::begin_write`), so one use case that changes several tables commits once.
+#include <cstdint>
+#include <string_view>
+
+#include <warden/store/records.hpp>
+
+#include "store/sqlite/connection.hpp"
+
+namespace warden::store::sqlite_steps {
+
+/// `errc::credentials_changed` unless the user is active at `seen.token_version` and, when
+/// `seen.password_hash` is set, still has that hash; `errc::not_found` if the user is gone.
+[[nodiscard]] result<void> check_credentials(sqlite_connection& c, credential_check const& seen);
+
+/// Records a refresh token and the access token minted with it (the family created if new).
+/// Errors as `session_store::add_grant`.
+[[nodiscard]] result<void> insert_grant(sqlite_connection& c, grant const& g);
+
+/// Marks the family revoked and puts its access tokens on the revocation list; returns them.
+/// `errc::not_found` for an unknown family.
+[[nodiscard]] result<jti_list> revoke_family(sqlite_connection& c, std::string_view family_id,
+                                             std::int64_t now);
+
+/// As `revoke_family` for every family of `user` but `keep_family` (empty: all).
+[[nodiscard]] result<jti_list> revoke_user_families(sqlite_connection& c, user_id user,
+                                                    std::string_view keep_family, std::int64_t now);
+
+}  // namespace warden::store::sqlite_steps
