@@ -142,6 +142,22 @@ TEST_F(guard_test, inactive_user_is_refused_with_inactive_user) {
     EXPECT_EQ(check("Bearer " + access_for(u)).error(), errc::inactive_user);
 }
 
+TEST_F(guard_test, a_deactivated_user_is_inactive_before_its_token_is_outdated) {
+    // FastAPI's get_current_active_user: 400 "Inactive user" while inactive, for the token the
+    // deactivation outdated too; once reactivated, that token is outdated (401).
+    auto const u = add_user();
+    auto const token = access_for(u);
+    store::user_update off;
+    off.is_active = false;
+    off.bump_token_version = true;
+    ASSERT_TRUE(store_->update_user(u.id, off, now()));
+    EXPECT_EQ(check("Bearer " + token).error(), errc::inactive_user);
+    store::user_update on;
+    on.is_active = true;
+    ASSERT_TRUE(store_->update_user(u.id, on, now()));
+    EXPECT_EQ(check("Bearer " + token).error(), errc::token_outdated);
+}
+
 TEST_F(guard_test, missing_scope_is_insufficient_scope) {
     auto const u = add_user({"admin", "read"});
     auto const token = access_for(u, {"read"});
