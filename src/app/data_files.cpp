@@ -1,15 +1,14 @@
 #include "app/data_files.hpp"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <optional>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <fmt/format.h>
 
 namespace warden::app {
 namespace {
@@ -45,8 +44,8 @@ void notice_if_readable_by_others(std::filesystem::path const& path, std::string
                                   notice_sink const& notice) {
     auto const mode = permissions_of(path);
     if (!mode || (*mode & (S_IRGRP | S_IROTH)) == 0) return;
-    notice(fmt::format("{} {} is readable by group or others (mode {:04o}); chmod 600 it", what, path.string(),
-                       *mode));
+    notice(fmt::format("{} {} is readable by group or others (mode {:04o}); chmod 600 it", what,
+                       path.string(), *mode));
 }
 
 void prepare_data_dir(std::filesystem::path const& dir, notice_sink const& notice) {
@@ -57,21 +56,25 @@ void prepare_data_dir(std::filesystem::path const& dir, notice_sink const& notic
             ec = std::error_code{errno, std::generic_category()};
         }
         if (ec) {
-            throw startup_error(fmt::format("cannot create the data directory {}: {}", dir.string(), ec.message()));
+            throw startup_error(
+                fmt::format("cannot create the data directory {}: {}", dir.string(), ec.message()));
         }
     } else if (auto const mode = permissions_of(dir); mode && (*mode & (S_IRWXG | S_IRWXO)) != 0) {
-        notice(fmt::format("the data directory {} is open to group or others (mode {:04o}); chmod 700 it",
-                           dir.string(), *mode));
+        notice(fmt::format(
+            "the data directory {} is open to group or others (mode {:04o}); chmod 700 it",
+            dir.string(), *mode));
     }
     auto const probe = dir / ".warden-write-test";
     int error = create_exclusive(probe, 0600);
     if (error == EEXIST) {
-        // A leftover of a crash, or a planted link: unlink removes the link itself, never its target.
+        // A leftover of a crash, or a planted link: unlink removes the link itself, never its
+        // target.
         ::unlink(probe.c_str());
         error = create_exclusive(probe, 0600);
     }
     if (error != 0) {
-        throw startup_error(fmt::format("the data directory {} is not writable: {}", dir.string(), std::strerror(error)));
+        throw startup_error(fmt::format("the data directory {} is not writable: {}", dir.string(),
+                                        std::strerror(error)));
     }
     ::unlink(probe.c_str());
 }
@@ -82,7 +85,8 @@ void prepare_database_file(std::string_view database_url, notice_sink const& not
     std::error_code ec;
     auto const parent = path.has_parent_path() ? path.parent_path() : std::filesystem::path{"."};
     if (!std::filesystem::is_directory(parent, ec)) return;  // the store reports it
-    if (create_exclusive(path, 0600) == EEXIST) notice_if_readable_by_others(path, "the database", notice);
+    if (create_exclusive(path, 0600) == EEXIST)
+        notice_if_readable_by_others(path, "the database", notice);
 }
 
 }  // namespace warden::app

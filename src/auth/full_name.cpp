@@ -9,7 +9,8 @@ namespace {
 /// line breaks (a name is one line in a table, a log or an e-mail header).
 bool is_refused(char32_t c) {
     return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
-           (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 ||
+           c == 0x2029;
 }
 
 /// The code point starting at `text[i]` of valid UTF-8; advances `i`.

@@ -27,8 +27,8 @@ result<std::vector<std::string>> parse_grantable_scopes(std::string_view text, s
     if (!scopes) return scopes.error();
     if (!auth::is_grantable(*scopes)) {
         if (why != nullptr) {
-            *why = fmt::format("at most {} scopes of at most {} bytes each, got {}", auth::max_granted_scopes,
-                               auth::max_scope_length, scopes->size());
+            *why = fmt::format("at most {} scopes of at most {} bytes each, got {}",
+                               auth::max_granted_scopes, auth::max_scope_length, scopes->size());
         }
         return make_error_code(config_errc::bad_value);
     }

@@ -4,7 +4,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
 #include <warden/core/result.hpp>
 
 namespace warden::app::cli {
@@ -14,6 +13,7 @@ namespace warden::app::cli {
 
 /// Parses a space- or comma-separated scope list (`parse_scopes`) that a user may be granted
 /// (`auth::is_grantable`: at most 64 scopes of at most 64 bytes). Errors: `bad_value` with `*why`.
-[[nodiscard]] result<std::vector<std::string>> parse_grantable_scopes(std::string_view text, std::string* why);
+[[nodiscard]] result<std::vector<std::string>> parse_grantable_scopes(std::string_view text,
+                                                                      std::string* why);
 
 }  // namespace warden::app::cli

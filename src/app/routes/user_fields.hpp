@@ -2,7 +2,6 @@
 // The 422 entries for the user fields whose rules live in auth: email, full_name, scopes.
 #include <optional>
 #include <string>
-
 #include <warden/auth/scopes.hpp>
 #include <warden/http/validation.hpp>
 
@@ -14,7 +13,8 @@ void normalize_email_field(std::optional<std::string>& email, http::validation_e
 
 /// Adds `string_too_long` or `value_error` for a present full name that `auth::check_full_name`
 /// refuses.
-void check_full_name_field(std::optional<std::string> const& full_name, http::validation_errors& errors);
+void check_full_name_field(std::optional<std::string> const& full_name,
+                           http::validation_errors& errors);
 
 /// Adds `value_error` when `scopes` are more or longer than a user may be granted
 /// (`auth::is_grantable`).
