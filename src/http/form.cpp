@@ -6,6 +6,7 @@
 
 #include "http/content_type.hpp"
 #include <warden/http/errc.hpp>
+#include <warden/http/multipart.hpp>
 
 namespace warden::http {
 
@@ -23,10 +24,15 @@ result<form> form::parse(std::string_view body) {
     boost::urls::params_view const params{text, opts};
     for (auto const param : params) {
         if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
-        if (out.get(param.key)) return make_error_code(errc::repeated_parameter);  // RFC 6749 §3.1
-        out.fields_.emplace_back(param.key, param.value);
+        if (auto const added = out.add(param.key, param.value); added) return added;
     }
     return out;
+}
+
+error_code form::add(std::string_view name, std::string_view value) {
+    if (get(name)) return errc::repeated_parameter;  // RFC 6749 §3.1
+    fields_.emplace_back(name, value);
+    return {};
 }
 
 std::optional<std::string_view> form::get(std::string_view name) const noexcept {
@@ -40,10 +46,14 @@ result<form> read_form(request const& req) {
     auto const it = req.find(field::content_type);
     // No body at all is an empty form (so missing fields are reported as such, as FastAPI does).
     if (it == req.end() && req.body().empty()) return form{};
-    if (it == req.end() || !has_media_type(it->value(), "application/x-www-form-urlencoded")) {
-        return make_error_code(errc::expected_form);
+    if (it == req.end()) return make_error_code(errc::expected_form);
+    if (has_media_type(it->value(), "application/x-www-form-urlencoded")) return form::parse(req.body());
+    if (has_media_type(it->value(), "multipart/form-data")) {
+        auto const boundary = form_data_boundary(it->value());
+        if (!boundary) return boundary.error();
+        return parse_form_data(req.body(), *boundary);
     }
-    return form::parse(req.body());
+    return make_error_code(errc::expected_form);
 }
 
 }  // namespace warden::http

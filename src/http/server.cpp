@@ -21,6 +21,8 @@
 
 #include <warden/core/base64url.hpp>
 #include <warden/core/random.hpp>
+#include <warden/http/dispatch.hpp>
+#include <warden/http/framing.hpp>
 #include <warden/http/responses.hpp>
 
 namespace warden::http {
@@ -31,25 +33,6 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-/// The response for a request that could not be read, or none (just close) for timeouts and
-/// connections the client closed.
-std::optional<response> read_error_response(error_code ec) {
-    if (ec == bhttp::error::header_limit) {
-        return detail_response(status::request_header_fields_too_large, "Request header fields too large");
-    }
-    if (ec == bhttp::error::body_limit) return detail_response(status::payload_too_large, "Request body too large");
-    if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-        ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
-        ec == bhttp::error::partial_message) {
-        return std::nullopt;
-    }
-    // Every other parser error (bad method, target, version, field, chunk...) is malformed input.
-    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
-        return detail_response(status::bad_request, "Malformed HTTP request");
-    }
-    return std::nullopt;
-}
 
 /// A client-supplied request id is kept if it is short and plain; otherwise we make one.
 bool acceptable_request_id(std::string_view id) {
@@ -147,29 +130,6 @@ std::string server::next_request_id() {
     return request_id_prefix_ + '-' + std::to_string(request_counter_.fetch_add(1) + 1);
 }
 
-asio::awaitable<response> server::dispatch(request_context& ctx) {
-    auto found = routes_.find(ctx.req.method(), ctx.path());
-    // A CORS preflight: OPTIONS from an allowed origin for a path that exists.
-    auto const origin = ctx.header(field::origin);
-    if (ctx.req.method() == verb::options && !found.allow.empty() && cors_.allows(origin) &&
-        !ctx.header(field::access_control_request_method).empty()) {
-        co_return cors_.preflight(origin, found.allow);
-    }
-    if (found.target == nullptr) {
-        if (found.allow.empty()) co_return detail_response(status::not_found, "Not Found");
-        response res = detail_response(status::method_not_allowed, "Method Not Allowed");
-        res.set(field::allow, found.allow);
-        co_return res;
-    }
-    ctx.params = std::move(found.params);
-    try {
-        co_return co_await (*found.target)(ctx);
-    } catch (std::exception const&) {
-        // A bug in a handler: answer 500 below and keep serving.
-    }
-    co_return detail_response(status::internal_server_error, "Internal Server Error");
-}
-
 asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     auto& stream = conn->stream;
     beast::flat_buffer buffer;
@@ -199,13 +159,24 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
         }
         conn->busy = true;
         auto const started = std::chrono::steady_clock::now();
-        bhttp::request_parser<bhttp::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+        request_parser parser;
         parser.body_limit(limits_.max_body_bytes);
 
+        // The whole head is buffered and measured before Beast parses it: Beast 1.81's
+        // header_limit counts only the bytes of one read, so a head arriving in pieces could
+        // grow past the limit.
         stream.expires_after(limits_.header_timeout);
-        auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
-        error_code read_ec = header_ec;
+        error_code read_ec;
+        while (true) {
+            read_ec = parse_head(parser, buffer, limits_.max_header_bytes);
+            if (read_ec != bhttp::error::need_more) break;
+            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+            if (ec) {
+                read_ec = ec;
+                break;
+            }
+            buffer.commit(n);
+        }
         if (!read_ec) {
             auto const& head = parser.get();
             auto const expect = head.find(field::expect);
@@ -243,8 +214,7 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
                              ? std::string{incoming->value()}
                              : next_request_id();
 
-        response res = co_await dispatch(ctx);
-        if (auto const origin = ctx.header(field::origin); cors_.allows(origin)) cors_.decorate(res, origin);
+        response res = co_await dispatch(routes_, cors_, ctx);
         bool const keep_alive = ctx.req.keep_alive() && !stopping_;
         res.version(ctx.req.version());
         res.keep_alive(keep_alive);

@@ -1,6 +1,7 @@
 #include <warden/http/validation.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <warden/core/errc.hpp>
 #include <warden/http/errc.hpp>
@@ -8,6 +9,29 @@
 #include <warden/http/responses.hpp>
 
 namespace warden::http {
+namespace {
+
+/// `text` cut to at most `max_bytes` without splitting a UTF-8 sequence.
+std::string_view cut(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    std::size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+    return text.substr(0, end);
+}
+
+/// The echoed input, bounded by `validation_errors::max_echo_bytes`.
+boost::json::value bounded(boost::json::value input) {
+    auto const limit = validation_errors::max_echo_bytes;
+    if (input.is_string()) {
+        auto const& text = input.get_string();
+        if (text.size() > limit) return boost::json::string{cut(text, limit)};
+    } else if ((input.is_array() || input.is_object()) && boost::json::serialize(input).size() > limit) {
+        return nullptr;
+    }
+    return input;
+}
+
+}  // namespace
 
 void validation_errors::missing(std::string_view name) {
     add(name, "missing", "Field required", boost::json::value{});
@@ -15,11 +39,12 @@ void validation_errors::missing(std::string_view name) {
 
 void validation_errors::add(std::string_view name, std::string_view type, std::string_view msg,
                             boost::json::value input) {
+    if (errors_.size() >= max_errors) return;
     errors_.push_back(boost::json::object{
         {"type", type},
-        {"loc", boost::json::array{"body", name}},
+        {"loc", boost::json::array{"body", cut(name, max_echo_bytes)}},
         {"msg", msg},
-        {"input", std::move(input)},
+        {"input", bounded(std::move(input))},
     });
 }
 

@@ -74,7 +74,9 @@ TEST(read_form, needs_the_form_content_type) {
     EXPECT_EQ(read_form(form_request("a=1", "application/json")).error(), errc::expected_form);
     EXPECT_EQ(read_form(form_request("a=1", "")).error(), errc::expected_form);
     EXPECT_EQ(read_form(form_request("", "")).value().size(), 0U);  // no body, no type: empty form
-    EXPECT_EQ(read_form(form_request("a=1", "multipart/form-data; boundary=x")).error(), errc::expected_form);
+    EXPECT_EQ(read_form(form_request("a=1", "multipart/form-data; boundary=x")).error(), errc::malformed_multipart);
+    EXPECT_EQ(read_form(form_request("a=1", "multipart/form-data")).error(), errc::expected_form_data);
+    EXPECT_EQ(read_form(form_request("a=1", "multipart/mixed; boundary=x")).error(), errc::expected_form);
     EXPECT_EQ(read_form(form_request("a=1", "application/x-www-form-urlencodedx")).error(), errc::expected_form);
 }
 

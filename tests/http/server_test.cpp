@@ -117,6 +117,7 @@ TEST_F(server_fixture, serves_several_requests_on_one_connection) {
     boost::beast::flat_buffer buffer;
     for (int i = 0; i < 3; ++i) {
         request req{verb::get, "/hello", 11};
+        req.set(field::host, "x");
         bhttp::write(s, req);
         auto const res = read_response(s, buffer);
         EXPECT_EQ(res.result(), status::ok);
@@ -187,13 +188,88 @@ TEST_F(server_fixture, body_at_the_limit_is_accepted) {
 TEST_F(server_fixture, garbage_gets_400) {
     start();
     for (std::string_view bad : {"NOT HTTP AT ALL\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n",
-                                 "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n",
-                                 "POST /echo HTTP/1.1\r\nContent-Length: nope\r\n\r\n"}) {
+                                 "GET /hello HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+                                 "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"}) {
         auto const out = exchange_until_close(bad);
         EXPECT_NE(out.find("HTTP/1.1 400"), std::string::npos) << bad;
     }
-    auto const next = exchange_until_close("GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n");
+    auto const next = exchange_until_close("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_NE(next.find("HTTP/1.1 200"), std::string::npos);
+}
+
+/// How many responses a reply holds (each has a request id).
+std::size_t responses_in(std::string_view out) {
+    std::size_t n = 0;
+    for (auto at = out.find("X-Request-Id:"); at != std::string_view::npos; at = out.find("X-Request-Id:", at + 1)) ++n;
+    return n;
+}
+
+TEST_F(server_fixture, a_body_behind_a_transfer_coding_we_do_not_decode_is_never_a_request) {
+    start();
+    std::string const smuggled = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (std::string_view te : {"identity", "compress", "xchunked", "chunked, identity"}) {
+        auto const out = exchange_until_close("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + std::string{te} +
+                                              "\r\n\r\n" + smuggled);
+        EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << te << ": " << out;
+        EXPECT_EQ(responses_in(out), 1U) << te << ": " << out;
+        EXPECT_NE(out.find("Connection: close"), std::string::npos) << te;
+    }
+}
+
+TEST_F(server_fixture, transfer_encoding_in_http_1_0_is_400_and_closes) {
+    start();
+    auto const out = exchange_until_close(
+        "POST /echo HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5\r\nabcde\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << out;
+    EXPECT_EQ(responses_in(out), 1U) << out;
+}
+
+TEST_F(server_fixture, transfer_encoding_with_content_length_is_400_and_closes) {
+    start();
+    for (std::string_view head : {"Transfer-Encoding: identity\r\nContent-Length: 31\r\n",
+                                  "Content-Length: 31\r\nTransfer-Encoding: identity\r\n",
+                                  "Transfer-Encoding: chunked\r\nContent-Length: 31\r\n"}) {
+        auto const out = exchange_until_close("POST /echo HTTP/1.1\r\nHost: x\r\n" + std::string{head} +
+                                              "\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+        EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << head << out;
+        EXPECT_EQ(responses_in(out), 1U) << head << out;
+    }
+}
+
+TEST_F(server_fixture, http_1_1_needs_exactly_one_host) {
+    start();
+    EXPECT_TRUE(exchange_until_close("GET /hello HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 400"));
+    EXPECT_TRUE(exchange_until_close("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").starts_with("HTTP/1.1 400"));
+    EXPECT_TRUE(exchange_until_close("GET /hello HTTP/1.0\r\n\r\n").starts_with("HTTP/1.0 200"));
+}
+
+TEST_F(server_fixture, header_limit_holds_for_a_head_arriving_in_pieces) {
+    start({.max_header_bytes = 1024});
+    std::string head = "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+    while (head.size() < 1500) head += "X-Pad-" + std::to_string(head.size()) + ": " + std::string(80, 'a') + "\r\n";
+    head += "\r\n";
+    auto s = connect();
+    s.set_option(tcp::no_delay(true));
+    // 100-byte pieces the server reads one at a time: each alone is far under the limit.
+    error_code ec;
+    for (std::size_t at = 0; at < head.size() && !ec; at += 100) {
+        asio::write(s, asio::buffer(std::string_view{head}.substr(at, 100)), ec);  // fails once answered
+        std::this_thread::sleep_for(std::chrono::milliseconds{2});
+    }
+    std::string out;
+    asio::read(s, asio::dynamic_buffer(out), ec);
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 431")) << out.substr(0, 40);
+}
+
+TEST_F(server_fixture, header_limit_counts_the_request_line_and_every_header_to_the_byte) {
+    start({.max_header_bytes = 1024});
+    std::string head = "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Pad: ";
+    head += std::string(1024 - head.size() - 4, 'a') + "\r\n\r\n";
+    ASSERT_EQ(head.size(), 1024U);
+    EXPECT_TRUE(exchange_until_close(head).starts_with("HTTP/1.1 200"));
+    head.insert(head.find("X-Pad: ") + 7, "a");
+    EXPECT_TRUE(exchange_until_close(head).starts_with("HTTP/1.1 431"));
 }
 
 TEST_F(server_fixture, slow_client_is_dropped_after_the_header_timeout) {
@@ -223,11 +299,13 @@ TEST_F(server_fixture, handler_exception_is_500_and_serving_continues) {
     auto s = connect();
     boost::beast::flat_buffer buffer;
     request req{verb::get, "/throw", 11};
+    req.set(field::host, "x");
     bhttp::write(s, req);
     auto const res = read_response(s, buffer);
     EXPECT_EQ(res.result(), status::internal_server_error);
     EXPECT_EQ(res.body(), R"({"detail":"Internal Server Error"})");
     request again{verb::get, "/hello", 11};
+    again.set(field::host, "x");
     bhttp::write(s, again);
     EXPECT_EQ(read_response(s, buffer).result(), status::ok);
 }
@@ -250,6 +328,7 @@ TEST_F(server_fixture, request_id_is_echoed_when_plain_and_replaced_otherwise) {
     auto s = connect();
     boost::beast::flat_buffer buffer;
     request req{verb::get, "/hello", 11};
+    req.set(field::host, "x");
     req.set("X-Request-Id", "abc-123");
     bhttp::write(s, req);
     EXPECT_EQ(read_response(s, buffer)["X-Request-Id"], "abc-123");
@@ -265,10 +344,12 @@ TEST_F(server_fixture, access_log_has_one_line_per_request_without_query) {
     auto s = connect();
     boost::beast::flat_buffer buffer;
     request req{verb::get, "/user?token=secret", 11};
+    req.set(field::host, "x");
     req.set("X-Request-Id", "rid-1");
     bhttp::write(s, req);
     (void)read_response(s, buffer);
     request missing{verb::get, "/missing", 11};
+    missing.set(field::host, "x");
     bhttp::write(s, missing);
     (void)read_response(s, buffer);
     auto const lines = log_lines(2);
@@ -283,12 +364,13 @@ TEST_F(server_fixture, connections_beyond_the_limit_are_closed) {
     auto first = connect();
     boost::beast::flat_buffer buffer;
     request req{verb::get, "/hello", 11};
+    req.set(field::host, "x");
     bhttp::write(first, req);
     EXPECT_EQ(read_response(first, buffer).result(), status::ok);
     auto second = connect();
     std::string out;
     error_code ec;
-    asio::write(second, asio::buffer(std::string_view{"GET /hello HTTP/1.1\r\n\r\n"}), ec);
+    asio::write(second, asio::buffer(std::string_view{"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"}), ec);
     asio::read(second, asio::dynamic_buffer(out), ec);
     EXPECT_TRUE(out.empty());
     bhttp::write(first, req);
@@ -300,6 +382,7 @@ TEST_F(server_fixture, cors_headers_only_for_allowed_origins) {
     auto s = connect();
     boost::beast::flat_buffer buffer;
     request req{verb::get, "/hello", 11};
+    req.set(field::host, "x");
     req.set(field::origin, "https://app.example");
     bhttp::write(s, req);
     auto const allowed = read_response(s, buffer);
@@ -316,6 +399,7 @@ TEST_F(server_fixture, cors_preflight_is_answered_for_existing_paths) {
     auto s = connect();
     boost::beast::flat_buffer buffer;
     request preflight{verb::options, "/echo", 11};
+    preflight.set(field::host, "x");
     preflight.set(field::origin, "https://any.example");
     preflight.set(field::access_control_request_method, "POST");
     bhttp::write(s, preflight);
@@ -325,6 +409,7 @@ TEST_F(server_fixture, cors_preflight_is_answered_for_existing_paths) {
     EXPECT_EQ(res[field::access_control_allow_methods], "POST");
     EXPECT_NE(res[field::access_control_allow_headers].find("Authorization"), std::string_view::npos);
     request unknown{verb::options, "/nowhere", 11};
+    unknown.set(field::host, "x");
     unknown.set(field::origin, "https://any.example");
     unknown.set(field::access_control_request_method, "GET");
     bhttp::write(s, unknown);
@@ -336,6 +421,7 @@ TEST_F(server_fixture, no_cors_without_a_policy) {
     auto s = connect();
     boost::beast::flat_buffer buffer;
     request preflight{verb::options, "/echo", 11};
+    preflight.set(field::host, "x");
     preflight.set(field::origin, "https://app.example");
     preflight.set(field::access_control_request_method, "POST");
     bhttp::write(s, preflight);
@@ -349,6 +435,7 @@ TEST_F(server_fixture, stop_finishes_in_flight_requests_and_closes_idle_ones) {
     auto idle = connect();
     auto busy = connect();
     request req{verb::get, "/slow", 11};
+    req.set(field::host, "x");
     bhttp::write(busy, req);
     std::this_thread::sleep_for(std::chrono::milliseconds{100});
     server_->stop();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include <boost/json/parse.hpp>
 
 #include <warden/core/errc.hpp>
@@ -24,6 +26,34 @@ TEST(validation_errors, renders_fastapi_shaped_422) {
         {"type":"missing","loc":["body","username"],"msg":"Field required","input":null},
         {"type":"value_error","loc":["body","email"],"msg":"value is not a valid email address","input":"nope"}]})");
     EXPECT_EQ(body, expected);
+}
+
+TEST(validation_errors, keeps_at_most_max_errors) {
+    validation_errors errors;
+    for (int i = 0; i < 6000; ++i) errors.add("k" + std::to_string(i), "extra_forbidden", "Extra inputs are not permitted");
+    auto const res = errors.to_response();
+    auto const detail = boost::json::parse(res.body()).at("detail").as_array();
+    ASSERT_EQ(detail.size(), validation_errors::max_errors);
+    EXPECT_EQ(detail.front().at("loc").at(1), "k0");
+    EXPECT_LT(res.body().size(), 8U * 1024U);
+}
+
+TEST(validation_errors, cuts_long_names_and_inputs_at_a_utf8_boundary) {
+    validation_errors errors;
+    std::string utf8 = "x";
+    for (int i = 0; i < 1000; ++i) utf8 += "\xc3\xa9";  // "é" x 1000: the cut must not split one
+    errors.add(utf8, "string_type", "Input should be a valid string", std::string_view{utf8});
+    boost::json::array big;
+    for (int i = 0; i < 1000; ++i) big.push_back(i);
+    errors.add("scopes", "list_type", "Input should be a valid list", boost::json::value(big));
+    errors.add("small", "list_type", "Input should be a valid list", boost::json::value(boost::json::array{1, 2}));
+    auto const detail = boost::json::parse(errors.to_response().body()).at("detail");
+    auto const name = detail.at(0).at("loc").at(1).as_string();
+    auto const input = detail.at(0).at("input").as_string();
+    EXPECT_EQ(input.size(), validation_errors::max_echo_bytes - 1);  // 1 + 2k bytes, cut before the split
+    EXPECT_EQ(name, input);
+    EXPECT_TRUE(detail.at(1).at("input").is_null());
+    EXPECT_EQ(detail.at(2).at("input"), (boost::json::array{1, 2}));
 }
 
 TEST(body_error_response, wrong_content_type_is_415) {

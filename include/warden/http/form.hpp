@@ -1,5 +1,6 @@
 #pragma once
-// application/x-www-form-urlencoded bodies (the OAuth2 token endpoint).
+// Form bodies (the OAuth2 token endpoint): application/x-www-form-urlencoded, and
+// multipart/form-data through multipart.hpp.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,13 +23,18 @@ public:
 
     [[nodiscard]] std::size_t size() const noexcept { return fields_.size(); }
 
+    /// Adds a field. Error: `errc::repeated_parameter` if `name` is already present (RFC 6749
+    /// §3.1), whichever encoding the form came in.
+    [[nodiscard]] error_code add(std::string_view name, std::string_view value);
+
 private:
     std::vector<std::pair<std::string, std::string>> fields_;
 };
 
-/// Reads the request body as a form. `errc::expected_form` unless the Content-Type is
-/// `application/x-www-form-urlencoded` (parameters such as charset allowed), then as `form::parse`.
-/// A request with neither Content-Type nor body reads as an empty form.
+/// Reads the request body as a form: `application/x-www-form-urlencoded` (parameters such as
+/// charset allowed) as `form::parse`, `multipart/form-data` as `parse_form_data` (its errors, and
+/// `errc::expected_form_data` for a missing or bad boundary); else `errc::expected_form`. A
+/// request with neither Content-Type nor body reads as an empty form.
 [[nodiscard]] result<form> read_form(request const& req);
 
 }  // namespace warden::http

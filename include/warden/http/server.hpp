@@ -56,7 +56,6 @@ private:
     struct connection;
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> serve(std::shared_ptr<connection> conn);
-    boost::asio::awaitable<response> dispatch(request_context& ctx);
     std::string next_request_id();
 
     boost::asio::io_context& io_;
