@@ -10,6 +10,8 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/sinks/base_sink.h>
 
+#include "app/log_safe.hpp"
+
 namespace warden::app {
 namespace {
 
@@ -78,14 +80,19 @@ http::access_logger make_access_logger(std::shared_ptr<spdlog::logger> log, log_
     return [log = std::move(log), format](http::access_entry const& e) {
         if (!log->should_log(spdlog::level::info)) return;
         auto const ms = static_cast<double>(e.latency.count()) / 1000.0;
-        std::string_view const user = e.user_id.empty() ? std::string_view{"-"} : e.user_id;
+        // The method and path are the client's bytes (the server refuses no byte >= 0x80 in a
+        // target): escaped, so no terminal escape and no invalid UTF-8 reaches the log.
+        std::string const method = log_safe(e.method);
+        std::string const path = log_safe(e.path);
+        std::string const user = log_safe(e.user_id.empty() ? std::string_view{"-"} : e.user_id);
+        std::string const id = log_safe(e.request_id);
         if (format == log_format::json) {
             log->info(boost::json::serialize(boost::json::object{
-                {"method", e.method}, {"path", e.path}, {"status", e.status}, {"latency_ms", ms},
-                {"user", user}, {"request_id", e.request_id}, {"client", e.client_address}}));
+                {"method", method}, {"path", path}, {"status", e.status}, {"latency_ms", ms},
+                {"user", user}, {"request_id", id}, {"client", e.client_address}}));
         } else {
-            log->info("{} {} {} {:.3f}ms user={} rid={} client={}", e.method, e.path, e.status, ms, user,
-                      e.request_id, e.client_address);
+            log->info("{} {} {} {:.3f}ms user={} rid={} client={}", method, path, e.status, ms, user, id,
+                      e.client_address);
         }
     };
 }
