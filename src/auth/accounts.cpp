@@ -61,7 +61,7 @@ asio::awaitable<password_change_outcome> account_service::change_password(princi
     if (!attempt->admitted) {
         co_return password_change_outcome{make_error_code(errc::locked_out), attempt->retry_after};
     }
-    auto const matched = co_await hashes_.verify(std::move(current), caller.user.password_hash);
+    auto const matched = co_await hashes_.verify(secret_bytes{current.view()}, caller.user.password_hash);
     if (!matched && matched.error() == condition::unavailable) {
         (void)co_await db_.run([&]() { return limiter_.withdrawn(*attempt, at); });
         co_return password_change_outcome{matched.error()};
@@ -75,19 +75,31 @@ asio::awaitable<password_change_outcome> account_service::change_password(princi
     if (!released) co_return password_change_outcome{released.error()};
     auto hash = co_await hashes_.hash(std::move(replacement));
     if (!hash) co_return password_change_outcome{hash.error()};
-    // Compare-and-set over the hash just verified, with the sweep of the other sessions.
-    auto const replaced = co_await db_.run([&]() {
-        return db_.users().replace_password(caller.user.id, caller.user.password_hash, *hash,
-                                            caller.token.session_id, at);
-    });
-    if (!replaced) {
-        // Changed by someone else since it was verified: the given password is no longer current.
-        if (replaced.error() == store::errc::credentials_changed) {
+    // Compare-and-set over the hash just verified, with the sweep of the other sessions. A
+    // login's re-hash of the same password (a legacy hash upgraded) may commit in between: then
+    // the current password is checked again against the hash that is there now, a few times.
+    std::string verified = caller.user.password_hash;
+    for (int round = 0;; ++round) {
+        auto const replaced = co_await db_.run([&]() {
+            return db_.users().replace_password(caller.user.id, verified, *hash, caller.token.session_id, at);
+        });
+        if (replaced) co_return password_change_outcome{};
+        if (replaced.error() != store::errc::credentials_changed || round == 2) {
+            // Changed by someone else since it was verified: the given password is no longer current.
+            if (replaced.error() == store::errc::credentials_changed) {
+                co_return password_change_outcome{make_error_code(errc::wrong_current_password)};
+            }
+            co_return password_change_outcome{replaced.error()};
+        }
+        auto const now_stored = co_await db_.run([&]() { return db_.users().find_user(caller.user.id); });
+        if (!now_stored) co_return password_change_outcome{now_stored.error()};
+        auto const still = co_await hashes_.verify(secret_bytes{current.view()}, now_stored->password_hash);
+        if (!still && still.error() == condition::unavailable) co_return password_change_outcome{still.error()};
+        if (!still || *still != password::verdict::match) {
             co_return password_change_outcome{make_error_code(errc::wrong_current_password)};
         }
-        co_return password_change_outcome{replaced.error()};
+        verified = now_stored->password_hash;
     }
-    co_return password_change_outcome{};
 }
 
 asio::awaitable<result<store::user>> account_service::find(store::user_id id) {

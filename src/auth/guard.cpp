@@ -37,23 +37,21 @@ asio::awaitable<result<principal>> guard::authenticate(std::string_view authoriz
     // user's row and the revocation list.
     auto claims = tokens_.read_access(token);
     if (!claims) co_return claims.error();
-    auto row = co_await db_.lookup([&]() -> result<store::user> {
-        auto subject = db_.users().find_token_subject(claims->user, claims->jti);
-        if (!subject) {
-            if (subject.error() == store::errc::not_found) return make_error_code(errc::user_gone);
-            return subject.error();
-        }
-        if (subject->jti_revoked) return make_error_code(errc::token_revoked);
-        return std::move(subject->row);
+    auto subject = co_await db_.lookup([&]() -> result<store::token_subject> {
+        auto found = db_.users().find_token_subject(claims->user, claims->jti);
+        if (!found && found.error() == store::errc::not_found) return make_error_code(errc::user_gone);
+        return found;
     });
-    if (!row) co_return row.error();
+    if (!subject) co_return subject.error();
+    auto& row = subject->row;
     // While the user is inactive that is the answer (400 "Inactive user", as FastAPI's
-    // get_current_active_user), even for the tokens its deactivation outdated.
-    if (!row->is_active) co_return make_error_code(errc::inactive_user);
-    if (claims->token_version < row->token_version) co_return make_error_code(errc::token_outdated);
-    auto scopes = intersect(claims->scopes, row->scopes);
+    // get_current_active_user), also for the tokens its deactivation revoked and outdated.
+    if (!row.is_active) co_return make_error_code(errc::inactive_user);
+    if (subject->jti_revoked) co_return make_error_code(errc::token_revoked);
+    if (claims->token_version < row.token_version) co_return make_error_code(errc::token_outdated);
+    auto scopes = intersect(claims->scopes, row.scopes);
     if (!includes_all(scopes, required)) co_return make_error_code(errc::insufficient_scope);
-    co_return principal{std::move(*row), std::move(*claims), std::move(scopes)};
+    co_return principal{std::move(row), std::move(*claims), std::move(scopes)};
 }
 
 }  // namespace warden::auth

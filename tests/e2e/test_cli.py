@@ -183,8 +183,11 @@ class user_commands(CliCase):
         login = self.server.login(user["email"])
         self.assertEqual(login.status_code, 400)
         self.assertEqual(login.json(), {"detail": "Inactive user"})
-        self.assertEqual(self.server.get("/api/users/me", token=token).status_code, 401)
+        # FastAPI's get_current_active_user: 400 while inactive; the token stays dead afterwards.
+        inactive = self.server.get("/api/users/me", token=token)
+        self.assertEqual((inactive.status_code, inactive.json()), (400, {"detail": "Inactive user"}))
         self.ok("user", "set-active", str(user["id"]), "true")
+        self.assertEqual(self.server.get("/api/users/me", token=token).status_code, 401)
         self.assertEqual(self.server.login(user["email"]).status_code, 200)
 
     def test_set_scopes_replaces_the_granted_scopes(self):
@@ -334,6 +337,8 @@ class token_commands(CliCase):
         self.assertEqual(self.server.get("/api/users/me", token=token).status_code, 401)
         token = self.ok("token", "issue", "--user", user["email"]).stdout.strip()
         self.ok("user", "set-active", user["email"], "false")
+        self.assertEqual(self.server.get("/api/users/me", token=token).status_code, 400)  # Inactive user
+        self.ok("user", "set-active", user["email"], "true")
         self.assertEqual(self.server.get("/api/users/me", token=token).status_code, 401)
 
     def test_verify_accepts_valid_tokens_ours_and_pyjwt(self):
