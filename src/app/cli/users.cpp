@@ -11,6 +11,7 @@
 
 #include "app/cli/exit_status.hpp"
 #include "app/cli/field_rules.hpp"
+#include "app/cli/normalize_emails.hpp"
 #include "app/cli/output.hpp"
 #include "app/cli/password_input.hpp"
 #include "app/cli/run_sync.hpp"
@@ -103,7 +104,8 @@ void print_table(store::user_page const& page, std::int64_t offset, services con
 
 user_commands::user_commands(CLI::App& root) {
     group_ = root.add_subcommand("user",
-                                 "Manage users: add, list, show, set-active, set-scopes, delete.");
+                                 "Manage users: add, list, show, set-active, set-scopes, delete,\n"
+                                 "normalize-emails.");
     group_->require_subcommand(1)->fallthrough()->footer(std::string{config_footer});
 
     add_ = group_->add_subcommand(
@@ -168,6 +170,12 @@ user_commands::user_commands(CLI::App& root) {
         ->required()
         ->type_name("LIST");
 
+    normalize_emails_ = group_->add_subcommand(
+        "normalize-emails",
+        "Rewrite e-mails stored before the normalization rule into the form logins use now\n"
+        "(prints {\"id\", \"from\", \"to\"} per change; exit 1 if a look-alike collides).");
+    normalize_emails_->fallthrough()->footer(std::string{config_footer});
+
     delete_ = group_->add_subcommand(
         "delete", "Delete a user and its sessions. Prints the deleted user as JSON.");
     delete_->fallthrough()->footer(std::string{config_footer});
@@ -223,6 +231,12 @@ int user_commands::run(config const& settings) const {
                 print_json(user_view(u, svc->hashes->hashing_context()));
         }
         return code(exit_status::ok);
+    }
+
+    if (normalize_emails_->parsed()) {
+        auto const svc = open_services(settings);
+        if (!svc) return code(exit_status::failed);
+        return normalize_stored_emails(*svc);
     }
 
     auto const ref = parse_user_ref(user_, &why);

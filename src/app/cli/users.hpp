@@ -1,5 +1,5 @@
 #pragma once
-// `warden user add|list|show|set-active|set-scopes|delete`: the accounts in the configured store,
+// `warden user add|list|show|set-active|set-scopes|delete|normalize-emails`: the accounts in the configured store,
 // so the first admin can be created before anyone can log in (SPEC §5, issue 5).
 #include <cstdint>
 #include <string>
@@ -38,6 +38,7 @@ class user_commands {
     CLI::App* set_active_ = nullptr;
     CLI::App* set_scopes_ = nullptr;
     CLI::App* delete_ = nullptr;
+    CLI::App* normalize_emails_ = nullptr;
     CLI::Option* scopes_option_ = nullptr;
 
     std::string email_;
