@@ -132,12 +132,9 @@ class full_data_directory(storage_fault_case):
         self.assertEqual(server.stop(), 0, server.stderr())
 
 
-    @unittest.expectedFailure
     def test_readyz_says_not_ready_while_writes_fail(self):
-        # /readyz runs the store's ping, a read of the database header, so a full disk still
-        # answers 200 "ready" although no one can register or log in. Expected to fail until the
-        # store's readiness check also proves it can commit a write (see the issue 8 notes);
-        # then this test passes, unittest reports an unexpected success, and the decorator goes.
+        # /readyz proves the store can commit a write, not only read its header: a full disk
+        # answers 503 although reads still work, and 200 again once there is room.
         server = self.start_wardend()
         self.assertEqual(server.get("/readyz").status_code, 200)
         self.fill()
@@ -201,6 +198,8 @@ class read_only_data_directory(storage_fault_case):
         # A second round: a failed write leaves no connection in a state that crashes the next.
         self.assert_unavailable(self.register("again@example.com"), "second register")
         self.assert_alive()
+        ready = server.get("/readyz")
+        self.assertEqual((ready.status_code, ready.json()), (503, {"status": "unavailable"}))
         # No recovery without a restart here: the kernel refuses to remount an ext4 that had an
         # error read-write while it is mounted, and wardend keeps its database files open.
         self.assertEqual(server.stop(), 0, server.stderr())

@@ -46,7 +46,9 @@ public:
     /// Users ordered by id, at most `limit` from `offset`, with the total count (one snapshot);
     /// past the end: no items. `errc::invalid_argument` if `limit` or `offset` is negative.
     [[nodiscard]] virtual result<user_page> list_users(std::int64_t limit, std::int64_t offset) = 0;
-    /// A cheap round trip proving the backend answers (readiness).
+    /// Readiness: a round trip proving the backend answers and can commit a write (a probe row
+    /// written and erased in one transaction: nothing changes). `errc::unavailable` when writes
+    /// fail (disk full, read-only), even while reads still work.
     [[nodiscard]] virtual result<void> ping() = 0;
 };
 

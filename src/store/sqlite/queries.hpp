@@ -13,6 +13,8 @@ enum class sql : std::size_t {
     commit,
     rollback,
     ping,
+    probe_write,
+    probe_erase,
     // users
     user_insert,
     user_by_id,
@@ -68,6 +70,10 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "COMMIT",
     "ROLLBACK",
     "PRAGMA user_version",
+    // readiness: a row written and erased in one transaction, so the commit is a real write
+    "INSERT INTO login_failures(key, failures, window_started_at) VALUES('probe:readiness', 0, 0)"
+    " ON CONFLICT(key) DO NOTHING",
+    "DELETE FROM login_failures WHERE key = 'probe:readiness'",
     // users
     "INSERT INTO users(email, password_hash, full_name, is_active, scopes, created_at, updated_at,"
     " token_version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6, 0) RETURNING " WARDEN_USER_COLUMNS,

@@ -56,13 +56,23 @@ result<std::shared_ptr<sqlite_store>> sqlite_store::open(std::string const& path
 }
 
 result<void> sqlite_store::ping() {
-    auto c = pool_.acquire();
+    {
+        auto c = pool_.acquire();
+        if (!c) return c.error();
+        auto q = (*c)->query(sql::ping);
+        if (!q) return q.error();
+        auto row = (*q)->step();  // reads the database header from the file
+        if (!row) return row.error();
+    }
+    // Ready means a login can commit: a full disk or a filesystem turned read-only fails here
+    // as it fails every write, although reads still work.
+    auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::ping);
-    if (!q) return q.error();
-    auto row = (*q)->step();  // reads the database header from the file
-    if (!row) return row.error();
-    return {};
+    auto tx = sqlite_transaction::begin_write(**c);
+    if (!tx) return tx.error();
+    if (auto r = execute(**c, sql::probe_write); !r) return r;
+    if (auto r = execute(**c, sql::probe_erase); !r) return r;
+    return tx->commit();
 }
 
 }  // namespace warden::store
