@@ -25,6 +25,12 @@ public:
         users_[row.id] = row;
         return row;
     }
+    result<std::vector<store::user>> create_users(std::vector<store::new_user> const& batch, std::int64_t now,
+                                                  std::size_t*) override {
+        std::vector<store::user> out;
+        for (auto const& u : batch) out.push_back(create_user(u, now).value());
+        return out;
+    }
     result<store::user> find_user(store::user_id id) override {
         std::lock_guard const lock{mutex_};
         ++user_lookups;

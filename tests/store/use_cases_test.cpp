@@ -233,5 +233,24 @@ TEST_F(use_cases, a_refused_attempt_counts_nothing_and_a_released_one_is_given_b
     EXPECT_EQ(s_.counters->reserve_attempt({""}, 1003, 900, 1).error(), errc::invalid_argument);
 }
 
+TEST_F(use_cases, a_batch_import_is_all_or_nothing) {
+    std::vector<new_user> batch;
+    for (int i = 0; i < 50; ++i) batch.push_back({.email = "b" + std::to_string(i) + "@x.io", .password_hash = "$h"});
+    batch.push_back({.email = "B7@X.IO", .password_hash = "$h"});  // a duplicate of row 7, any case
+    std::size_t failed_at = 0;
+    auto const refused = s_.users->create_users(batch, 300, &failed_at);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error(), errc::email_taken);
+    EXPECT_EQ(failed_at, 50U);
+    EXPECT_EQ(s_.users->list_users(100, 0)->total, 1);  // only alice: nothing of the batch
+    batch.pop_back();
+    auto const created = s_.users->create_users(batch, 300, &failed_at);
+    ASSERT_TRUE(created.has_value());
+    ASSERT_EQ(created->size(), 50U);
+    EXPECT_EQ(created->back().email, "b49@x.io");
+    EXPECT_EQ(s_.users->list_users(100, 0)->total, 51);
+    EXPECT_EQ(s_.users->create_users({{.email = "alice@x.io"}}, 300, nullptr).error(), errc::email_taken);
+}
+
 }  // namespace
 }  // namespace warden::store

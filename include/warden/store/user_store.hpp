@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <warden/core/result.hpp>
 #include <warden/store/errc.hpp>
@@ -17,6 +18,12 @@ public:
     /// `errc::email_taken` if the email exists in any ASCII letter case; `errc::invalid_argument`
     /// for an empty email, a NUL byte in the email, or a scope that is not an RFC 6749 scope-token.
     [[nodiscard]] virtual result<user> create_user(new_user const& u, std::int64_t now) = 0;
+    /// A batch import: inserts every user as `create_user` does, in one transaction (all or
+    /// nothing), and returns them in order. On an error nothing is inserted and `*failed_at`, if
+    /// given, receives the index of the user that failed (`errc::email_taken` when its email
+    /// exists already, also earlier in the batch).
+    [[nodiscard]] virtual result<std::vector<user>> create_users(std::vector<new_user> const& users,
+                                                                 std::int64_t now, std::size_t* failed_at) = 0;
     /// One indexed lookup; `errc::not_found` if there is no such user.
     [[nodiscard]] virtual result<user> find_user(user_id id) = 0;
     /// The guard's hot path in one round trip and one snapshot: the user's row and whether access

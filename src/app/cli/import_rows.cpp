@@ -99,26 +99,15 @@ result<std::vector<store::user>> insert_all(std::vector<store::new_user> const& 
                                             std::vector<import_row> const& rows,
                                             store::user_store& store, std::int64_t now,
                                             std::string* why) {
-    std::vector<store::user> created;
-    created.reserve(users.size());
-    for (std::size_t i = 0; i < users.size(); ++i) {
-        auto user = store.create_user(users[i], now);
-        if (user) {
-            created.push_back(std::move(*user));
-            continue;
-        }
-        // Undo: the import is all or nothing.
-        std::size_t undone = 0;
-        for (auto const& u : created) undone += store.delete_user(u.id) ? 1 : 0;
-        if (why != nullptr) {
-            auto const reason = user.error() == store::errc::email_taken
-                                    ? std::string{"the email was registered meanwhile"}
-                                    : user.error().message();
-            *why = fmt::format("{}: {}; removed the {} of {} users this run had created{}",
-                               rows[i].where, reason, undone, created.size(),
-                               undone == created.size() ? "" : " (the rest remain!)");
-        }
-        return user.error();
+    // One transaction: the import is all or nothing, also when the process dies half-way.
+    std::size_t failed_at = 0;
+    auto created = store.create_users(users, now, &failed_at);
+    if (!created && why != nullptr) {
+        auto const reason = created.error() == store::errc::email_taken
+                                ? std::string{"the email was registered meanwhile"}
+                                : created.error().message();
+        auto const where = failed_at < rows.size() ? rows[failed_at].where : std::string{"a row"};
+        *why = fmt::format("{}: {}; nothing was imported", where, reason);
     }
     return created;
 }

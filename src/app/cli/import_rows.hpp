@@ -36,8 +36,8 @@ using import_problems = std::vector<std::string>;
                                                               import_problems& problems,
                                                               std::size_t max_problems = 20);
 
-/// Inserts the users in order. On a failure, deletes the users created so far and returns the
-/// error with `*why` naming the row. Blocking: call it on the store's pool.
+/// Inserts the users in order in one store transaction (`user_store::create_users`): on a
+/// failure nothing is inserted, and `*why` names the row. Blocking: call it on the store's pool.
 [[nodiscard]] result<std::vector<store::user>> insert_all(std::vector<store::new_user> const& users,
                                                           std::vector<import_row> const& rows,
                                                           store::user_store& store,

@@ -29,6 +29,8 @@ public:
 
     // user_store
     [[nodiscard]] result<user> create_user(new_user const& u, std::int64_t now) override;
+    [[nodiscard]] result<std::vector<user>> create_users(std::vector<new_user> const& users,
+                                                         std::int64_t now, std::size_t* failed_at) override;
     [[nodiscard]] result<user> find_user(user_id id) override;
     [[nodiscard]] result<token_subject> find_token_subject(user_id id, std::string_view jti) override;
     [[nodiscard]] result<user> find_user_by_email(std::string_view email) override;

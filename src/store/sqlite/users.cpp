@@ -63,22 +63,45 @@ result<void> check_credentials(sqlite_connection& c, credential_check const& see
 
 }  // namespace sqlite_steps
 
-result<user> sqlite_store::create_user(new_user const& u, std::int64_t now) {
+namespace {
+
+// Inserts one user on `c` (in autocommit mode: committed when this returns).
+result<user> insert_user(sqlite_connection& c, new_user const& u, std::int64_t now) {
     if (!valid_email(u.email)) return errc::invalid_argument;
     auto scopes = encode_scopes(u.scopes);
     if (!scopes) return scopes.error();
+    auto q = bound(c, sql::user_insert, u.email, u.password_hash, u.full_name,
+                   std::int64_t{u.is_active ? 1 : 0}, *scopes, now);
+    if (!q) return q.error();
+    return returned_user(**q, errc::backend_error);
+}
+
+}  // namespace
+
+result<user> sqlite_store::create_user(new_user const& u, std::int64_t now) {
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::user_insert);
-    if (!q) return q.error();
-    auto& s = **q;
-    s.bind(1, u.email);
-    s.bind(2, u.password_hash);
-    s.bind(3, u.full_name);
-    s.bind(4, std::int64_t{u.is_active ? 1 : 0});
-    s.bind(5, *scopes);
-    s.bind(6, now);
-    return returned_user(s, errc::backend_error);
+    return insert_user(**c, u, now);
+}
+
+result<std::vector<user>> sqlite_store::create_users(std::vector<new_user> const& users, std::int64_t now,
+                                                     std::size_t* failed_at) {
+    auto c = pool_.acquire_writer();
+    if (!c) return c.error();
+    auto tx = sqlite_transaction::begin_write(**c);
+    if (!tx) return tx.error();
+    std::vector<user> created;
+    created.reserve(users.size());
+    for (std::size_t i = 0; i < users.size(); ++i) {
+        auto u = insert_user(**c, users[i], now);
+        if (!u) {
+            if (failed_at != nullptr) *failed_at = i;
+            return u.error();  // rolled back: nothing of the batch remains
+        }
+        created.push_back(std::move(*u));
+    }
+    if (auto r = tx->commit(); !r) return r.error();
+    return created;
 }
 
 result<user> sqlite_store::find_user(user_id id) {
