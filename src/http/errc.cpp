@@ -17,7 +17,7 @@ public:
             case errc::malformed_form: return "Malformed form body";
             case errc::repeated_parameter: return "A form parameter is repeated";
             case errc::body_not_object: return "The body must be a JSON object";
-            case errc::bad_host: return "An HTTP/1.1 request needs exactly one Host header";
+            case errc::bad_host: return "An HTTP/1.1 request needs exactly one valid Host header";
             case errc::unsupported_transfer_coding: return "Unsupported Transfer-Encoding: only chunked";
             case errc::transfer_encoding_in_http10: return "Transfer-Encoding is not allowed in HTTP/1.0";
             case errc::transfer_encoding_with_content_length:

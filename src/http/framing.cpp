@@ -42,6 +42,17 @@ bool only_chunked(bhttp::request_header<> const& head) {
     return codings == 1;
 }
 
+/// RFC 9110 §7.2: Host is `uri-host [ ":" port ]` (a reg-name, IPv4 or [IP-literal]); only the
+/// characters those may hold. Handlers echo it (RFC 8414 metadata), so no byte beyond them.
+bool valid_host(std::string_view host) noexcept {
+    for (char const c : host) {
+        bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        std::string_view{"-._~!$&'()*+,;=%:[]"}.find(c) != std::string_view::npos;
+        if (!ok) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 result<std::size_t> head_size(std::string_view buffered, std::size_t limit) noexcept {
@@ -55,6 +66,7 @@ result<std::size_t> head_size(std::string_view buffered, std::size_t limit) noex
 error_code check_framing(bhttp::request_header<> const& head) {
     auto const hosts = head.count(field::host);
     if (hosts > 1 || (hosts == 0 && head.version() >= 11)) return errc::bad_host;
+    if (hosts == 1 && !valid_host(head[field::host])) return errc::bad_host;
     if (head.find(field::transfer_encoding) == head.end()) return {};
     // §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing (a 1.0 proxy may
     // have forwarded it without decoding); never read it as chunked.

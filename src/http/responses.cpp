@@ -2,12 +2,17 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "http/utf8.hpp"
+
 namespace warden::http {
 
 response json_response(status code, boost::json::value const& body) {
     response res{code, 11};
     res.set(field::content_type, "application/json");
     res.body() = boost::json::serialize(body);
+    // Boost.JSON writes string bytes as they are: a handler echoing request bytes (a path
+    // segment, a form value) would otherwise send invalid JSON. Only strings can hold such bytes.
+    replace_invalid_utf8(res.body());
     return res;
 }
 

@@ -81,6 +81,15 @@ TEST(parse_head, needs_exactly_one_host_in_http_1_1_and_never_two) {
     EXPECT_FALSE(parse("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
 }
 
+TEST(parse_head, refuses_a_host_that_is_not_host_and_port) {
+    for (std::string_view host : {"lo\x9f\x8a\x8b\x9dost", "a b", "a/b", "a@b", "\"x\"", "a\\b", "<script>"}) {
+        EXPECT_EQ(parse("GET / HTTP/1.1\r\nHost: " + std::string{host} + "\r\n\r\n"), errc::bad_host) << host;
+    }
+    for (std::string_view host : {"localhost:8000", "127.0.0.1", "[::1]:8000", "api.example.com", ""}) {
+        EXPECT_FALSE(parse("GET / HTTP/1.1\r\nHost: " + std::string{host} + "\r\n\r\n")) << host;
+    }
+}
+
 TEST(read_error_response, framing_faults_are_400_with_their_reason) {
     auto const res = read_error_response(errc::unsupported_transfer_coding);
     ASSERT_TRUE(res);

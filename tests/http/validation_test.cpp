@@ -56,6 +56,23 @@ TEST(validation_errors, cuts_long_names_and_inputs_at_a_utf8_boundary) {
     EXPECT_EQ(detail.at(2).at("input"), (boost::json::array{1, 2}));
 }
 
+TEST(validation_errors, echoed_bytes_that_are_not_utf8_still_make_valid_json) {
+    validation_errors errors;
+    std::string const raw = "me\xff\xfe\xc3\x28\xed\xa0\x80\xf4\x90\x80\x80\xc3\xa9";
+    errors.add(raw, "int_parsing", "Input should be a valid positive integer", std::string_view{raw});
+    auto const res = errors.to_response();
+    boost::system::error_code ec;
+    auto const body = boost::json::parse(res.body(), ec);
+    ASSERT_FALSE(ec) << res.body();
+    auto const fffd = [](int n) {
+        std::string out;
+        for (int i = 0; i < n; ++i) out += "\xef\xbf\xbd";
+        return out;
+    };
+    // ff, fe, c3: 3; then "(" ; a surrogate's 3 bytes and a code point past U+10FFFF's 4: 7.
+    EXPECT_EQ(body.at("detail").at(0).at("input").as_string(), "me" + fffd(3) + "(" + fffd(7) + "\xc3\xa9");
+}
+
 TEST(body_error_response, wrong_content_type_is_415) {
     auto const res = body_error_response(make_error_code(errc::expected_json));
     EXPECT_EQ(res.result(), status::unsupported_media_type);

@@ -22,7 +22,8 @@ using request_parser = boost::beast::http::request_parser<boost::beast::http::st
 /// could still fit in `limit` bytes; `boost::beast::http::error::header_limit` once it cannot.
 [[nodiscard]] result<std::size_t> head_size(std::string_view buffered, std::size_t limit) noexcept;
 
-/// The framing rules Beast leaves to us: exactly one `Host` in HTTP/1.1 and never two (§3.2);
+/// The framing rules Beast leaves to us: exactly one `Host` in HTTP/1.1, never two, and only
+/// the characters of `host[:port]` (RFC 9112 §3.2);
 /// Transfer-Encoding only in HTTP/1.1, without Content-Length, and exactly `chunked` (the only
 /// coding we decode; §6.1, §6.3). Errors: `errc::bad_host`, `errc::transfer_encoding_in_http10`,
 /// `errc::transfer_encoding_with_content_length`, `errc::unsupported_transfer_coding`.

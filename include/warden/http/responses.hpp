@@ -8,7 +8,8 @@
 
 namespace warden::http {
 
-/// A JSON response (`application/json`).
+/// A JSON response (`application/json`). String bytes that are not UTF-8 (echoed request
+/// bytes) are sent as U+FFFD, so the body is always valid JSON.
 [[nodiscard]] response json_response(status code, boost::json::value const& body);
 
 /// `{"detail": "<detail>"}` with the given status.
