@@ -162,6 +162,18 @@ template <class... Args>
     return query;
 }
 
+/// `bound`, stepped to its first row (read the columns from the returned query);
+/// `errc::not_found` when there is none.
+template <class... Args>
+[[nodiscard]] result<sqlite_query> first_row(sqlite_connection& c, sql q, Args const&... args) noexcept {
+    auto query = bound(c, q, args...);
+    if (!query) return query.error();
+    auto row = (*query)->step();
+    if (!row) return row.error();
+    if (!*row) return errc::not_found;
+    return query;
+}
+
 /// `bound`, stepped to completion (a write, or a statement whose rows are ignored).
 template <class... Args>
 [[nodiscard]] result<void> execute(sqlite_connection& c, sql q, Args const&... args) noexcept {

@@ -23,17 +23,10 @@ result<failure_count> sqlite_store::add_failure(std::string_view key, std::int64
     if (key.empty()) return errc::invalid_argument;
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::failure_add);
-    if (!q) return q.error();
-    auto& s = **q;
-    s.bind(1, key);
-    s.bind(2, now);
-    s.bind(3, window_seconds);
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) return errc::backend_error;
-    failure_count const count{s.column_int64(0), s.column_int64(1)};
-    if (auto r = run_to_end(s); !r) return r.error();  // the commit
+    auto q = first_row(**c, sql::failure_add, key, now, window_seconds);
+    if (!q) return q.error() == errc::not_found ? errc::backend_error : q.error();
+    failure_count const count{(*q)->column_int64(0), (*q)->column_int64(1)};
+    if (auto r = run_to_end(**q); !r) return r.error();  // the commit
     return count;
 }
 
@@ -53,11 +46,9 @@ result<attempt_reservation> sqlite_store::reserve_attempt(std::vector<std::strin
     if (!tx) return tx.error();
     auto const cutoff = window_cutoff(now, window_seconds);
     for (auto const& key : keys) {
-        auto q = bound(**c, sql::failure_get, key);
+        auto q = first_row(**c, sql::failure_get, key);
+        if (!q && q.error() == errc::not_found) continue;
         if (!q) return q.error();
-        auto row = (*q)->step();
-        if (!row) return row.error();
-        if (!*row) continue;
         failure_count const count{(*q)->column_int64(0), (*q)->column_int64(1)};
         if (count.window_started_at > cutoff && count.count >= limit) {
             return attempt_reservation{false, {count}};  // rolled back: nothing counted
@@ -65,11 +56,8 @@ result<attempt_reservation> sqlite_store::reserve_attempt(std::vector<std::strin
     }
     attempt_reservation out{true, {}};
     for (auto const& key : keys) {
-        auto q = bound(**c, sql::failure_add, key, now, window_seconds);
-        if (!q) return q.error();
-        auto row = (*q)->step();
-        if (!row) return row.error();
-        if (!*row) return errc::backend_error;
+        auto q = first_row(**c, sql::failure_add, key, now, window_seconds);
+        if (!q) return q.error() == errc::not_found ? errc::backend_error : q.error();
         out.counts.push_back({(*q)->column_int64(0), (*q)->column_int64(1)});
     }
     if (auto r = tx->commit(); !r) return r.error();
@@ -87,14 +75,9 @@ result<failure_count> sqlite_store::failures(std::string_view key, std::int64_t 
                                              std::int64_t window_seconds) {
     auto c = pool_.acquire();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::failure_get);
-    if (!q) return q.error();
-    auto& s = **q;
-    s.bind(1, key);
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) return failure_count{};
-    failure_count const count{s.column_int64(0), s.column_int64(1)};
+    auto q = first_row(**c, sql::failure_get, key);
+    if (!q) return q.error() == errc::not_found ? result<failure_count>{failure_count{}} : q.error();
+    failure_count const count{(*q)->column_int64(0), (*q)->column_int64(1)};
     // Passed when now - started >= window, i.e. started <= now - window (as add_failure and purge).
     if (count.window_started_at <= window_cutoff(now, window_seconds)) return failure_count{};
     return count;
@@ -103,20 +86,14 @@ result<failure_count> sqlite_store::failures(std::string_view key, std::int64_t 
 result<void> sqlite_store::reset_failures(std::string_view key) {
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::failure_delete);
-    if (!q) return q.error();
-    (*q)->bind(1, key);
-    return run_to_end(**q);
+    return execute(**c, sql::failure_delete, key);
 }
 
 result<std::int64_t> sqlite_store::purge_expired_failures(std::int64_t now,
                                                           std::int64_t window_seconds) {
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::failure_purge);
-    if (!q) return q.error();
-    (*q)->bind(1, window_cutoff(now, window_seconds));
-    if (auto r = run_to_end(**q); !r) return r.error();
+    if (auto r = execute(**c, sql::failure_purge, window_cutoff(now, window_seconds)); !r) return r.error();
     return (*c)->changes();
 }
 

@@ -7,30 +7,22 @@ result<void> sqlite_store::revoke_jti(std::string_view jti, std::int64_t expires
     if (jti.empty()) return errc::invalid_argument;
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::revoked_insert);
-    if (!q) return q.error();
-    (*q)->bind(1, jti);
-    (*q)->bind(2, expires_at);
-    return run_to_end(**q);
+    return execute(**c, sql::revoked_insert, jti, expires_at);
 }
 
 result<bool> sqlite_store::is_revoked(std::string_view jti) {
     // The hot path: one lookup in a WITHOUT ROWID primary-key b-tree, nothing allocated.
     auto c = pool_.acquire();
     if (!c) return {boost::system::in_place_error, c.error()};
-    auto q = (*c)->query(sql::revoked_get);
+    auto q = bound(**c, sql::revoked_get, jti);
     if (!q) return {boost::system::in_place_error, q.error()};
-    (*q)->bind(1, jti);
     return (*q)->step();  // a row: revoked
 }
 
 result<std::int64_t> sqlite_store::purge_expired_revocations(std::int64_t now) {
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::revoked_purge);
-    if (!q) return q.error();
-    (*q)->bind(1, now);
-    if (auto r = run_to_end(**q); !r) return r.error();
+    if (auto r = execute(**c, sql::revoked_purge, now); !r) return r.error();
     return (*c)->changes();
 }
 

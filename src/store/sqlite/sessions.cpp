@@ -13,11 +13,8 @@ struct family_state {
 
 // The family's owner and state, or `errc::not_found`.
 result<family_state> find_family(sqlite_connection& c, std::string_view family_id) {
-    auto q = bound(c, sql::family_get, family_id);
+    auto q = first_row(c, sql::family_get, family_id);
     if (!q) return q.error();
-    auto row = (*q)->step();
-    if (!row) return row.error();
-    if (!*row) return errc::not_found;
     return family_state{(*q)->column_int64(0), (*q)->column_int64(1) != 0};
 }
 
@@ -47,11 +44,8 @@ result<jti_list> collect_jtis(sqlite_statement& s) {
 // A single-column text lookup by one key (family of a token).
 template <class Key>
 result<std::string> lookup_family(sqlite_connection& c, sql q_id, Key const& key) {
-    auto q = bound(c, q_id, key);
+    auto q = first_row(c, q_id, key);
     if (!q) return q.error();
-    auto row = (*q)->step();
-    if (!row) return row.error();
-    if (!*row) return errc::not_found;
     return std::string{(*q)->column_text(0)};
 }
 
@@ -230,11 +224,8 @@ result<rotation> sqlite_store::rotate_refresh(std::string_view spent_hash,
 result<refresh_token> sqlite_store::find_refresh_token(std::string_view token_hash) {
     auto c = pool_.acquire();
     if (!c) return c.error();
-    auto q = bound(**c, sql::refresh_get, sqlite_blob{token_hash});
+    auto q = first_row(**c, sql::refresh_get, sqlite_blob{token_hash});
     if (!q) return q.error();
-    auto row = (*q)->step();
-    if (!row) return row.error();
-    if (!*row) return errc::not_found;
     return read_refresh(**q, token_hash);
 }
 

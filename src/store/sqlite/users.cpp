@@ -50,11 +50,8 @@ result<user> returned_user(sqlite_statement& s, errc none) {
 namespace sqlite_steps {
 
 result<void> check_credentials(sqlite_connection& c, credential_check const& seen) {
-    auto q = bound(c, sql::user_credentials, seen.user);
+    auto q = first_row(c, sql::user_credentials, seen.user);
     if (!q) return q.error();
-    auto row = (*q)->step();
-    if (!row) return row.error();
-    if (!*row) return errc::not_found;
     bool const same = (*q)->column_int64(0) == seen.token_version && (*q)->column_int64(1) != 0 &&
                       (seen.password_hash.empty() || (*q)->column_text(2) == seen.password_hash);
     if (!same) return errc::credentials_changed;
@@ -107,42 +104,26 @@ result<std::vector<user>> sqlite_store::create_users(std::vector<new_user> const
 result<user> sqlite_store::find_user(user_id id) {
     auto c = pool_.acquire();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::user_by_id);
+    auto q = first_row(**c, sql::user_by_id, id);
     if (!q) return q.error();
-    auto& s = **q;
-    s.bind(1, id);
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) return errc::not_found;
-    return read_user(s);
+    return read_user(**q);
 }
 
 result<token_subject> sqlite_store::find_token_subject(user_id id, std::string_view jti) {
     // One statement, so one read transaction: half the WAL lock traffic of two lookups.
     auto c = pool_.acquire();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::user_for_token);
+    auto q = first_row(**c, sql::user_for_token, id, jti);
     if (!q) return q.error();
-    auto& s = **q;
-    s.bind(1, id);
-    s.bind(2, jti);
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) return errc::not_found;
-    return token_subject{read_user(s), s.column_int64(9) != 0};
+    return token_subject{read_user(**q), (*q)->column_int64(9) != 0};
 }
 
 result<user> sqlite_store::find_user_by_email(std::string_view email) {
     auto c = pool_.acquire();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::user_by_email);
+    auto q = first_row(**c, sql::user_by_email, email);
     if (!q) return q.error();
-    auto& s = **q;
-    s.bind(1, email);
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) return errc::not_found;
-    return read_user(s);
+    return read_user(**q);
 }
 
 result<user> sqlite_store::update_user(user_id id, user_update const& change, std::int64_t now) {
@@ -191,11 +172,8 @@ result<jti_list> sqlite_store::replace_password(user_id id, std::string_view ver
     // password was checked makes this one fail rather than be undone or undo it.
     if (auto r = execute(**c, sql::user_replace_hash, id, verified_hash, new_hash, now); !r) return r.error();
     if ((*c)->changes() == 0) {
-        auto exists = bound(**c, sql::user_credentials, id);
-        if (!exists) return exists.error();
-        auto row = (*exists)->step();
-        if (!row) return row.error();
-        return *row ? errc::credentials_changed : errc::not_found;
+        auto exists = first_row(**c, sql::user_credentials, id);
+        return exists ? errc::credentials_changed : exists.error();
     }
     auto revoked = sqlite_steps::revoke_user_families(**c, id, keep_family, now);
     if (!revoked) return revoked.error();
@@ -206,11 +184,8 @@ result<jti_list> sqlite_store::replace_password(user_id id, std::string_view ver
 result<void> sqlite_store::delete_user(user_id id) {
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    auto q = (*c)->query(sql::user_delete);
-    if (!q) return q.error();
-    (*q)->bind(1, id);
     // ON DELETE CASCADE removes the families, their refresh tokens and access-token records.
-    if (auto r = run_to_end(**q); !r) return r.error();
+    if (auto r = execute(**c, sql::user_delete, id); !r) return r.error();
     if ((*c)->changes() == 0) return errc::not_found;
     return {};
 }
@@ -224,24 +199,18 @@ result<user_page> sqlite_store::list_users(std::int64_t limit, std::int64_t offs
     if (!tx) return tx.error();
     user_page page;
     {
-        auto q = (*c)->query(sql::user_count);
-        if (!q) return q.error();
-        auto row = (*q)->step();
-        if (!row) return row.error();
-        if (!*row) return errc::backend_error;
+        auto q = first_row(**c, sql::user_count);
+        if (!q) return q.error() == errc::not_found ? errc::backend_error : q.error();
         page.total = (*q)->column_int64(0);
     }
     if (limit > 0) {
-        auto q = (*c)->query(sql::user_page);
+        auto q = bound(**c, sql::user_page, limit, offset);
         if (!q) return q.error();
-        auto& s = **q;
-        s.bind(1, limit);
-        s.bind(2, offset);
         for (;;) {
-            auto row = s.step();
+            auto row = (*q)->step();
             if (!row) return row.error();
             if (!*row) break;
-            page.items.push_back(read_user(s));
+            page.items.push_back(read_user(**q));
         }
     }
     if (auto r = tx->commit(); !r) return r.error();
