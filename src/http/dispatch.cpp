@@ -1,13 +1,12 @@
-#include <warden/http/dispatch.hpp>
-
 #include <exception>
-
+#include <warden/http/dispatch.hpp>
 #include <warden/http/responses.hpp>
 
 namespace warden::http {
 namespace {
 
-boost::asio::awaitable<response> route(router const& routes, cors_policy const& cors, request_context& ctx) {
+boost::asio::awaitable<response> route(router const& routes, cors_policy const& cors,
+                                       request_context& ctx) {
     auto found = routes.find(ctx.req.method(), ctx.path());
     // A CORS preflight: OPTIONS from an allowed origin for a path that exists.
     auto const origin = ctx.header(field::origin);
@@ -32,9 +31,11 @@ boost::asio::awaitable<response> route(router const& routes, cors_policy const& 
 
 }  // namespace
 
-boost::asio::awaitable<response> dispatch(router const& routes, cors_policy const& cors, request_context& ctx) {
+boost::asio::awaitable<response> dispatch(router const& routes, cors_policy const& cors,
+                                          request_context& ctx) {
     response res = co_await route(routes, cors, ctx);
-    if (auto const origin = ctx.header(field::origin); cors.allows(origin)) cors.decorate(res, origin);
+    if (auto const origin = ctx.header(field::origin); cors.allows(origin))
+        cors.decorate(res, origin);
     co_return res;
 }
 

@@ -1,11 +1,9 @@
-#include <warden/http/framing.hpp>
-
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-
 #include <warden/http/errc.hpp>
+#include <warden/http/framing.hpp>
 #include <warden/http/responses.hpp>
 
 namespace warden::http {
@@ -46,7 +44,8 @@ bool only_chunked(bhttp::request_header<> const& head) {
 /// characters those may hold. Handlers echo it (RFC 8414 metadata), so no byte beyond them.
 bool valid_host(std::string_view host) noexcept {
     for (char const c : host) {
-        bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') ||
                         std::string_view{"-._~!$&'()*+,;=%:[]"}.find(c) != std::string_view::npos;
         if (!ok) return false;
     }
@@ -77,7 +76,8 @@ error_code check_framing(bhttp::request_header<> const& head) {
     return {};
 }
 
-error_code parse_head(request_parser& parser, beast::flat_buffer& buffer, std::size_t max_header_bytes) {
+error_code parse_head(request_parser& parser, beast::flat_buffer& buffer,
+                      std::size_t max_header_bytes) {
     auto const data = buffer.data();
     std::string_view const buffered{static_cast<char const*>(data.data()), data.size()};
     auto const size = head_size(buffered, max_header_bytes);
@@ -88,19 +88,22 @@ error_code parse_head(request_parser& parser, beast::flat_buffer& buffer, std::s
     auto const used = parser.put(boost::asio::buffer(data.data(), *size), ec);
     buffer.consume(used);
     if (ec) return ec;
-    if (!parser.is_header_done()) return bhttp::error::bad_line_ending;  // cannot happen: head is whole
+    if (!parser.is_header_done())
+        return bhttp::error::bad_line_ending;  // cannot happen: head is whole
     return check_framing(parser.get());
 }
 
 std::optional<response> read_error_response(error_code ec) {
     if (ec == bhttp::error::header_limit) {
-        return detail_response(status::request_header_fields_too_large, "Request header fields too large");
+        return detail_response(status::request_header_fields_too_large,
+                               "Request header fields too large");
     }
-    if (ec == bhttp::error::body_limit) return detail_response(status::payload_too_large, "Request body too large");
+    if (ec == bhttp::error::body_limit)
+        return detail_response(status::payload_too_large, "Request body too large");
     if (ec.category() == http_category()) return detail_response(status::bad_request, ec.message());
-    if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == boost::asio::error::eof ||
-        ec == boost::asio::error::connection_reset || ec == boost::asio::error::operation_aborted ||
-        ec == bhttp::error::partial_message) {
+    if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+        ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset ||
+        ec == boost::asio::error::operation_aborted || ec == bhttp::error::partial_message) {
         return std::nullopt;
     }
     // Every other parser error (bad method, target, version, field, chunk...) is malformed input.

@@ -1,9 +1,8 @@
+#include <boost/beast/core/string.hpp>
+#include <warden/http/errc.hpp>
 #include <warden/http/multipart.hpp>
 
-#include <boost/beast/core/string.hpp>
-
 #include "http/content_type.hpp"
-#include <warden/http/errc.hpp>
 
 namespace warden::http {
 namespace {
@@ -25,7 +24,7 @@ bool is_tchar(char c) noexcept {
 
 /// One `; key=value` parameter list (RFC 9110 §5.6.6), read one parameter at a time.
 class parameters {
-public:
+  public:
     explicit parameters(std::string_view text) : rest_(text) {}
 
     /// The next parameter; false at the end or on bad syntax (then `failed()`).
@@ -63,7 +62,7 @@ public:
 
     [[nodiscard]] bool failed() const noexcept { return failed_; }
 
-private:
+  private:
     bool fail() {
         failed_ = true;
         return false;
@@ -75,7 +74,8 @@ private:
 bool valid_boundary(std::string_view b) noexcept {
     if (b.empty() || b.size() > 70 || b.back() == ' ') return false;
     for (char const c : b) {
-        bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') ||
                         std::string_view{"'()+_,-./:=? "}.find(c) != std::string_view::npos;
         if (!ok) return false;
     }
@@ -100,7 +100,9 @@ std::string part_name(std::string_view headers) {
             if (disposition) return {};
             disposition = true;
             auto const semi = value.find(';');
-            if (!iequals(trim(value.substr(0, semi)), "form-data") || semi == std::string_view::npos) return {};
+            if (!iequals(trim(value.substr(0, semi)), "form-data") ||
+                semi == std::string_view::npos)
+                return {};
             parameters params{value.substr(semi)};
             std::string_view param;
             std::string text;
@@ -118,7 +120,8 @@ std::string part_name(std::string_view headers) {
             if (iequals(trim(value.substr(0, value.find('/'))), "multipart")) return {};
         } else if (iequals(key, "Content-Transfer-Encoding")) {
             // RFC 7578 §4.7: deprecated; only the identity encodings have a meaning we keep.
-            if (!iequals(value, "binary") && !iequals(value, "8bit") && !iequals(value, "7bit")) return {};
+            if (!iequals(value, "binary") && !iequals(value, "8bit") && !iequals(value, "7bit"))
+                return {};
         }
         // RFC 7578 §4.8: other header fields are ignored.
     }
@@ -143,7 +146,8 @@ result<std::string> form_data_boundary(std::string_view content_type) {
         found = true;
         boundary = value;
     }
-    if (params.failed() || !found || !valid_boundary(boundary)) return make_error_code(errc::expected_form_data);
+    if (params.failed() || !found || !valid_boundary(boundary))
+        return make_error_code(errc::expected_form_data);
     return boundary;
 }
 
@@ -172,7 +176,8 @@ result<form> parse_form_data(std::string_view body, std::string_view boundary) {
         auto const content = headers_end + 4;
         auto const end = body.find(next_delimiter, content);
         if (end == std::string_view::npos) return malformed;
-        if (auto const added = out.add(name, body.substr(content, end - content)); added) return added;
+        if (auto const added = out.add(name, body.substr(content, end - content)); added)
+            return added;
         pos = end + next_delimiter.size();
     }
 }

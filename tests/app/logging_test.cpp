@@ -1,11 +1,10 @@
 #include "app/logging.hpp"
 
 #include <gtest/gtest.h>
-
-#include <sstream>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <boost/json/parse.hpp>
-#include <spdlog/sinks/ostream_sink.h>
+#include <sstream>
 
 #include "app/log_safe.hpp"
 
@@ -15,9 +14,11 @@ namespace {
 /// The access line written for `method` and `path` in `format`.
 std::string access_line(log_format format, std::string_view method, std::string_view path) {
     std::ostringstream out;
-    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+    auto log = std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
     log->set_pattern("%v");
-    make_access_logger(log, format)(http::access_entry{method, path, 200, {}, {}, "rid-1", "127.0.0.1"});
+    make_access_logger(log,
+                       format)(http::access_entry{method, path, 200, {}, {}, "rid-1", "127.0.0.1"});
     return out.str();
 }
 
@@ -31,7 +32,9 @@ bool plain_ascii(std::string_view line) {
     return true;
 }
 
-constexpr std::string_view hostile_path = "/a\xff\xc3\x28\x9b" "31m\x1b[2J\r\nfake line\\x41";
+constexpr std::string_view hostile_path =
+    "/a\xff\xc3\x28\x9b"
+    "31m\x1b[2J\r\nfake line\\x41";
 
 TEST(log_safe, escapes_controls_high_bytes_and_the_backslash_and_keeps_printable_ascii) {
     EXPECT_EQ(log_safe("/api/users/me?x=1"), "/api/users/me?x=1");
@@ -42,7 +45,9 @@ TEST(log_safe, escapes_controls_high_bytes_and_the_backslash_and_keeps_printable
 TEST(access_log, a_hostile_path_is_one_plain_ascii_text_line) {
     auto const line = access_line(log_format::text, "GET", hostile_path);
     EXPECT_TRUE(plain_ascii(line)) << line;
-    EXPECT_NE(line.find("/a\\xff\\xc3(\\x9b31m\\x1b[2J\\x0d\\x0afake line\\x5cx41"), std::string::npos) << line;
+    EXPECT_NE(line.find("/a\\xff\\xc3(\\x9b31m\\x1b[2J\\x0d\\x0afake line\\x5cx41"),
+              std::string::npos)
+        << line;
 }
 
 TEST(access_log, a_hostile_path_or_method_is_valid_json) {

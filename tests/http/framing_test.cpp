@@ -1,13 +1,10 @@
-#include <warden/http/framing.hpp>
-
 #include <gtest/gtest.h>
 
+#include <boost/beast/http/error.hpp>
 #include <cstring>
 #include <string>
-
-#include <boost/beast/http/error.hpp>
-
 #include <warden/http/errc.hpp>
+#include <warden/http/framing.hpp>
 
 namespace warden::http {
 namespace {
@@ -50,27 +47,34 @@ TEST(parse_head, holds_the_limit_for_the_request_line_and_headers_together) {
 }
 
 TEST(parse_head, refuses_transfer_codings_other_than_chunked_alone) {
-    for (std::string_view te : {"identity", "compress", "xchunked", "chunked, identity", "identity, chunked",
-                                "chunked, chunked", "gzip, chunked", "", "chunked;x=1"}) {
-        std::string const head = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + std::string{te} + "\r\n\r\n";
+    for (std::string_view te :
+         {"identity", "compress", "xchunked", "chunked, identity", "identity, chunked",
+          "chunked, chunked", "gzip, chunked", "", "chunked;x=1"}) {
+        std::string const head =
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + std::string{te} + "\r\n\r\n";
         EXPECT_EQ(parse(head), errc::unsupported_transfer_coding) << te;
     }
-    EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\nTransfer-Encoding: chunked\r\n\r\n"),
+    EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                    "identity\r\nTransfer-Encoding: chunked\r\n\r\n"),
               errc::unsupported_transfer_coding);
     EXPECT_FALSE(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"));
     EXPECT_FALSE(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: , chunked ,\r\n\r\n"));
 }
 
 TEST(parse_head, refuses_transfer_encoding_in_http_1_0) {
-    EXPECT_EQ(parse("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n"),
-              errc::transfer_encoding_in_http10);
+    EXPECT_EQ(
+        parse("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n"),
+        errc::transfer_encoding_in_http10);
 }
 
 TEST(parse_head, refuses_transfer_encoding_with_content_length_in_either_order) {
-    EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\n"),
+    EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\nContent-Length: "
+                    "5\r\n\r\n"),
               errc::transfer_encoding_with_content_length);
-    EXPECT_TRUE(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"));
-    EXPECT_TRUE(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"));
+    EXPECT_TRUE(parse(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"));
+    EXPECT_TRUE(parse(
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"));
 }
 
 TEST(parse_head, needs_exactly_one_host_in_http_1_1_and_never_two) {
@@ -82,10 +86,14 @@ TEST(parse_head, needs_exactly_one_host_in_http_1_1_and_never_two) {
 }
 
 TEST(parse_head, refuses_a_host_that_is_not_host_and_port) {
-    for (std::string_view host : {"lo\x9f\x8a\x8b\x9dost", "a b", "a/b", "a@b", "\"x\"", "a\\b", "<script>"}) {
-        EXPECT_EQ(parse("GET / HTTP/1.1\r\nHost: " + std::string{host} + "\r\n\r\n"), errc::bad_host) << host;
+    for (std::string_view host :
+         {"lo\x9f\x8a\x8b\x9dost", "a b", "a/b", "a@b", "\"x\"", "a\\b", "<script>"}) {
+        EXPECT_EQ(parse("GET / HTTP/1.1\r\nHost: " + std::string{host} + "\r\n\r\n"),
+                  errc::bad_host)
+            << host;
     }
-    for (std::string_view host : {"localhost:8000", "127.0.0.1", "[::1]:8000", "api.example.com", ""}) {
+    for (std::string_view host :
+         {"localhost:8000", "127.0.0.1", "[::1]:8000", "api.example.com", ""}) {
         EXPECT_FALSE(parse("GET / HTTP/1.1\r\nHost: " + std::string{host} + "\r\n\r\n")) << host;
     }
 }
@@ -95,7 +103,8 @@ TEST(read_error_response, framing_faults_are_400_with_their_reason) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->result(), status::bad_request);
     EXPECT_NE(res->body().find("Transfer-Encoding"), std::string::npos);
-    EXPECT_EQ(read_error_response(bhttp::error::header_limit)->result(), status::request_header_fields_too_large);
+    EXPECT_EQ(read_error_response(bhttp::error::header_limit)->result(),
+              status::request_header_fields_too_large);
 }
 
 }  // namespace

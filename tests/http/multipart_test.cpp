@@ -1,10 +1,8 @@
-#include <warden/http/multipart.hpp>
-
 #include <gtest/gtest.h>
 
 #include <string>
-
 #include <warden/http/errc.hpp>
+#include <warden/http/multipart.hpp>
 
 namespace warden::http {
 namespace {
@@ -14,24 +12,28 @@ std::string body_of(std::initializer_list<std::pair<std::string_view, std::strin
                     std::string_view boundary = "XyZ") {
     std::string out;
     for (auto const& [name, value] : fields) {
-        out += "--" + std::string{boundary} + "\r\nContent-Disposition: form-data; name=\"" + std::string{name} +
-               "\"\r\n\r\n" + std::string{value} + "\r\n";
+        out += "--" + std::string{boundary} + "\r\nContent-Disposition: form-data; name=\"" +
+               std::string{name} + "\"\r\n\r\n" + std::string{value} + "\r\n";
     }
     return out + "--" + std::string{boundary} + "--\r\n";
 }
 
 TEST(form_data_boundary, reads_a_token_or_quoted_boundary) {
-    EXPECT_EQ(form_data_boundary("multipart/form-data; boundary=------------------------d74496d66958873e").value(),
-              "------------------------d74496d66958873e");
-    EXPECT_EQ(form_data_boundary("Multipart/Form-Data;charset=utf-8; BOUNDARY=\"a b:c\"").value(), "a b:c");
+    EXPECT_EQ(
+        form_data_boundary("multipart/form-data; boundary=------------------------d74496d66958873e")
+            .value(),
+        "------------------------d74496d66958873e");
+    EXPECT_EQ(form_data_boundary("Multipart/Form-Data;charset=utf-8; BOUNDARY=\"a b:c\"").value(),
+              "a b:c");
 }
 
 TEST(form_data_boundary, refuses_missing_repeated_and_invalid_boundaries) {
-    for (std::string_view ct : {"multipart/form-data", "multipart/form-data;", "multipart/form-data; boundary=",
-                                "multipart/form-data; boundary=\"\"", "multipart/form-data; boundary=a; boundary=b",
-                                "multipart/form-data; boundary=\"ends in space \"", "multipart/form-data; boundary=\"a\r\nb\"",
-                                "multipart/form-data; boundary=\"a\\", "multipart/form-data; boundary=a{b}",
-                                "multipart/mixed; boundary=a"}) {
+    for (std::string_view ct :
+         {"multipart/form-data", "multipart/form-data;", "multipart/form-data; boundary=",
+          "multipart/form-data; boundary=\"\"", "multipart/form-data; boundary=a; boundary=b",
+          "multipart/form-data; boundary=\"ends in space \"",
+          "multipart/form-data; boundary=\"a\r\nb\"", "multipart/form-data; boundary=\"a\\",
+          "multipart/form-data; boundary=a{b}", "multipart/mixed; boundary=a"}) {
         EXPECT_EQ(form_data_boundary(ct).error(), errc::expected_form_data) << ct;
     }
     EXPECT_TRUE(form_data_boundary("multipart/form-data; boundary=" + std::string(70, 'b')));
@@ -39,7 +41,9 @@ TEST(form_data_boundary, refuses_missing_repeated_and_invalid_boundaries) {
 }
 
 TEST(parse_form_data, reads_text_fields) {
-    auto const f = parse_form_data(body_of({{"username", "jo@example.com"}, {"password", "correct horse"}, {"scope", ""}}), "XyZ");
+    auto const f = parse_form_data(
+        body_of({{"username", "jo@example.com"}, {"password", "correct horse"}, {"scope", ""}}),
+        "XyZ");
     ASSERT_TRUE(f.has_value()) << f.error().message();
     EXPECT_EQ(f->get("username"), "jo@example.com");
     EXPECT_EQ(f->get("password"), "correct horse");
@@ -56,7 +60,8 @@ TEST(parse_form_data, keeps_values_byte_for_byte_up_to_the_crlf_delimiter) {
 
 TEST(parse_form_data, accepts_other_part_headers_padding_and_no_final_crlf) {
     std::string const body =
-        "--b  \r\ncontent-disposition: form-data; name=a; foo=\"x\"\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "--b  \r\ncontent-disposition: form-data; name=a; foo=\"x\"\r\nContent-Type: text/plain; "
+        "charset=utf-8\r\n"
         "Content-Transfer-Encoding: 8bit\r\nX-Other: 1\r\n\r\n1\r\n--b--";
     auto const f = parse_form_data(body, "b");
     ASSERT_TRUE(f.has_value()) << f.error().message();
@@ -79,8 +84,10 @@ TEST(parse_form_data, refuses_files_nested_multipart_and_parts_without_a_name) {
           "Content-Disposition: form-data; name=\"f\"\r\nContent-Type: multipart/mixed; boundary=c",
           "Content-Disposition: form-data", "Content-Disposition: form-data; name=\"\"",
           "Content-Disposition: attachment; name=\"f\"", "Content-Type: text/plain",
-          "Content-Disposition: form-data; name=\"a\"\r\nContent-Disposition: form-data; name=\"b\"",
-          "Content-Disposition: form-data; name=\"a\"; name=\"b\"", "Content-Disposition: form-data; name=\"a",
+          "Content-Disposition: form-data; name=\"a\"\r\nContent-Disposition: form-data; "
+          "name=\"b\"",
+          "Content-Disposition: form-data; name=\"a\"; name=\"b\"",
+          "Content-Disposition: form-data; name=\"a",
           "Content-Disposition: form-data; name=\"a\"\r\nContent-Transfer-Encoding: base64",
           "Content-Disposition : form-data; name=\"a\"", "No colon here"}) {
         std::string const body = "--b\r\n" + std::string{headers} + "\r\n\r\nvalue\r\n--b--\r\n";
@@ -89,15 +96,15 @@ TEST(parse_form_data, refuses_files_nested_multipart_and_parts_without_a_name) {
 }
 
 TEST(parse_form_data, refuses_broken_framing) {
-    for (std::string_view body : {
-             "", "preamble\r\n--b\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--b--",
-             "--b\nContent-Disposition: form-data; name=a\n\n1\n--b--",            // bare LF
-             "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n",         // no close delimiter
-             "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n1",             // truncated
-             "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--b--junk", // epilogue
-             "--b\r\nContent-Disposition: form-data; name=a",                      // headers never end
-             "--b\r\n\r\n1\r\n--b--",                                              // no headers
-             "--bx\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--b--", "--b", "--b-"}) {
+    for (std::string_view body :
+         {"", "preamble\r\n--b\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--b--",
+          "--b\nContent-Disposition: form-data; name=a\n\n1\n--b--",     // bare LF
+          "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n",  // no close delimiter
+          "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n1",      // truncated
+          "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--b--junk",  // epilogue
+          "--b\r\nContent-Disposition: form-data; name=a",  // headers never end
+          "--b\r\n\r\n1\r\n--b--",                          // no headers
+          "--bx\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--b--", "--b", "--b-"}) {
         EXPECT_EQ(parse_form_data(body, "b").error(), errc::malformed_multipart) << body;
     }
 }

@@ -2,14 +2,12 @@
 // Where one request ends on a connection (RFC 9112 §6): the head is read whole and measured
 // against the header limit before Beast parses it, and a parsed head whose body length could be
 // read two ways is refused, so no body is ever served as a request of its own (smuggling).
-#include <cstddef>
-#include <optional>
-#include <string_view>
-
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-
+#include <cstddef>
+#include <optional>
+#include <string_view>
 #include <warden/core/result.hpp>
 #include <warden/http/message.hpp>
 

@@ -5,7 +5,6 @@
 // multipart are refused (no endpoint takes a file).
 #include <string>
 #include <string_view>
-
 #include <warden/core/result.hpp>
 #include <warden/http/form.hpp>
 

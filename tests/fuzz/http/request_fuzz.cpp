@@ -6,6 +6,13 @@
 // and the access-log fields stay plain ASCII.
 // A literal `@TOKEN@` in the input becomes a valid admin access token, so guarded handlers are
 // reached too.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/json/parse.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,15 +21,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/json/parse.hpp>
-
 #include <warden/auth.hpp>
 #include <warden/core/work_pool.hpp>
 #include <warden/http/dispatch.hpp>
@@ -53,8 +51,9 @@ struct pools {
         opts.default_scheme = password::scheme::bcrypt;
         opts.bcrypt_rounds = 4;          // the cheapest legal cost keeps logins fuzzable
         opts.minimum.bcrypt_rounds = 4;  // far below wardend's floor: a test-only cost
-        hashes = std::make_unique<password::hash_pool>(password::context::create(opts).value(),
-                                                       password::hash_pool::options{.threads = 1, .queue_limit = 8});
+        hashes = std::make_unique<password::hash_pool>(
+            password::context::create(opts).value(),
+            password::hash_pool::options{.threads = 1, .queue_limit = 8});
     }
     work_pool store{{.threads = 1, .queue_limit = 64}};
     work_pool lookups{{.threads = 1, .queue_limit = 64}};
@@ -69,23 +68,29 @@ struct world {
         settings.password_scheme = app::password_scheme::bcrypt;
         settings.bcrypt_rounds = 4;
         svc = std::make_unique<app::services>(settings);
-        svc->signing_key = std::make_unique<jwt::key>(jwt::key::from_utf8_secret(jwt::algorithm::hs256, secret).value());
+        svc->signing_key = std::make_unique<jwt::key>(
+            jwt::key::from_utf8_secret(jwt::algorithm::hs256, secret).value());
         auto signer = jwt::signer::create(*svc->signing_key).value();
-        auto verifier =
-            jwt::verifier::create(jwt::key_set::from_keys({*svc->signing_key}).value(), {}, svc->clock).value();
-        svc->db = std::make_unique<auth::database>(store->backends(store), threads->store, threads->lookups);
+        auto verifier = jwt::verifier::create(jwt::key_set::from_keys({*svc->signing_key}).value(),
+                                              {}, svc->clock)
+                            .value();
+        svc->db = std::make_unique<auth::database>(store->backends(store), threads->store,
+                                                   threads->lookups);
         svc->hashes.reset(threads->hashes.get());  // lent: released in ~world
         svc->tokens = std::make_unique<auth::token_service>(std::move(signer), std::move(verifier),
                                                             auth::token_settings{}, svc->clock);
         svc->sessions = std::make_unique<auth::session_service>(*svc->tokens, *svc->db);
         svc->logins = std::make_unique<auth::login_service>(*svc->db, *svc->hashes, *svc->sessions,
-                                                            auth::lockout_policy{}, svc->clock, svc->login_floor);
-        svc->accounts = std::make_unique<auth::account_service>(*svc->db, *svc->hashes, svc->logins->limiter(),
-                                                                auth::account_policy{}, svc->clock);
+                                                            auth::lockout_policy{}, svc->clock,
+                                                            svc->login_floor);
+        svc->accounts = std::make_unique<auth::account_service>(
+            *svc->db, *svc->hashes, svc->logins->limiter(), auth::account_policy{}, svc->clock);
         svc->guard = std::make_unique<auth::guard>(*svc->tokens, *svc->db);
         routes = app::make_router(*svc);
         auto const now = to_unix_seconds(svc->clock.now());
-        auto const admin = store->create_user({"admin@example.com", "not-a-hash", "Admin", true, {"admin"}}, now).value();
+        auto const admin =
+            store->create_user({"admin@example.com", "not-a-hash", "Admin", true, {"admin"}}, now)
+                .value();
         token = svc->tokens->issue_access(admin, {"admin"}, "fuzz-family").value().token;
     }
     ~world() { (void)svc->hashes.release(); }  // owned by `threads`
@@ -113,7 +118,8 @@ void check(bool ok, std::string_view what = {}) {
 
 bool plain_ascii(std::string_view s) {
     for (char const c : s) {
-        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) return false;
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+            return false;
     }
     return true;
 }
@@ -133,7 +139,8 @@ void check_response(http::response const& res, bool listing = false) {
 /// Runs one parsed request through dispatch to completion on this thread.
 void serve(http::request req) {
     http::request_context ctx{std::move(req), {}, "127.0.0.1", "fuzz", {}};
-    check(plain_ascii(app::log_safe(ctx.req.method_string())) && plain_ascii(app::log_safe(ctx.path())));
+    check(plain_ascii(app::log_safe(ctx.req.method_string())) &&
+          plain_ascii(app::log_safe(ctx.path())));
     bool done = false;
     http::response res;
     asio::co_spawn(
@@ -156,7 +163,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         current = new world;
     }
     std::string input{reinterpret_cast<char const*>(data), size};
-    if (auto const at = input.find("@TOKEN@"); at != std::string::npos) input.replace(at, 7, current->token);
+    if (auto const at = input.find("@TOKEN@"); at != std::string::npos)
+        input.replace(at, 7, current->token);
 
     http::limits const lim;
     boost::beast::flat_buffer buffer;
@@ -174,7 +182,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         if (ec == bhttp::error::need_more) break;  // the server would wait for the rest
         if (!ec) {
             parser.eager(true);
-            while (!parser.is_done() && buffer.size() > 0) {  // as Beast's read loop, minus the reads
+            while (!parser.is_done() &&
+                   buffer.size() > 0) {  // as Beast's read loop, minus the reads
                 auto const used = parser.put(buffer.data(), ec);
                 buffer.consume(used);
                 if (ec == bhttp::error::need_more) ec = {};
