@@ -30,16 +30,14 @@ result<form> form::parse(std::string_view body) {
 }
 
 error_code form::add(std::string_view name, std::string_view value) {
-    if (get(name)) return errc::repeated_parameter;  // RFC 6749 §3.1
-    fields_.emplace_back(name, value);
+    if (!fields_.emplace(name, value).second) return errc::repeated_parameter;  // RFC 6749 §3.1
     return {};
 }
 
 std::optional<std::string_view> form::get(std::string_view name) const noexcept {
-    for (auto const& [key, value] : fields_) {
-        if (key == name) return std::string_view{value};
-    }
-    return std::nullopt;
+    auto const it = fields_.find(name);
+    if (it == fields_.end()) return std::nullopt;
+    return std::string_view{it->second};
 }
 
 result<form> read_form(request const& req) {
