@@ -101,11 +101,17 @@ class bad_input(WardendTestCase):
         self.assert_still_serving()
 
 
-def process_cpu_ticks(pid):
-    """User + system CPU time of a process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
+def server_has_read(server_port, client_port):
+    """Whether the server side of a loopback connection exists and has read everything the
+    client sent (its receive queue in /proc/net/tcp is empty): the request is in the server."""
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+            if local_port == server_port and remote_port == client_port:
+                return int(fields[4].split(":")[1], 16) == 0
+    return False
 
 
 def wait_until(predicate, timeout=60.0, interval=0.005, what="condition"):
@@ -123,19 +129,22 @@ class shutdown(unittest.TestCase):
         server = Wardend("--argon2", "m=65536,t=3,p=1").start()
         try:
             server.register("slow@example.com")
-            results = []
-            worker = threading.Thread(target=lambda: results.append(server.login("slow@example.com")))
-            cpu_before = process_cpu_ticks(server.process.pid)
-            worker.start()
-            # In flight = wardend is hashing the login's password: an idle wardend spends no CPU,
-            # so 20 ms of it (of a verification that takes several times that) is the event.
-            wait_until(lambda: process_cpu_ticks(server.process.pid) - cpu_before >= 2 or results,
-                       what="the login to be hashing")
-            self.assertEqual(results, [], "the login finished before SIGTERM: nothing was in flight")
+            host, port = server.url.removeprefix("http://").rsplit(":", 1)
+            body = b"username=slow%40example.com&password=correct+horse"
+            client = socket.create_connection((host, int(port)), timeout=60)
+            client.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                           b"Content-Type: application/x-www-form-urlencoded\r\n"
+                           b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            # In flight = wardend has accepted the connection and read the whole request (its
+            # side's receive queue is empty); the verification then takes tens of ms or more.
+            wait_until(lambda: server_has_read(int(port), client.getsockname()[1]),
+                       what="wardend to read the login request")
             server.process.send_signal(signal.SIGTERM)
-            worker.join(timeout=60)
-            self.assertEqual(len(results), 1)
-            self.assertEqual(results[0].status_code, 200)
+            reply = b""
+            while chunk := client.recv(65536):
+                reply += chunk
+            client.close()
+            self.assertTrue(reply.startswith(b"HTTP/1.1 200 "), reply[:200])
             self.assertEqual(server.process.wait(timeout=30), 0)
             with self.assertRaises(requests.exceptions.ConnectionError):
                 requests.get(server.url + "/healthz", timeout=5)
