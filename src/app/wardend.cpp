@@ -161,6 +161,11 @@ int main(int argc, char** argv) {
     for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& t : threads) t.join();
+    // The pools' threads may still be dropping their copies of the I/O executors: let them finish
+    // while the io_context exists (ThreadSanitizer saw a destroyed strand mutex locked otherwise).
+    svc->hashes->join();
+    svc->store_pool->join();
+    svc->lookup_pool->join();
     say("stopped");
     log->flush();
     return 0;

@@ -20,6 +20,8 @@ work_pool::work_pool(options opts)
 
 work_pool::~work_pool() { pool_.join(); }
 
+void work_pool::join() { pool_.join(); }
+
 bool work_pool::try_acquire() noexcept {
     auto current = pending_.load();
     do {

@@ -33,6 +33,12 @@ public:
     /// Finishes every queued task, then joins the threads.
     ~work_pool();
 
+    /// As the destructor, earlier: once the callers' io_contexts have run out of work, and before
+    /// they are destroyed. A pool thread drops its copy of a caller's executor only after it
+    /// has handed the result back (and with it the caller's last work); joined here, that copy
+    /// never outlives the io_context it refers to. Idempotent; no task may be run afterwards.
+    void join();
+
     [[nodiscard]] std::size_t threads() const noexcept { return threads_; }
     /// Tasks queued or running right now.
     [[nodiscard]] std::size_t pending() const noexcept { return pending_.load(); }

@@ -27,6 +27,9 @@ class hash_pool {
     /// Finishes every accepted call, then joins the threads.
     ~hash_pool() = default;
 
+    /// `work_pool::join`: before the io_contexts of its callers are destroyed.
+    void join() { pool_.join(); }
+
     /// The context the pool runs (for cheap checks such as `check_new_password` on the caller).
     [[nodiscard]] password::context const& hashing_context() const noexcept { return context_; }
     /// The number of pool threads.
