@@ -17,7 +17,8 @@ namespace asio = boost::asio;
 using namespace warden;
 
 asio::awaitable<http::response> list_things(http::request_context&, auth::principal caller) {
-    co_return http::json_response(http::status::ok, {{"owner", caller.user.email}, {"things", {"a", "b"}}});
+    co_return http::json_response(http::status::ok,
+                                  {{"owner", caller.user.email}, {"things", {"a", "b"}}});
 }
 
 int main(int argc, char** argv) {
@@ -29,14 +30,17 @@ int main(int argc, char** argv) {
     }
     system_clock const clock;
     auto const key = jwt::key::from_utf8_secret(jwt::algorithm::hs256, secret).value();
-    auto verifier = jwt::verifier::create(jwt::key_set::from_keys({key}).value(), {}, clock).value();
+    auto verifier =
+        jwt::verifier::create(jwt::key_set::from_keys({key}).value(), {}, clock).value();
     work_pool pool{{.threads = 2}};
     auth::database db{store::open("sqlite:///" + dir + "/warden.db").value(), pool};
-    auth::token_service const tokens{jwt::signer::create(key).value(), std::move(verifier), {}, clock};
+    auth::token_service const tokens{
+        jwt::signer::create(key).value(), std::move(verifier), {}, clock};
     auth::guard const guard{tokens, db};
 
     http::router routes;
-    routes.add(http::verb::get, "/things", guard.require({"read"}), list_things);  // 401/403 handled
+    routes.add(http::verb::get, "/things", guard.require({"read"}),
+               list_things);  // 401/403 handled
 
     asio::io_context io;
     http::server server{io, routes, {}, {}};

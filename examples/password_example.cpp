@@ -10,7 +10,10 @@ int main() {
     std::printf("%s\n", hash.c_str());
     // The FastAPI tutorial's bcrypt hash of "secret" verifies, and is marked for replacement.
     auto const outcome =
-        ctx.verify_and_update("secret", "$2b$12$EixZaYVK1fsbw1ZfbX3OXePaWxn96p36WQoeG6Lruj3vjPGga31lW").value();
-    std::printf("matched=%d rehashed=%s\n", outcome.matched, outcome.new_hash ? outcome.new_hash->substr(0, 10).c_str() : "no");
+        ctx.verify_and_update("secret",
+                              "$2b$12$EixZaYVK1fsbw1ZfbX3OXePaWxn96p36WQoeG6Lruj3vjPGga31lW")
+            .value();
+    std::printf("matched=%d rehashed=%s\n", outcome.matched,
+                outcome.new_hash ? outcome.new_hash->substr(0, 10).c_str() : "no");
     return outcome.matched ? 0 : 1;
 }

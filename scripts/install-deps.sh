@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     # toolchain
-    g++ cmake ninja-build pkg-config clang-14 libclang-rt-14-dev libfuzzer-14-dev
+    g++ cmake ninja-build pkg-config clang-format clang-14 libclang-rt-14-dev libfuzzer-14-dev
     # libraries (DESIGN.md "Dependencies")
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
     libssl-dev libcrypt-dev libargon2-dev libsqlite3-dev libpq-dev libhiredis-dev

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the dependencies, then builds and runs every test: the release, asan and tsan suites, a
-# short libFuzzer run of every fuzz target, and a find_package(warden) consumer build. Each step
-# prints its wall time; the whole must stay under 60 minutes on 2 cores (docs/benchmarks.md, "CI").
+# Installs the dependencies, checks the formatting, then builds and runs every test: the release,
+# asan and tsan suites, a short libFuzzer run of every fuzz target, and a find_package(warden)
+# consumer build. Each step prints its wall time; the whole must stay under 60 minutes on 2 cores
+# (docs/benchmarks.md, "CI").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,7 @@ step() { # step NAME COMMAND...: runs the command and prints how long it took
 }
 
 step install-deps scripts/install-deps.sh
+step format scripts/check-format.sh
 
 step release cmake --workflow --preset release
 step asan cmake --workflow --preset asan

@@ -16,6 +16,7 @@ namespace warden::app {
 [[nodiscard]] std::shared_ptr<spdlog::logger> make_logger(config const& settings);
 
 /// An access logger writing one line per request to `log` at info level.
-[[nodiscard]] http::access_logger make_access_logger(std::shared_ptr<spdlog::logger> log, log_format format);
+[[nodiscard]] http::access_logger make_access_logger(std::shared_ptr<spdlog::logger> log,
+                                                     log_format format);
 
 }  // namespace warden::app

@@ -15,10 +15,12 @@ namespace {
 
 password::options password_options(config const& settings) {
     password::options opts;
-    opts.default_scheme = settings.password_scheme == password_scheme::bcrypt ? password::scheme::bcrypt
-                                                                             : password::scheme::argon2id;
+    opts.default_scheme = settings.password_scheme == password_scheme::bcrypt
+                              ? password::scheme::bcrypt
+                              : password::scheme::argon2id;
     opts.bcrypt_rounds = settings.bcrypt_rounds;
-    opts.argon2 = {settings.argon2.memory_kib, settings.argon2.iterations, settings.argon2.parallelism};
+    opts.argon2 = {settings.argon2.memory_kib, settings.argon2.iterations,
+                   settings.argon2.parallelism};
     return opts;
 }
 
@@ -33,45 +35,56 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
     if (!signer) throw startup_error("the signing key cannot sign: " + signer.error().message());
     // The verifier trusts the public half only (the secret itself for HS*).
     auto public_key = svc->signing_key->is_symmetric() ? result<jwt::key>{*svc->signing_key}
-                                                        : svc->signing_key->public_key();
-    if (!public_key) throw startup_error("cannot derive the verification key: " + public_key.error().message());
+                                                       : svc->signing_key->public_key();
+    if (!public_key)
+        throw startup_error("cannot derive the verification key: " + public_key.error().message());
     auto keys = jwt::key_set::from_keys({std::move(*public_key)});
     if (!keys) throw startup_error("cannot build the key set: " + keys.error().message());
     jwt::verifier_options verify_opts;
     if (settings.issuer) verify_opts.issuer = *settings.issuer;
     if (settings.audience) verify_opts.audiences = {*settings.audience};
     auto verifier = jwt::verifier::create(std::move(*keys), verify_opts, svc->clock);
-    if (!verifier) throw startup_error("cannot build the token verifier: " + verifier.error().message());
+    if (!verifier)
+        throw startup_error("cannot build the token verifier: " + verifier.error().message());
 
     std::string why;
     prepare_database_file(settings.database, notice);
     auto stores = store::open(settings.database, &why);
     if (!stores) {
-        throw startup_error(fmt::format("cannot open the database {}: {}", redact_url(settings.database),
+        throw startup_error(fmt::format("cannot open the database {}: {}",
+                                        redact_url(settings.database),
                                         why.empty() ? stores.error().message() : why));
     }
     auto const cores = std::max(1U, std::thread::hardware_concurrency());
-    svc->store_pool = std::make_unique<work_pool>(work_pool::options{.threads = std::max(2U, cores), .queue_limit = 4096});
+    svc->store_pool = std::make_unique<work_pool>(
+        work_pool::options{.threads = std::max(2U, cores), .queue_limit = 4096});
     // One thread: a guard read takes microseconds; with 2 cores and 2 I/O threads one lookup
     // thread kept busy beat two that sleep and wake per request (docs/benchmarks.md).
-    svc->lookup_pool = std::make_unique<work_pool>(work_pool::options{.threads = 1, .queue_limit = 4096});
-    svc->db = std::make_unique<auth::database>(std::move(*stores), *svc->store_pool, *svc->lookup_pool);
+    svc->lookup_pool =
+        std::make_unique<work_pool>(work_pool::options{.threads = 1, .queue_limit = 4096});
+    svc->db =
+        std::make_unique<auth::database>(std::move(*stores), *svc->store_pool, *svc->lookup_pool);
 
     auto context = password::context::create(password_options(settings));
-    if (!context) throw startup_error("invalid password hashing settings: " + context.error().message());
-    svc->hashes = std::make_unique<password::hash_pool>(std::move(*context),
-                                                        password::hash_pool::options{.threads = cores, .queue_limit = 64});
+    if (!context)
+        throw startup_error("invalid password hashing settings: " + context.error().message());
+    svc->hashes = std::make_unique<password::hash_pool>(
+        std::move(*context), password::hash_pool::options{.threads = cores, .queue_limit = 64});
 
     auth::token_settings token_opts{settings.access_token_ttl, settings.refresh_token_ttl,
                                     settings.issuer.value_or(""), settings.audience.value_or("")};
-    svc->tokens = std::make_unique<auth::token_service>(std::move(*signer), std::move(*verifier), token_opts, svc->clock);
+    svc->tokens = std::make_unique<auth::token_service>(std::move(*signer), std::move(*verifier),
+                                                        token_opts, svc->clock);
     svc->sessions = std::make_unique<auth::session_service>(*svc->tokens, *svc->db);
     svc->logins = std::make_unique<auth::login_service>(
         *svc->db, *svc->hashes, *svc->sessions,
-        auth::lockout_policy{settings.login_max_failures, settings.login_lockout}, svc->clock, svc->login_floor);
+        auth::lockout_policy{settings.login_max_failures, settings.login_lockout}, svc->clock,
+        svc->login_floor);
     svc->accounts = std::make_unique<auth::account_service>(
         *svc->db, *svc->hashes, svc->logins->limiter(),
-        auth::account_policy{settings.registration == registration_policy::open, settings.default_scopes}, svc->clock);
+        auth::account_policy{settings.registration == registration_policy::open,
+                             settings.default_scopes},
+        svc->clock);
     svc->guard = std::make_unique<auth::guard>(*svc->tokens, *svc->db);
     return svc;
 }

@@ -20,7 +20,7 @@ namespace warden::app {
 
 /// A start-up failure, with a message for the operator (never a secret).
 class startup_error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -51,6 +51,7 @@ struct services {
 /// Builds the services: prepares the data directory, opens the store (running migrations),
 /// loads or generates the signing key, prepares the password context and the pools.
 /// Throws `startup_error` with a clear message when something cannot be used.
-[[nodiscard]] std::unique_ptr<services> build_services(app::config const& settings, notice_sink const& notice);
+[[nodiscard]] std::unique_ptr<services> build_services(app::config const& settings,
+                                                       notice_sink const& notice);
 
 }  // namespace warden::app

@@ -6,16 +6,16 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include <warden/auth/maintenance.hpp>
 #include <warden/http/server.hpp>
@@ -43,14 +43,18 @@ asio::awaitable<void> flush_log(asio::steady_timer& timer, spdlog::logger& log) 
 }
 
 /// Runs `auth::purge_expired` every minute until `timer` is cancelled.
-asio::awaitable<void> purge_every_minute(app::services& svc, asio::steady_timer& timer, spdlog::logger& log) {
+asio::awaitable<void> purge_every_minute(app::services& svc, asio::steady_timer& timer,
+                                         spdlog::logger& log) {
     for (;;) {
         timer.expires_after(std::chrono::minutes{1});
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         if (ec) co_return;
-        auto const purged = co_await auth::purge_expired(*svc.db, svc.tokens->now(), svc.settings.login_lockout);
-        if (!purged) log.warn("purge of expired rows failed: {}", purged.error().message());
-        else if (*purged > 0) log.debug("purged {} expired rows", *purged);
+        auto const purged =
+            co_await auth::purge_expired(*svc.db, svc.tokens->now(), svc.settings.login_lockout);
+        if (!purged)
+            log.warn("purge of expired rows failed: {}", purged.error().message());
+        else if (*purged > 0)
+            log.debug("purged {} expired rows", *purged);
     }
 }
 
@@ -70,7 +74,9 @@ asio::awaitable<void> release_memory_when_idle(app::services& svc, asio::steady_
 }
 
 std::string quoted_if_json(app::config const& settings, std::string const& text) {
-    return settings.log_format == app::log_format::json ? boost::json::serialize(boost::json::string{text}) : text;
+    return settings.log_format == app::log_format::json
+               ? boost::json::serialize(boost::json::string{text})
+               : text;
 }
 
 }  // namespace
@@ -88,8 +94,10 @@ int main(int argc, char** argv) {
     app::config const settings = std::move(parsed.settings);
     if (settings.redis) {
         // Refused rather than ignored: revocations and counters would silently stay per-database.
-        std::fputs("wardend: --redis is not supported by this build (the database holds revocations and counters)\n",
-                   stderr);
+        std::fputs(
+            "wardend: --redis is not supported by this build (the database holds revocations and "
+            "counters)\n",
+            stderr);
         return 2;
     }
     auto const log = app::make_logger(settings);
@@ -107,7 +115,8 @@ int main(int argc, char** argv) {
 
     // The failed-login floor needs the cost of the slowest accepted verification: measured off
     // the start-up path (a few hundred ms of one core), while the server already answers.
-    std::jthread calibration{[&svc] { svc->login_floor.calibrate(svc->hashes->hashing_context().settings()); }};
+    std::jthread calibration{
+        [&svc] { svc->login_floor.calibrate(svc->hashes->hashing_context().settings()); }};
 
     http::limits const limits{};
     if (auto const notice = app::raise_descriptor_limit(limits.max_connections)) {
@@ -123,13 +132,14 @@ int main(int argc, char** argv) {
     auto const found = resolver.resolve(settings.listen.host, std::to_string(settings.listen.port),
                                         asio::ip::tcp::resolver::passive, ec);
     if (ec || found.empty()) {
-        std::fprintf(stderr, "wardend: cannot resolve --listen host %s\n", settings.listen.host.c_str());
+        std::fprintf(stderr, "wardend: cannot resolve --listen host %s\n",
+                     settings.listen.host.c_str());
         return 2;
     }
     auto const bound = server.listen(found.begin()->endpoint());
     if (!bound) {
-        std::fprintf(stderr, "wardend: cannot listen on %s: %s\n", app::to_string(settings.listen).c_str(),
-                     bound.error().message().c_str());
+        std::fprintf(stderr, "wardend: cannot listen on %s: %s\n",
+                     app::to_string(settings.listen).c_str(), bound.error().message().c_str());
         return 1;
     }
     // Scripts and tests read this line (with --listen ...:0 it names the port picked).
@@ -137,8 +147,8 @@ int main(int argc, char** argv) {
                 app::to_string(app::listen_address{settings.listen.host, bound->port()}).c_str());
     std::fflush(stdout);
     say(fmt::format("serving on {} with {} threads, algorithm {}, database {}",
-                    app::to_string(app::listen_address{settings.listen.host, bound->port()}), settings.threads,
-                    settings.algorithm, app::redact_url(settings.database)));
+                    app::to_string(app::listen_address{settings.listen.host, bound->port()}),
+                    settings.threads, settings.algorithm, app::redact_url(settings.database)));
 
     asio::steady_timer purge_timer{io};
     asio::co_spawn(io, purge_every_minute(*svc, purge_timer, *log), asio::detached);

@@ -21,7 +21,8 @@ asio::awaitable<result<store::user>> account_service::register_user(registration
     auto const allowed = hashes_.hashing_context().check_new_password(r.password.view());
     if (!allowed) co_return allowed.error();
     // Fail fast on a taken email before spending a hash on it (the insert checks again).
-    auto const existing = co_await db_.run([&]() { return db_.users().find_user_by_email(r.email); });
+    auto const existing =
+        co_await db_.run([&]() { return db_.users().find_user_by_email(r.email); });
     if (existing) co_return make_error_code(errc::email_taken);
     if (existing.error() != store::errc::not_found) co_return existing.error();
     auto hash = co_await hashes_.hash(std::move(r.password));
@@ -29,13 +30,15 @@ asio::awaitable<result<store::user>> account_service::register_user(registration
     auto const at = now();
     auto created = co_await db_.run([&]() {
         return db_.users().create_user(
-            store::new_user{r.email, std::move(*hash), r.full_name, true, policy_.default_scopes}, at);
+            store::new_user{r.email, std::move(*hash), r.full_name, true, policy_.default_scopes},
+            at);
     });
     if (!created) co_return translate(created.error());
     co_return created;
 }
 
-asio::awaitable<result<store::user>> account_service::update(store::user_id id, account_change change) {
+asio::awaitable<result<store::user>> account_service::update(store::user_id id,
+                                                             account_change change) {
     store::user_update update;
     update.email = std::move(change.email);
     update.full_name = std::move(change.full_name);
@@ -49,19 +52,20 @@ asio::awaitable<result<store::user>> account_service::update(store::user_id id, 
     co_return updated;
 }
 
-asio::awaitable<password_change_outcome> account_service::change_password(principal caller, secret_bytes current,
-                                                                          secret_bytes replacement,
-                                                                          std::string client_address) {
+asio::awaitable<password_change_outcome> account_service::change_password(
+    principal caller, secret_bytes current, secret_bytes replacement, std::string client_address) {
     auto const allowed = hashes_.hashing_context().check_new_password(replacement.view());
     if (!allowed) co_return password_change_outcome{allowed.error()};
     auto const at = now();
     // A stolen access token must not buy unlimited guesses at the password: counted as logins.
-    auto const attempt = co_await db_.run([&]() { return limiter_.admit(caller.user.email, client_address, at); });
+    auto const attempt =
+        co_await db_.run([&]() { return limiter_.admit(caller.user.email, client_address, at); });
     if (!attempt) co_return password_change_outcome{attempt.error()};
     if (!attempt->admitted) {
         co_return password_change_outcome{make_error_code(errc::locked_out), attempt->retry_after};
     }
-    auto const matched = co_await hashes_.verify(secret_bytes{current.view()}, caller.user.password_hash);
+    auto const matched =
+        co_await hashes_.verify(secret_bytes{current.view()}, caller.user.password_hash);
     if (!matched && matched.error() == condition::unavailable) {
         (void)co_await db_.run([&]() { return limiter_.withdrawn(*attempt, at); });
         co_return password_change_outcome{matched.error()};
@@ -81,20 +85,25 @@ asio::awaitable<password_change_outcome> account_service::change_password(princi
     std::string verified = caller.user.password_hash;
     for (int round = 0;; ++round) {
         auto const replaced = co_await db_.run([&]() {
-            return db_.users().replace_password(caller.user.id, verified, *hash, caller.token.session_id, at);
+            return db_.users().replace_password(caller.user.id, verified, *hash,
+                                                caller.token.session_id, at);
         });
         if (replaced) co_return password_change_outcome{};
         if (replaced.error() != store::errc::credentials_changed || round == 2) {
-            // Changed by someone else since it was verified: the given password is no longer current.
+            // Changed by someone else since it was verified: the given password is no longer
+            // current.
             if (replaced.error() == store::errc::credentials_changed) {
                 co_return password_change_outcome{make_error_code(errc::wrong_current_password)};
             }
             co_return password_change_outcome{replaced.error()};
         }
-        auto const now_stored = co_await db_.run([&]() { return db_.users().find_user(caller.user.id); });
+        auto const now_stored =
+            co_await db_.run([&]() { return db_.users().find_user(caller.user.id); });
         if (!now_stored) co_return password_change_outcome{now_stored.error()};
-        auto const still = co_await hashes_.verify(secret_bytes{current.view()}, now_stored->password_hash);
-        if (!still && still.error() == condition::unavailable) co_return password_change_outcome{still.error()};
+        auto const still =
+            co_await hashes_.verify(secret_bytes{current.view()}, now_stored->password_hash);
+        if (!still && still.error() == condition::unavailable)
+            co_return password_change_outcome{still.error()};
         if (!still || *still != password::verdict::match) {
             co_return password_change_outcome{make_error_code(errc::wrong_current_password)};
         }
@@ -106,7 +115,8 @@ asio::awaitable<result<store::user>> account_service::find(store::user_id id) {
     co_return co_await db_.run([&]() { return db_.users().find_user(id); });
 }
 
-asio::awaitable<result<store::user_page>> account_service::list(std::int64_t limit, std::int64_t offset) {
+asio::awaitable<result<store::user_page>> account_service::list(std::int64_t limit,
+                                                                std::int64_t offset) {
     co_return co_await db_.run([&]() { return db_.users().list_users(limit, offset); });
 }
 

@@ -6,55 +6,83 @@ namespace warden::auth {
 namespace {
 
 class auth_category_impl final : public boost::system::error_category {
-public:
+  public:
     constexpr auth_category_impl() noexcept : error_category(0x9a6e3d1c5b7f2090ULL) {}
     [[nodiscard]] char const* name() const noexcept override { return "warden.auth"; }
     [[nodiscard]] std::string message(int value) const override {
         switch (static_cast<errc>(value)) {
-            case errc::missing_credentials: return "Not authenticated";
-            case errc::invalid_token: return "Could not validate credentials";
-            case errc::token_revoked: return "Token has been revoked";
-            case errc::token_outdated: return "Token predates a revocation of the user's sessions";
-            case errc::user_gone: return "User no longer exists";
-            case errc::inactive_user: return "Inactive user";
-            case errc::insufficient_scope: return "Not enough permissions";
-            case errc::wrong_credentials: return "Incorrect email or password";
-            case errc::locked_out: return "Too many failed login attempts, try again later";
-            case errc::invalid_refresh_token: return "Invalid refresh token";
+            case errc::missing_credentials:
+                return "Not authenticated";
+            case errc::invalid_token:
+                return "Could not validate credentials";
+            case errc::token_revoked:
+                return "Token has been revoked";
+            case errc::token_outdated:
+                return "Token predates a revocation of the user's sessions";
+            case errc::user_gone:
+                return "User no longer exists";
+            case errc::inactive_user:
+                return "Inactive user";
+            case errc::insufficient_scope:
+                return "Not enough permissions";
+            case errc::wrong_credentials:
+                return "Incorrect email or password";
+            case errc::locked_out:
+                return "Too many failed login attempts, try again later";
+            case errc::invalid_refresh_token:
+                return "Invalid refresh token";
             case errc::refresh_token_reused:
                 return "Refresh token was already used; the session has been revoked";
-            case errc::user_not_eligible: return "The user of this grant is inactive or gone";
-            case errc::scope_not_granted: return "The requested scope exceeds what was granted";
-            case errc::invalid_scope_syntax: return "Malformed scope";
+            case errc::user_not_eligible:
+                return "The user of this grant is inactive or gone";
+            case errc::scope_not_granted:
+                return "The requested scope exceeds what was granted";
+            case errc::invalid_scope_syntax:
+                return "Malformed scope";
             case errc::unsupported_grant_type:
                 return "grant_type must be \"password\" or \"refresh_token\"";
-            case errc::registration_closed: return "Registration is closed";
-            case errc::wrong_current_password: return "Incorrect current password";
-            case errc::email_taken: return "Email already registered";
+            case errc::registration_closed:
+                return "Registration is closed";
+            case errc::wrong_current_password:
+                return "Incorrect current password";
+            case errc::email_taken:
+                return "Email already registered";
         }
         return "unknown auth error";
     }
     [[nodiscard]] boost::system::error_condition default_error_condition(
         int value) const noexcept override {
         switch (static_cast<errc>(value)) {
-            case errc::missing_credentials: return condition::unauthenticated;
+            case errc::missing_credentials:
+                return condition::unauthenticated;
             case errc::invalid_token:
             case errc::token_revoked:
             case errc::token_outdated:
-            case errc::user_gone: return condition::invalid_token;
-            case errc::inactive_user: return condition::inactive_user;
-            case errc::insufficient_scope: return condition::insufficient_scope;
-            case errc::wrong_credentials: return condition::invalid_credentials;
-            case errc::locked_out: return condition::rate_limited;
+            case errc::user_gone:
+                return condition::invalid_token;
+            case errc::inactive_user:
+                return condition::inactive_user;
+            case errc::insufficient_scope:
+                return condition::insufficient_scope;
+            case errc::wrong_credentials:
+                return condition::invalid_credentials;
+            case errc::locked_out:
+                return condition::rate_limited;
             case errc::invalid_refresh_token:
             case errc::refresh_token_reused:
-            case errc::user_not_eligible: return condition::invalid_grant;
+            case errc::user_not_eligible:
+                return condition::invalid_grant;
             case errc::scope_not_granted:
-            case errc::invalid_scope_syntax: return condition::invalid_scope;
-            case errc::unsupported_grant_type: return condition::unsupported_grant_type;
-            case errc::registration_closed: return condition::forbidden;
-            case errc::wrong_current_password: return condition::invalid_request;
-            case errc::email_taken: return condition::conflict;
+            case errc::invalid_scope_syntax:
+                return condition::invalid_scope;
+            case errc::unsupported_grant_type:
+                return condition::unsupported_grant_type;
+            case errc::registration_closed:
+                return condition::forbidden;
+            case errc::wrong_current_password:
+                return condition::invalid_request;
+            case errc::email_taken:
+                return condition::conflict;
         }
         return {value, *this};
     }

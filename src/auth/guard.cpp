@@ -39,7 +39,8 @@ asio::awaitable<result<principal>> guard::authenticate(std::string_view authoriz
     if (!claims) co_return claims.error();
     auto subject = co_await db_.lookup([&]() -> result<store::token_subject> {
         auto found = db_.users().find_token_subject(claims->user, claims->jti);
-        if (!found && found.error() == store::errc::not_found) return make_error_code(errc::user_gone);
+        if (!found && found.error() == store::errc::not_found)
+            return make_error_code(errc::user_gone);
         return found;
     });
     if (!subject) co_return subject.error();

@@ -28,9 +28,11 @@ asio::awaitable<grant_outcome> login_service::password_grant(password_login logi
     auto const start = steady::now();
     auto const now = to_unix_seconds(clock_.now());
     // Counted before the password is checked: no burst of guesses gets past the limit.
-    auto const attempt = co_await db_.run([&]() { return limiter_.admit(login.email, login.client_address, now); });
+    auto const attempt =
+        co_await db_.run([&]() { return limiter_.admit(login.email, login.client_address, now); });
     if (!attempt) co_return grant_outcome{attempt.error()};
-    if (!attempt->admitted) co_return grant_outcome{make_error_code(errc::locked_out), attempt->retry_after};
+    if (!attempt->admitted)
+        co_return grant_outcome{make_error_code(errc::locked_out), attempt->retry_after};
     // Gives the attempt back when it ends without a verdict (store or hash pool unavailable).
     auto withdraw = [&](error_code ec) -> asio::awaitable<grant_outcome> {
         (void)co_await db_.run([&]() { return limiter_.withdrawn(*attempt, now); });
@@ -42,13 +44,16 @@ asio::awaitable<grant_outcome> login_service::password_grant(password_login logi
         if (user.error() != store::errc::not_found) co_return co_await withdraw(user.error());
         // Unknown email: spend one verification anyway, and count it like a wrong password.
         auto const dummy = co_await hashes_.dummy_verify(std::move(login.password));
-        if (!dummy && dummy.error() == condition::unavailable) co_return co_await withdraw(dummy.error());
+        if (!dummy && dummy.error() == condition::unavailable)
+            co_return co_await withdraw(dummy.error());
         floor_.observe(steady::now() - start);
         co_return co_await refuse(*attempt, now, start);
     }
 
-    auto const checked = co_await hashes_.verify_and_update(std::move(login.password), user->password_hash);
-    if (!checked && checked.error() == condition::unavailable) co_return co_await withdraw(checked.error());
+    auto const checked =
+        co_await hashes_.verify_and_update(std::move(login.password), user->password_hash);
+    if (!checked && checked.error() == condition::unavailable)
+        co_return co_await withdraw(checked.error());
     floor_.observe(steady::now() - start);
     // A password the policy cannot take or a stored hash we cannot read never matches.
     if (!checked || !checked->matched) co_return co_await refuse(*attempt, now, start);
@@ -59,12 +64,15 @@ asio::awaitable<grant_outcome> login_service::password_grant(password_login logi
     if (!user->is_active) co_return grant_outcome{make_error_code(errc::inactive_user)};
     scope_list scopes = user->scopes;
     if (login.scope) {
-        if (!includes_all(user->scopes, *login.scope)) co_return grant_outcome{make_error_code(errc::scope_not_granted)};
+        if (!includes_all(user->scopes, *login.scope))
+            co_return grant_outcome{make_error_code(errc::scope_not_granted)};
         scopes = *login.scope;
     }
     // passlib's verify_and_update: the session's transaction also replaces an outdated hash.
-    auto tokens = co_await sessions_.start(std::move(*user), std::move(scopes), checked->new_hash.value_or(""));
-    if (!tokens && (tokens.error() == store::errc::credentials_changed || tokens.error() == store::errc::not_found)) {
+    auto tokens = co_await sessions_.start(std::move(*user), std::move(scopes),
+                                           checked->new_hash.value_or(""));
+    if (!tokens && (tokens.error() == store::errc::credentials_changed ||
+                    tokens.error() == store::errc::not_found)) {
         // The password was changed, the user deactivated or deleted while it was checked: the
         // password proved nothing about the account as it is now.
         co_return grant_outcome{make_error_code(errc::wrong_credentials)};

@@ -36,7 +36,8 @@ result<scope_list> parse_scopes(std::string_view text) {
 
 bool is_grantable(scope_list const& scopes) noexcept {
     return scopes.size() <= max_granted_scopes &&
-           std::all_of(scopes.begin(), scopes.end(), [](auto const& s) { return s.size() <= max_scope_length; });
+           std::all_of(scopes.begin(), scopes.end(),
+                       [](auto const& s) { return s.size() <= max_scope_length; });
 }
 
 std::string join_scopes(scope_list const& scopes) {

@@ -7,16 +7,17 @@ namespace warden::auth {
 
 namespace asio = boost::asio;
 
-result<session_service::minted> session_service::mint(store::user const& user, scope_list const& scopes,
+result<session_service::minted> session_service::mint(store::user const& user,
+                                                      scope_list const& scopes,
                                                       std::string const& family,
                                                       std::string const& refresh_scope) const {
     auto refresh = tokens_.issue_refresh();
     if (!refresh) return refresh.error();
     auto access = tokens_.issue_access(user, scopes, family);
     if (!access) return access.error();
-    store::grant record{
-        store::refresh_token{refresh->hash, family, user.id, refresh_scope, tokens_.now(), refresh->expires_at},
-        access->jti, access->expires_at};
+    store::grant record{store::refresh_token{refresh->hash, family, user.id, refresh_scope,
+                                             tokens_.now(), refresh->expires_at},
+                        access->jti, access->expires_at};
     return minted{token_response{std::move(access->token), tokens_.settings().access_ttl.count(),
                                  std::move(refresh->token), join_scopes(scopes)},
                   std::move(record)};
@@ -37,8 +38,8 @@ asio::awaitable<result<token_response>> session_service::start(store::user user,
     co_return std::move(pair->response);
 }
 
-asio::awaitable<result<token_response>> session_service::refresh(std::string refresh_token,
-                                                                 std::optional<scope_list> requested) {
+asio::awaitable<result<token_response>> session_service::refresh(
+    std::string refresh_token, std::optional<scope_list> requested) {
     auto const hash = token_service::refresh_token_hash(refresh_token);
     auto const now = tokens_.now();
     co_return co_await db_.run([&]() -> result<token_response> {
@@ -47,15 +48,18 @@ asio::awaitable<result<token_response>> session_service::refresh(std::string ref
         // all of it in its own transaction.
         auto const known = db_.sessions().find_refresh_token(hash);
         if (!known) {
-            if (known.error() == store::errc::not_found) return make_error_code(errc::invalid_refresh_token);
+            if (known.error() == store::errc::not_found)
+                return make_error_code(errc::invalid_refresh_token);
             return known.error();
         }
         auto const granted = parse_scopes(known->scope);
         if (!granted) return make_error_code(errc::invalid_refresh_token);
-        if (requested && !includes_all(*granted, *requested)) return make_error_code(errc::scope_not_granted);
+        if (requested && !includes_all(*granted, *requested))
+            return make_error_code(errc::scope_not_granted);
         auto const user = db_.users().find_user(known->user);
         if (!user) {
-            if (user.error() == store::errc::not_found) return make_error_code(errc::user_not_eligible);
+            if (user.error() == store::errc::not_found)
+                return make_error_code(errc::user_not_eligible);
             return user.error();
         }
         if (!user->is_active) return make_error_code(errc::user_not_eligible);
@@ -67,18 +71,23 @@ asio::awaitable<result<token_response>> session_service::refresh(std::string ref
             hash, store::credential_check{user->id, user->token_version, {}}, pair->record, now);
         if (!rotated) {
             // Deactivated, deleted or every session revoked since the read.
-            if (rotated.error() == store::errc::credentials_changed || rotated.error() == store::errc::not_found) {
+            if (rotated.error() == store::errc::credentials_changed ||
+                rotated.error() == store::errc::not_found) {
                 return make_error_code(errc::user_not_eligible);
             }
-            if (rotated.error() == store::errc::family_revoked) return make_error_code(errc::invalid_refresh_token);
+            if (rotated.error() == store::errc::family_revoked)
+                return make_error_code(errc::invalid_refresh_token);
             return rotated.error();
         }
         switch (rotated->state) {
-            case store::refresh_state::fresh: return std::move(pair->response);
-            case store::refresh_state::spent: return make_error_code(errc::refresh_token_reused);
+            case store::refresh_state::fresh:
+                return std::move(pair->response);
+            case store::refresh_state::spent:
+                return make_error_code(errc::refresh_token_reused);
             case store::refresh_state::expired:
             case store::refresh_state::family_revoked:
-            case store::refresh_state::unknown: break;
+            case store::refresh_state::unknown:
+                break;
         }
         return make_error_code(errc::invalid_refresh_token);
     });
@@ -104,11 +113,14 @@ asio::awaitable<result<void>> session_service::revoke(std::string token, std::st
     // Revokes the family of `token` if it is one of our refresh tokens; says whether it was.
     auto revoke_refresh = [&](bool& found) -> result<void> {
         found = false;
-        auto family = db_.sessions().family_of_refresh_token(token_service::refresh_token_hash(token));
-        if (!family) return family.error() == store::errc::not_found ? result<void>{} : family.error();
+        auto family =
+            db_.sessions().family_of_refresh_token(token_service::refresh_token_hash(token));
+        if (!family)
+            return family.error() == store::errc::not_found ? result<void>{} : family.error();
         found = true;
         auto jtis = db_.sessions().revoke_family(*family, now);
-        if (!jtis && jtis.error() != store::errc::not_found) return jtis.error();  // purged meanwhile
+        if (!jtis && jtis.error() != store::errc::not_found)
+            return jtis.error();  // purged meanwhile
         return {};
     };
     // An access token is verified first: only a genuine token of ours may put a jti on the list.
@@ -119,7 +131,8 @@ asio::awaitable<result<void>> session_service::revoke(std::string token, std::st
             auto done = revoke_refresh(found);
             if (!done || found) return done;
         }
-        if (access && !access->jti.empty()) return db_.revocations().revoke_jti(access->jti, access->expires_at);
+        if (access && !access->jti.empty())
+            return db_.revocations().revoke_jti(access->jti, access->expires_at);
         if (hint == "access_token") return revoke_refresh(found);
         return {};
     });

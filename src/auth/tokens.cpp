@@ -44,10 +44,7 @@ result<issued_access_token> token_service::issue_access(store::user const& user,
     auto const issued_at = now();
     auto const expires_at = issued_at + settings_.access_ttl.count();
     boost::json::object claims{
-        {"sub", std::to_string(user.id)},
-        {"exp", expires_at},
-        {"iat", issued_at},
-        {"jti", *jti},
+        {"sub", std::to_string(user.id)}, {"exp", expires_at}, {"iat", issued_at}, {"jti", *jti},
         {"scope", join_scopes(scopes)},
     };
     if (!session_id.empty()) claims["sid"] = session_id;
@@ -91,7 +88,8 @@ result<issued_refresh_token> token_service::issue_refresh() const {
     auto token = random_id(32);
     if (!token) return token.error();
     auto hash = refresh_token_hash(*token);
-    return issued_refresh_token{std::move(*token), std::move(hash), now() + settings_.refresh_ttl.count()};
+    return issued_refresh_token{std::move(*token), std::move(hash),
+                                now() + settings_.refresh_ttl.count()};
 }
 
 std::string token_service::refresh_token_hash(std::string_view token) { return sha256(token); }

@@ -25,7 +25,8 @@ void verification_floor::observe(duration took) noexcept {
     auto const now = std::chrono::steady_clock::now();
     std::lock_guard const lock{mutex_};
     auto const age = std::chrono::duration<double>(now - seen_at_).count();
-    auto const decayed = std::chrono::duration_cast<duration>(seen_ * std::exp2(-age / half_life_seconds));
+    auto const decayed =
+        std::chrono::duration_cast<duration>(seen_ * std::exp2(-age / half_life_seconds));
     if (took >= decayed) {
         seen_ = took;
         seen_at_ = now;
@@ -36,13 +37,16 @@ verification_floor::duration verification_floor::floor() const noexcept {
     auto const now = std::chrono::steady_clock::now();
     std::lock_guard const lock{mutex_};
     auto const age = std::chrono::duration<double>(now - seen_at_).count();
-    auto const decayed = std::chrono::duration_cast<duration>(seen_ * std::exp2(-age / half_life_seconds));
+    auto const decayed =
+        std::chrono::duration_cast<duration>(seen_ * std::exp2(-age / half_life_seconds));
     return std::max(calibrated_, decayed);
 }
 
 void verification_floor::calibrate(password::options const& opts) noexcept {
     // The smaller of two runs: the cost of the work, not of a moment's load.
-    auto measure = [](password::options const& o) { return std::min(time_dummy(o), time_dummy(o)); };
+    auto measure = [](password::options const& o) {
+        return std::min(time_dummy(o), time_dummy(o));
+    };
     auto slowest = measure(opts);
     bool const bcrypt_accepted = opts.accepted.contains(password::scheme::bcrypt) ||
                                  opts.accepted.contains(password::scheme::bcrypt_sha256);

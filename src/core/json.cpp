@@ -112,7 +112,8 @@ result<json::value> parse_json_strict(std::string_view text, json_limits limits)
     std::size_t const used = parser.write_some(false, text.data(), text.size(), ec);
     if (parser.handler().duplicate) return make_error_code(core_errc::duplicate_member);
     if (ec == json::error::too_deep) return make_error_code(core_errc::json_too_deep);
-    if (ec || used != text.size() || !parser.done()) return make_error_code(core_errc::invalid_json);
+    if (ec || used != text.size() || !parser.done())
+        return make_error_code(core_errc::invalid_json);
     return parser.handler().stack.release();
 }
 

@@ -13,7 +13,8 @@ result<std::string> random_bytes(std::size_t n) {
     if (n > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
         return make_error_code(core_errc::random_failed);
     }
-    if (n != 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    if (n != 0 &&
+        RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
         return make_error_code(core_errc::random_failed);
     }
     return out;

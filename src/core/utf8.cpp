@@ -14,10 +14,17 @@ bool is_valid_utf8(std::string_view text) noexcept {
             ++i;
             continue;
         }
-        if (c >= 0xC2 && c <= 0xDF) { extra = 1; cp = c & 0x1Fu; }
-        else if (c >= 0xE0 && c <= 0xEF) { extra = 2; cp = c & 0x0Fu; }
-        else if (c >= 0xF0 && c <= 0xF4) { extra = 3; cp = c & 0x07u; }
-        else return false;
+        if (c >= 0xC2 && c <= 0xDF) {
+            extra = 1;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            extra = 2;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            extra = 3;
+            cp = c & 0x07u;
+        } else
+            return false;
         if (i + extra >= text.size()) return false;  // truncated sequence
         for (std::size_t k = 1; k <= extra; ++k) {
             auto const cc = static_cast<unsigned char>(text[i + k]);

@@ -6,24 +6,34 @@ namespace warden::http {
 namespace {
 
 class http_category_impl final : public boost::system::error_category {
-public:
+  public:
     constexpr http_category_impl() noexcept : error_category(0x9a6e3d1c5b7f2080ULL) {}
     [[nodiscard]] char const* name() const noexcept override { return "warden.http"; }
     [[nodiscard]] std::string message(int value) const override {
         switch (static_cast<errc>(value)) {
             case errc::expected_form:
-                return "Unsupported media type: send application/x-www-form-urlencoded or multipart/form-data";
-            case errc::expected_json: return "Unsupported media type: send application/json";
-            case errc::malformed_form: return "Malformed form body";
-            case errc::repeated_parameter: return "A form parameter is repeated";
-            case errc::body_not_object: return "The body must be a JSON object";
-            case errc::bad_host: return "An HTTP/1.1 request needs exactly one valid Host header";
-            case errc::unsupported_transfer_coding: return "Unsupported Transfer-Encoding: only chunked";
-            case errc::transfer_encoding_in_http10: return "Transfer-Encoding is not allowed in HTTP/1.0";
+                return "Unsupported media type: send application/x-www-form-urlencoded or "
+                       "multipart/form-data";
+            case errc::expected_json:
+                return "Unsupported media type: send application/json";
+            case errc::malformed_form:
+                return "Malformed form body";
+            case errc::repeated_parameter:
+                return "A form parameter is repeated";
+            case errc::body_not_object:
+                return "The body must be a JSON object";
+            case errc::bad_host:
+                return "An HTTP/1.1 request needs exactly one valid Host header";
+            case errc::unsupported_transfer_coding:
+                return "Unsupported Transfer-Encoding: only chunked";
+            case errc::transfer_encoding_in_http10:
+                return "Transfer-Encoding is not allowed in HTTP/1.0";
             case errc::transfer_encoding_with_content_length:
                 return "Transfer-Encoding and Content-Length together";
-            case errc::expected_form_data: return "multipart/form-data needs a valid boundary parameter";
-            case errc::malformed_multipart: return "Malformed multipart/form-data body";
+            case errc::expected_form_data:
+                return "multipart/form-data needs a valid boundary parameter";
+            case errc::malformed_multipart:
+                return "Malformed multipart/form-data body";
         }
         return "unknown http error";
     }
@@ -40,7 +50,8 @@ public:
             case errc::transfer_encoding_in_http10:
             case errc::transfer_encoding_with_content_length:
             case errc::expected_form_data:
-            case errc::malformed_multipart: return condition::invalid_request;
+            case errc::malformed_multipart:
+                return condition::invalid_request;
         }
         return {value, *this};
     }

@@ -4,9 +4,9 @@
 #include <boost/url/params_view.hpp>
 #include <boost/url/parse_query.hpp>
 
-#include "http/content_type.hpp"
 #include <warden/http/errc.hpp>
 #include <warden/http/multipart.hpp>
+#include "http/content_type.hpp"
 
 namespace warden::http {
 
@@ -45,7 +45,8 @@ result<form> read_form(request const& req) {
     // No body at all is an empty form (so missing fields are reported as such, as FastAPI does).
     if (it == req.end() && req.body().empty()) return form{};
     if (it == req.end()) return make_error_code(errc::expected_form);
-    if (has_media_type(it->value(), "application/x-www-form-urlencoded")) return form::parse(req.body());
+    if (has_media_type(it->value(), "application/x-www-form-urlencoded"))
+        return form::parse(req.body());
     if (has_media_type(it->value(), "multipart/form-data")) {
         auto const boundary = form_data_boundary(it->value());
         if (!boundary) return boundary.error();

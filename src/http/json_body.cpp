@@ -2,9 +2,9 @@
 
 #include <boost/beast/core/string.hpp>
 
-#include "http/content_type.hpp"
 #include <warden/core/json.hpp>
 #include <warden/http/errc.hpp>
+#include "http/content_type.hpp"
 
 namespace warden::http {
 namespace {

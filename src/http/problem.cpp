@@ -17,17 +17,30 @@ problem problem_for(error_code ec, std::string_view required_scope) {
         return {status::unauthorized, "Not authenticated", {}, {}, "Bearer", {}};
     }
     if (is(condition::invalid_token)) {
-        return {status::unauthorized, "Could not validate credentials", {}, {},
-                "Bearer error=\"invalid_token\"", {}};
+        return {status::unauthorized,
+                "Could not validate credentials",
+                {},
+                {},
+                "Bearer error=\"invalid_token\"",
+                {}};
     }
     if (is(condition::invalid_credentials)) {
-        return {status::unauthorized, "Incorrect email or password", "invalid_grant",
-                "Incorrect email or password", "Bearer", {}};
+        return {status::unauthorized,
+                "Incorrect email or password",
+                "invalid_grant",
+                "Incorrect email or password",
+                "Bearer",
+                {}};
     }
     if (is(condition::inactive_user)) return {status::bad_request, "Inactive user", {}, {}, {}, {}};
     if (is(condition::insufficient_scope)) {
-        return {status::forbidden, "Not enough permissions", {}, {},
-                "Bearer error=\"insufficient_scope\", scope=\"" + std::string{required_scope} + "\"", {}};
+        return {
+            status::forbidden,
+            "Not enough permissions",
+            {},
+            {},
+            "Bearer error=\"insufficient_scope\", scope=\"" + std::string{required_scope} + "\"",
+            {}};
     }
     if (is(condition::invalid_grant)) {
         return {status::bad_request, ec.message(), "invalid_grant", ec.message(), {}, {}};
@@ -36,19 +49,28 @@ problem problem_for(error_code ec, std::string_view required_scope) {
         return {status::bad_request, ec.message(), "invalid_scope", ec.message(), {}, {}};
     }
     if (is(condition::unsupported_grant_type)) {
-        return {status::bad_request, "Unsupported grant type", "unsupported_grant_type",
-                ec.message(), {}, {}};
+        return {status::bad_request,
+                "Unsupported grant type",
+                "unsupported_grant_type",
+                ec.message(),
+                {},
+                {}};
     }
     if (is(condition::invalid_request)) return {status::bad_request, ec.message(), {}, {}, {}, {}};
     if (is(condition::forbidden)) return {status::forbidden, ec.message(), {}, {}, {}, {}};
     if (is(condition::not_found)) return {status::not_found, ec.message(), {}, {}, {}, {}};
     if (is(condition::conflict)) return {status::conflict, ec.message(), {}, {}, {}, {}};
     if (is(condition::rate_limited)) {
-        return {status::too_many_requests, "Too many failed attempts, try again later", {}, {}, {}, 60};
+        return {
+            status::too_many_requests, "Too many failed attempts, try again later", {}, {}, {}, 60};
     }
     if (is(condition::unavailable)) {
-        return {status::service_unavailable, "Service temporarily unavailable, try again later", {},
-                {}, {}, 1};
+        return {status::service_unavailable,
+                "Service temporarily unavailable, try again later",
+                {},
+                {},
+                {},
+                1};
     }
     return {status::internal_server_error, "Internal Server Error", {}, {}, {}, {}};
 }

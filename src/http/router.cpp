@@ -39,8 +39,11 @@ router::match router::find(verb method, std::string_view path) const {
         bool matches = true;
         for (std::size_t i = 0; i < segments.size() && matches; ++i) {
             if (is_parameter(r.segments[i])) {
-                if (segments[i].empty()) matches = false;
-                else params.emplace_back(r.segments[i].substr(1, r.segments[i].size() - 2), segments[i]);
+                if (segments[i].empty())
+                    matches = false;
+                else
+                    params.emplace_back(r.segments[i].substr(1, r.segments[i].size() - 2),
+                                        segments[i]);
             } else {
                 matches = r.segments[i] == segments[i];
             }

@@ -1,7 +1,7 @@
 #include <warden/http/server.hpp>
 
-#include <optional>
 #include <exception>
+#include <optional>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -38,8 +38,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 bool acceptable_request_id(std::string_view id) {
     if (id.empty() || id.size() > 64) return false;
     for (char const c : id) {
-        bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_' || c == '.';
+        bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
         if (!ok) return false;
     }
     return true;
@@ -53,7 +53,8 @@ struct server::connection {
     bool busy = false;  // touched only on the connection's strand
 };
 
-server::server(asio::io_context& io, router const& routes, limits lim, access_logger log, cors_policy cors)
+server::server(asio::io_context& io, router const& routes, limits lim, access_logger log,
+               cors_policy cors)
     : io_(io),
       routes_(routes),
       limits_(lim),
@@ -222,7 +223,8 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
         res.prepare_payload();
         stream.expires_after(limits_.write_timeout);
         auto [write_ec, write_n] = co_await bhttp::async_write(stream, res, use_tuple);
-        log(ctx.req.method_string(), ctx.path(), res.result_int(), started, ctx.user_id, ctx.request_id);
+        log(ctx.req.method_string(), ctx.path(), res.result_int(), started, ctx.user_id,
+            ctx.request_id);
         conn->busy = false;
         if (write_ec || !keep_alive) break;
     }

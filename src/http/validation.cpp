@@ -25,7 +25,8 @@ boost::json::value bounded(boost::json::value input) {
     if (input.is_string()) {
         auto const& text = input.get_string();
         if (text.size() > limit) return boost::json::string{cut(text, limit)};
-    } else if ((input.is_array() || input.is_object()) && boost::json::serialize(input).size() > limit) {
+    } else if ((input.is_array() || input.is_object()) &&
+               boost::json::serialize(input).size() > limit) {
         return nullptr;
     }
     return input;
@@ -67,9 +68,11 @@ response body_error_response(error_code ec) {
         return json_response(status::unprocessable_entity, boost::json::object{{"detail", detail}});
     };
     if (ec == errc::body_not_object) {
-        return invalid_body("model_attributes_type", "Input should be a valid dictionary or object");
+        return invalid_body("model_attributes_type",
+                            "Input should be a valid dictionary or object");
     }
-    if (ec.category() == core_category()) return invalid_body("json_invalid", "JSON decode error: " + ec.message());
+    if (ec.category() == core_category())
+        return invalid_body("json_invalid", "JSON decode error: " + ec.message());
     return render(problem_for(ec));
 }
 

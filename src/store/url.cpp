@@ -31,16 +31,20 @@ result<database_url> parse_database_url(std::string_view url, std::string* why) 
         std::string_view rest = url.substr(7);
         if (rest.substr(0, 3) != "///") {
             if (rest == "//" || rest.empty()) {
-                return bad(why, "sqlite:// names an in-memory database, which warden cannot share "
-                                "between connections; " + std::string{usage});
+                return bad(why,
+                           "sqlite:// names an in-memory database, which warden cannot share "
+                           "between connections; " +
+                               std::string{usage});
             }
             return bad(why, "a sqlite URL has no host: " + std::string{usage});
         }
         std::string_view path = rest.substr(3);
         if (path.empty()) return bad(why, "the sqlite URL names no file; " + std::string{usage});
         if (path == ":memory:") {
-            return bad(why, "sqlite:///:memory: gives each connection its own empty database; "
-                            "use a file: " + std::string{usage});
+            return bad(why,
+                       "sqlite:///:memory: gives each connection its own empty database; "
+                       "use a file: " +
+                           std::string{usage});
         }
         if (path.find_first_of("?#") != std::string_view::npos) {
             return bad(why, "sqlite URLs take no query or fragment (?, #) in this build");

@@ -14,11 +14,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <warden/core/condition.hpp>
 #include "app/config/errc.hpp"
 #include "app/config/values.hpp"
 #include "support/temp_dir.hpp"
 #include "support/without_permission_override.hpp"
-#include <warden/core/condition.hpp>
 
 namespace warden::app {
 namespace {

@@ -11,7 +11,7 @@ namespace {
 // Restores the process's limit when a test ends (lowering and raising back to the hard limit
 // needs no privilege).
 class descriptor_limit : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved_), 0); }
     void TearDown() override { setrlimit(RLIMIT_NOFILE, &saved_); }
 
@@ -30,7 +30,8 @@ protected:
 };
 
 TEST_F(descriptor_limit, raises_a_low_soft_limit_to_what_the_connections_need) {
-    if (saved_.rlim_max != RLIM_INFINITY && saved_.rlim_max < 1000 + descriptor_reserve) GTEST_SKIP() << "hard limit too low";
+    if (saved_.rlim_max != RLIM_INFINITY && saved_.rlim_max < 1000 + descriptor_reserve)
+        GTEST_SKIP() << "hard limit too low";
     set_soft(256);
     EXPECT_EQ(raise_descriptor_limit(1000), std::nullopt);
     EXPECT_EQ(soft(), 1000 + descriptor_reserve);
@@ -47,7 +48,9 @@ TEST_F(descriptor_limit, stops_at_the_hard_limit_and_says_so) {
     set_soft(128);
     auto const notice = raise_descriptor_limit(static_cast<std::size_t>(saved_.rlim_max) + 1);
     ASSERT_TRUE(notice.has_value());
-    EXPECT_NE(notice->find("open-file limit is " + std::to_string(saved_.rlim_max)), std::string::npos) << *notice;
+    EXPECT_NE(notice->find("open-file limit is " + std::to_string(saved_.rlim_max)),
+              std::string::npos)
+        << *notice;
     EXPECT_EQ(soft(), saved_.rlim_max);
 }
 

@@ -17,11 +17,12 @@ namespace warden::test {
 inline constexpr std::string_view test_secret = "0123456789abcdef0123456789abcdef-test-secret";
 
 class auth_fixture : public ::testing::Test {
-protected:
+  protected:
     auth_fixture() {
         auto key = jwt::key::from_utf8_secret(jwt::algorithm::hs256, test_secret).value();
         auto signer = jwt::signer::create(key).value();
-        auto verifier = jwt::verifier::create(jwt::key_set::from_keys({key}).value(), {}, clock_).value();
+        auto verifier =
+            jwt::verifier::create(jwt::key_set::from_keys({key}).value(), {}, clock_).value();
         tokens_ = std::make_unique<auth::token_service>(std::move(signer), std::move(verifier),
                                                         auth::token_settings{}, clock_);
         db_ = std::make_unique<auth::database>(store_->backends(store_), pool_);
@@ -29,12 +30,14 @@ protected:
     }
 
     store::user add_user(std::vector<std::string> scopes = {}, bool active = true) {
-        return store_->create_user({"u@example.com", "hash", "U", active, std::move(scopes)}, now()).value();
+        return store_->create_user({"u@example.com", "hash", "U", active, std::move(scopes)}, now())
+            .value();
     }
 
     std::int64_t now() const { return to_unix_seconds(clock_.now()); }
 
-    std::string access_for(store::user const& u, auth::scope_list scopes = {}, std::string sid = "family-1") {
+    std::string access_for(store::user const& u, auth::scope_list scopes = {},
+                           std::string sid = "family-1") {
         return tokens_->issue_access(u, scopes, sid).value().token;
     }
 

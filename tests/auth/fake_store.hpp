@@ -17,16 +17,17 @@ class fake_store final : public store::user_store,
                          public store::revocation_store,
                          public store::counter_store,
                          public store::session_store {
-public:
+  public:
     // users
     result<store::user> create_user(store::new_user const& u, std::int64_t now) override {
         std::lock_guard const lock{mutex_};
-        store::user row{next_id_++, u.email, u.password_hash, u.full_name, u.is_active, u.scopes, now, now, 0};
+        store::user row{
+            next_id_++, u.email, u.password_hash, u.full_name, u.is_active, u.scopes, now, now, 0};
         users_[row.id] = row;
         return row;
     }
-    result<std::vector<store::user>> create_users(std::vector<store::new_user> const& batch, std::int64_t now,
-                                                  std::size_t*) override {
+    result<std::vector<store::user>> create_users(std::vector<store::new_user> const& batch,
+                                                  std::int64_t now, std::size_t*) override {
         std::vector<store::user> out;
         for (auto const& u : batch) out.push_back(create_user(u, now).value());
         return out;
@@ -38,7 +39,8 @@ public:
         if (it == users_.end()) return make_error_code(store::errc::not_found);
         return it->second;
     }
-    result<store::token_subject> find_token_subject(store::user_id id, std::string_view jti) override {
+    result<store::token_subject> find_token_subject(store::user_id id,
+                                                    std::string_view jti) override {
         auto row = find_user(id);
         if (!row) return row.error();
         auto revoked = is_revoked(jti);
@@ -52,7 +54,8 @@ public:
         }
         return make_error_code(store::errc::not_found);
     }
-    result<store::user> update_user(store::user_id id, store::user_update const& c, std::int64_t now) override {
+    result<store::user> update_user(store::user_id id, store::user_update const& c,
+                                    std::int64_t now) override {
         std::lock_guard const lock{mutex_};
         auto const it = users_.find(id);
         if (it == users_.end()) return make_error_code(store::errc::not_found);
@@ -69,12 +72,14 @@ public:
         u.updated_at = now;
         return u;
     }
-    result<store::jti_list> replace_password(store::user_id id, std::string_view verified, std::string_view hash,
-                                             std::string_view keep, std::int64_t now) override {
+    result<store::jti_list> replace_password(store::user_id id, std::string_view verified,
+                                             std::string_view hash, std::string_view keep,
+                                             std::int64_t now) override {
         std::lock_guard const lock{mutex_};
         auto const it = users_.find(id);
         if (it == users_.end()) return make_error_code(store::errc::not_found);
-        if (it->second.password_hash != verified) return make_error_code(store::errc::credentials_changed);
+        if (it->second.password_hash != verified)
+            return make_error_code(store::errc::credentials_changed);
         it->second.password_hash = hash;
         it->second.updated_at = now;
         return revoke_user_families_locked(id, keep);
@@ -114,26 +119,31 @@ public:
     }
 
     // counters
-    result<store::failure_count> add_failure(std::string_view key, std::int64_t now, std::int64_t window) override {
+    result<store::failure_count> add_failure(std::string_view key, std::int64_t now,
+                                             std::int64_t window) override {
         std::lock_guard const lock{mutex_};
         auto& c = counters_[std::string{key}];
         if (c.count == 0 || now - c.window_started_at >= window) c = {0, now};
         ++c.count;
         return c;
     }
-    result<store::failure_count> failures(std::string_view key, std::int64_t now, std::int64_t window) override {
+    result<store::failure_count> failures(std::string_view key, std::int64_t now,
+                                          std::int64_t window) override {
         std::lock_guard const lock{mutex_};
         auto const it = counters_.find(std::string{key});
-        if (it == counters_.end() || now - it->second.window_started_at >= window) return store::failure_count{};
+        if (it == counters_.end() || now - it->second.window_started_at >= window)
+            return store::failure_count{};
         return it->second;
     }
     result<std::int64_t> purge_expired_failures(std::int64_t, std::int64_t) override { return 0; }
-    result<store::attempt_reservation> reserve_attempt(std::vector<std::string> const& keys, std::int64_t now,
-                                                       std::int64_t window, std::int64_t limit) override {
+    result<store::attempt_reservation> reserve_attempt(std::vector<std::string> const& keys,
+                                                       std::int64_t now, std::int64_t window,
+                                                       std::int64_t limit) override {
         std::lock_guard const lock{mutex_};
         for (auto const& key : keys) {
             auto const it = counters_.find(key);
-            if (it != counters_.end() && now - it->second.window_started_at < window && it->second.count >= limit) {
+            if (it != counters_.end() && now - it->second.window_started_at < window &&
+                it->second.count >= limit) {
                 return store::attempt_reservation{false, {it->second}};
             }
         }
@@ -146,10 +156,12 @@ public:
         }
         return out;
     }
-    result<void> release_attempt(std::string_view key, std::int64_t now, std::int64_t window) override {
+    result<void> release_attempt(std::string_view key, std::int64_t now,
+                                 std::int64_t window) override {
         std::lock_guard const lock{mutex_};
         auto const it = counters_.find(key);
-        if (it != counters_.end() && now - it->second.window_started_at < window && it->second.count > 0) {
+        if (it != counters_.end() && now - it->second.window_started_at < window &&
+            it->second.count > 0) {
             --it->second.count;
         }
         return {};
@@ -172,41 +184,46 @@ public:
         if (it == refresh_.end()) return make_error_code(store::errc::not_found);
         return it->second.first;
     }
-    result<store::consumed_refresh> consume_refresh_token(std::string_view hash, std::int64_t now) override {
+    result<store::consumed_refresh> consume_refresh_token(std::string_view hash,
+                                                          std::int64_t now) override {
         std::lock_guard const lock{mutex_};
         return spend(hash, now);
     }
-    result<void> add_grant(store::refresh_token const& t, std::string_view jti, std::int64_t expires_at) override {
+    result<void> add_grant(store::refresh_token const& t, std::string_view jti,
+                           std::int64_t expires_at) override {
         std::lock_guard const lock{mutex_};
         return add_grant_locked({t, std::string{jti}, expires_at});
     }
-    result<void> start_session(store::credential_check const& seen, store::grant const& g, std::string_view rehash,
-                               std::int64_t) override {
+    result<void> start_session(store::credential_check const& seen, store::grant const& g,
+                               std::string_view rehash, std::int64_t) override {
         std::lock_guard const lock{mutex_};
         if (auto r = check_locked(seen); !r) return r;
         if (!rehash.empty()) users_[seen.user].password_hash = rehash;
         return add_grant_locked(g);
     }
-    result<store::rotation> rotate_refresh(std::string_view hash, store::credential_check const& seen,
+    result<store::rotation> rotate_refresh(std::string_view hash,
+                                           store::credential_check const& seen,
                                            store::grant const& next, std::int64_t now) override {
         result<store::rotation> out = make_error_code(store::errc::backend_error);
         {
             std::lock_guard const lock{mutex_};
             auto const it = refresh_.find(std::string{hash});
-            if (it != refresh_.end() && !revoked_families_.count(it->second.first.family_id) && !it->second.second &&
-                it->second.first.expires_at > now) {
+            if (it != refresh_.end() && !revoked_families_.count(it->second.first.family_id) &&
+                !it->second.second && it->second.first.expires_at > now) {
                 if (auto r = check_locked(seen); !r) return r.error();
             }
             auto found = spend(hash, now);
             store::rotation r{found.state, found.token, {}};
-            if (found.state == store::refresh_state::spent) r.revoked = revoke_family_locked(found.token.family_id);
+            if (found.state == store::refresh_state::spent)
+                r.revoked = revoke_family_locked(found.token.family_id);
             if (found.state == store::refresh_state::fresh) {
                 if (auto added = add_grant_locked(next); !added) return added.error();
             }
             out = std::move(r);
         }
         // A real store's commit ends with a disk sync: let racing callers run meanwhile.
-        if (out && out->state == store::refresh_state::fresh) std::this_thread::sleep_for(spend_delay);
+        if (out && out->state == store::refresh_state::fresh)
+            std::this_thread::sleep_for(spend_delay);
         return out;
     }
     result<std::string> family_of_access_token(std::string_view jti) override {
@@ -218,7 +235,8 @@ public:
         }
         return make_error_code(store::errc::not_found);
     }
-    result<void> add_access_token(std::string_view family, std::string_view jti, std::int64_t expires_at) override {
+    result<void> add_access_token(std::string_view family, std::string_view jti,
+                                  std::int64_t expires_at) override {
         std::lock_guard const lock{mutex_};
         return add_access_locked(family, jti, expires_at);
     }
@@ -226,7 +244,8 @@ public:
         std::lock_guard const lock{mutex_};
         return revoke_family_locked(std::string{family});
     }
-    result<store::jti_list> revoke_user_families(store::user_id user, std::string_view keep, std::int64_t) override {
+    result<store::jti_list> revoke_user_families(store::user_id user, std::string_view keep,
+                                                 std::int64_t) override {
         std::lock_guard const lock{mutex_};
         return revoke_user_families_locked(user, keep);
     }
@@ -244,7 +263,7 @@ public:
     int user_lookups = 0;
     std::chrono::milliseconds spend_delay{0};  ///< after a successful rotation, outside the lock
 
-private:
+  private:
     result<void> check_locked(store::credential_check const& seen) {
         auto const it = users_.find(seen.user);
         if (it == users_.end()) return make_error_code(store::errc::not_found);
@@ -256,12 +275,15 @@ private:
         return {};
     }
     result<void> add_refresh_locked(store::refresh_token const& t) {
-        if (revoked_families_.count(t.family_id)) return make_error_code(store::errc::family_revoked);
+        if (revoked_families_.count(t.family_id))
+            return make_error_code(store::errc::family_revoked);
         refresh_[t.token_hash] = {t, false};
         return {};
     }
-    result<void> add_access_locked(std::string_view family, std::string_view jti, std::int64_t expires_at) {
-        if (revoked_families_.count(std::string{family})) return make_error_code(store::errc::family_revoked);
+    result<void> add_access_locked(std::string_view family, std::string_view jti,
+                                   std::int64_t expires_at) {
+        if (revoked_families_.count(std::string{family}))
+            return make_error_code(store::errc::family_revoked);
         access_[std::string{family}].emplace_back(std::string{jti}, expires_at);
         return {};
     }
@@ -278,7 +300,8 @@ private:
     store::jti_list revoke_user_families_locked(store::user_id user, std::string_view keep) {
         std::set<std::string> families;
         for (auto const& [hash, entry] : refresh_) {
-            if (entry.first.user == user && entry.first.family_id != keep) families.insert(entry.first.family_id);
+            if (entry.first.user == user && entry.first.family_id != keep)
+                families.insert(entry.first.family_id);
         }
         store::jti_list all;
         for (auto const& family : families) {
@@ -291,9 +314,11 @@ private:
         auto const it = refresh_.find(std::string{hash});
         if (it == refresh_.end()) return store::consumed_refresh{};
         auto& [token, spent] = it->second;
-        if (revoked_families_.count(token.family_id)) return store::consumed_refresh{store::refresh_state::family_revoked, token};
+        if (revoked_families_.count(token.family_id))
+            return store::consumed_refresh{store::refresh_state::family_revoked, token};
         if (spent) return store::consumed_refresh{store::refresh_state::spent, token};
-        if (token.expires_at <= now) return store::consumed_refresh{store::refresh_state::expired, token};
+        if (token.expires_at <= now)
+            return store::consumed_refresh{store::refresh_state::expired, token};
         spent = true;
         return store::consumed_refresh{store::refresh_state::fresh, token};
     }

@@ -2,14 +2,14 @@
 
 #include <chrono>
 #include <future>
-#include <utility>
 #include <optional>
+#include <utility>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <gtest/gtest.h>
 
 #include <warden/auth/errc.hpp>
 
@@ -20,7 +20,7 @@ namespace warden::auth {
 namespace {
 
 class guard_test : public test::auth_fixture {
-protected:
+  protected:
     result<principal> check(std::string const& header, scope_list required = {}) {
         return test::run(guard_->authenticate(header, required));
     }
@@ -59,7 +59,8 @@ TEST_F(guard_test, reads_on_the_lookup_pool_even_when_the_main_pool_is_stuck) {
     boost::asio::co_spawn(io, writes.run([held]() -> result<void> {
         held.wait();
         return {};
-    }), boost::asio::detached);
+    }),
+                          boost::asio::detached);
     auto const u = add_user();
     // Both outlive the coroutine, which runs in io.run() below.
     std::string const header = "Bearer " + access_for(u);
@@ -70,11 +71,12 @@ TEST_F(guard_test, reads_on_the_lookup_pool_even_when_the_main_pool_is_stuck) {
     deadline.async_wait([&](boost::system::error_code ec) {
         if (!ec) release_once();
     });
-    boost::asio::co_spawn(io, separate.authenticate(header, none), [&](std::exception_ptr, result<principal> r) {
-        if (!released) outcome = std::move(r);
-        deadline.cancel();
-        release_once();
-    });
+    boost::asio::co_spawn(io, separate.authenticate(header, none),
+                          [&](std::exception_ptr, result<principal> r) {
+                              if (!released) outcome = std::move(r);
+                              deadline.cancel();
+                              release_once();
+                          });
     io.run();
     ASSERT_TRUE(outcome.has_value());
     EXPECT_TRUE(outcome->has_value()) << outcome->error().message();
@@ -191,7 +193,8 @@ TEST_F(guard_test, requirement_names_its_scopes_and_the_principal) {
     auto const requirement = guard_->require({"write", "admin", "write"});
     EXPECT_EQ(requirement.required_scope(), "admin write");
     auto const u = add_user({"admin", "write"});
-    auto const p = test::run(requirement.authenticate("Bearer " + access_for(u, {"admin", "write"})));
+    auto const p =
+        test::run(requirement.authenticate("Bearer " + access_for(u, {"admin", "write"})));
     ASSERT_TRUE(p.has_value());
     EXPECT_EQ(requirement.log_identity(*p), std::to_string(u.id));
 }

@@ -11,7 +11,7 @@ namespace warden::auth {
 namespace {
 
 class login_limiter_test : public ::testing::Test {
-protected:
+  protected:
     test::fake_store counters_;
     login_limiter limiter_{counters_, {.max_failures = 3, .lockout = std::chrono::seconds{900}}};
     std::int64_t t0_ = 1'000'000;
@@ -101,7 +101,8 @@ TEST_F(login_limiter_test, attempts_in_flight_count_before_their_verdict) {
 
 TEST_F(login_limiter_test, the_attempt_that_reaches_the_limit_locks_when_it_fails) {
     std::vector<login_attempt> in_flight;
-    for (int i = 0; i < 3; ++i) in_flight.push_back(limiter_.admit("a@x.io", std::to_string(i), t0_).value());
+    for (int i = 0; i < 3; ++i)
+        in_flight.push_back(limiter_.admit("a@x.io", std::to_string(i), t0_).value());
     for (auto const& a : in_flight) ASSERT_TRUE(limiter_.failed(a, t0_ + 10));
     EXPECT_EQ(locked("a@x.io", "99", t0_ + 10), 900);
     auto const refused = limiter_.admit("a@x.io", "99", t0_ + 20);

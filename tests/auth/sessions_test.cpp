@@ -4,9 +4,9 @@
 #include <exception>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
 
 #include <warden/auth/errc.hpp>
 
@@ -17,13 +17,14 @@ namespace warden::auth {
 namespace {
 
 class sessions_test : public test::auth_fixture {
-protected:
+  protected:
     session_service sessions_{*tokens_, *db_};
 
     token_response start(store::user const& u, scope_list scopes = {}) {
         return test::run(sessions_.start(u, std::move(scopes))).value();
     }
-    result<token_response> refresh(std::string const& token, std::optional<scope_list> scope = std::nullopt) {
+    result<token_response> refresh(std::string const& token,
+                                   std::optional<scope_list> scope = std::nullopt) {
         return test::run(sessions_.refresh(token, std::move(scope)));
     }
     result<principal> check(std::string const& access) {
@@ -68,11 +69,14 @@ TEST_F(sessions_test, racing_refreshes_have_exactly_one_winner) {
         std::vector<result<token_response>> outcomes;
         for (int i = 0; i < 8; ++i) {
             boost::asio::co_spawn(io, sessions.refresh(pair.refresh_token, std::nullopt),
-                                  [&](std::exception_ptr, result<token_response> r) { outcomes.push_back(std::move(r)); });
+                                  [&](std::exception_ptr, result<token_response> r) {
+                                      outcomes.push_back(std::move(r));
+                                  });
         }
         io.run();
         ASSERT_EQ(outcomes.size(), 8U);
-        auto const winners = std::count_if(outcomes.begin(), outcomes.end(), [](auto const& r) { return r.has_value(); });
+        auto const winners = std::count_if(outcomes.begin(), outcomes.end(),
+                                           [](auto const& r) { return r.has_value(); });
         EXPECT_EQ(winners, 1) << "round " << round;
         for (auto const& r : outcomes) {
             if (!r) {
@@ -132,9 +136,11 @@ TEST_F(sessions_test, revoke_handles_refresh_access_and_garbage) {
     EXPECT_EQ(check(a.access_token).error(), errc::token_revoked);
 
     auto const b = start(u);
-    ASSERT_TRUE(test::run(sessions_.revoke(b.access_token, "refresh_token")));  // a wrong hint still works
+    ASSERT_TRUE(
+        test::run(sessions_.revoke(b.access_token, "refresh_token")));  // a wrong hint still works
     EXPECT_EQ(check(b.access_token).error(), errc::token_revoked);
-    EXPECT_TRUE(refresh(b.refresh_token).has_value());  // revoking an access token keeps the session
+    EXPECT_TRUE(
+        refresh(b.refresh_token).has_value());  // revoking an access token keeps the session
 
     EXPECT_TRUE(test::run(sessions_.revoke("garbage", "access_token")));
     EXPECT_TRUE(test::run(sessions_.revoke("", "")));

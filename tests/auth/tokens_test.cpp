@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <warden/auth/errc.hpp>
 #include <boost/json/serialize.hpp>
+#include <warden/auth/errc.hpp>
 
 #include <warden/core/base64url.hpp>
 
@@ -31,7 +31,8 @@ TEST_F(tokens_test, access_token_carries_the_spec_claims) {
 
 TEST_F(tokens_test, jtis_are_unique) {
     auto const u = add_user();
-    EXPECT_NE(tokens_->issue_access(u, {}, "f").value().jti, tokens_->issue_access(u, {}, "f").value().jti);
+    EXPECT_NE(tokens_->issue_access(u, {}, "f").value().jti,
+              tokens_->issue_access(u, {}, "f").value().jti);
 }
 
 TEST_F(tokens_test, read_access_returns_the_claims) {
@@ -63,7 +64,8 @@ TEST_F(tokens_test, read_access_rejects_bad_sub_sid_ver_and_scope) {
     };
     for (auto const& claims : bad) {
         auto const token = signer.sign(claims).value();
-        EXPECT_EQ(tokens_->read_access(token).error(), errc::invalid_token) << boost::json::serialize(claims);
+        EXPECT_EQ(tokens_->read_access(token).error(), errc::invalid_token)
+            << boost::json::serialize(claims);
     }
     EXPECT_EQ(tokens_->read_access("not a token").error(), errc::invalid_token);
 }

@@ -8,7 +8,8 @@ namespace warden {
 namespace {
 
 TEST(condition, has_a_message_for_every_value) {
-    for (int v = static_cast<int>(condition::invalid_request); v <= static_cast<int>(condition::internal); ++v) {
+    for (int v = static_cast<int>(condition::invalid_request);
+         v <= static_cast<int>(condition::internal); ++v) {
         EXPECT_NE(condition_category().message(v), "unknown condition") << v;
     }
     EXPECT_EQ(condition_category().message(999), "unknown condition");

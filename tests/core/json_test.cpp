@@ -10,7 +10,8 @@ namespace warden {
 namespace {
 
 TEST(parse_json_strict, parses_objects_arrays_and_scalars) {
-    auto const v = parse_json_strict(R"({"a":1,"b":[true,null,"x",-2,1.5,18446744073709551615],"c":{"d":"e"}})");
+    auto const v = parse_json_strict(
+        R"({"a":1,"b":[true,null,"x",-2,1.5,18446744073709551615],"c":{"d":"e"}})");
     ASSERT_TRUE(v.has_value());
     auto const& o = v->as_object();
     EXPECT_EQ(o.at("a").as_int64(), 1);
@@ -28,7 +29,8 @@ TEST(parse_json_strict, keeps_member_order_and_escapes) {
 
 TEST(parse_json_strict, rejects_duplicate_members) {
     EXPECT_EQ(parse_json_strict(R"({"a":1,"a":2})").error(), core_errc::duplicate_member);
-    EXPECT_EQ(parse_json_strict(R"({"x":{"a":1,"b":2,"a":3}})").error(), core_errc::duplicate_member);
+    EXPECT_EQ(parse_json_strict(R"({"x":{"a":1,"b":2,"a":3}})").error(),
+              core_errc::duplicate_member);
     EXPECT_EQ(parse_json_strict(R"([{"a":1},{"k":1,"k":1}])").error(), core_errc::duplicate_member);
     // The same name once per object is fine, and an escape spelling the same name is a duplicate.
     EXPECT_TRUE(parse_json_strict(R"({"a":{"a":{"a":1}}})").has_value());
@@ -46,9 +48,26 @@ TEST(parse_json_strict, rejects_depth_beyond_the_limit) {
 }
 
 TEST(parse_json_strict, rejects_malformed_text) {
-    for (char const* bad : {"", " ", "{", "}", "{\"a\":}", "{\"a\" 1}", "[1,]", "{\"a\":1,}", "'a'",
-                            "{a:1}", "NaN", "01", "1.", "tru", "\"unterminated", "[1] [2]", "{} x",
-                            "/* c */ {}", "{\"a\":1} // c", "\"\\x41\""}) {
+    for (char const* bad : {"",
+                            " ",
+                            "{",
+                            "}",
+                            "{\"a\":}",
+                            "{\"a\" 1}",
+                            "[1,]",
+                            "{\"a\":1,}",
+                            "'a'",
+                            "{a:1}",
+                            "NaN",
+                            "01",
+                            "1.",
+                            "tru",
+                            "\"unterminated",
+                            "[1] [2]",
+                            "{} x",
+                            "/* c */ {}",
+                            "{\"a\":1} // c",
+                            "\"\\x41\""}) {
         auto const r = parse_json_strict(bad);
         EXPECT_FALSE(r.has_value()) << bad;
         if (!r) {
@@ -61,7 +80,8 @@ TEST(parse_json_strict, rejects_numbers_beyond_the_double_range) {
     EXPECT_EQ(parse_json_strict("1e400").error(), core_errc::invalid_json);
     EXPECT_EQ(parse_json_strict("[-6e66666]").error(), core_errc::invalid_json);
     EXPECT_TRUE(parse_json_strict("1e300").has_value());
-    EXPECT_TRUE(parse_json_strict("99999999999999999999999").has_value());  // a large double, finite
+    EXPECT_TRUE(
+        parse_json_strict("99999999999999999999999").has_value());  // a large double, finite
 }
 
 TEST(parse_json_strict, rejects_invalid_utf8) {

@@ -22,7 +22,8 @@ TEST(work_pool, runs_the_task_off_the_calling_thread) {
     work_pool pool{{.threads = 2, .queue_limit = 4}};
     auto const caller = std::this_thread::get_id();
     auto const r = test::run([&]() -> asio::awaitable<result<std::thread::id>> {
-        auto worker = co_await pool.run([]() -> result<std::thread::id> { return std::this_thread::get_id(); });
+        auto worker = co_await pool.run(
+            []() -> result<std::thread::id> { return std::this_thread::get_id(); });
         // Back on the caller's thread after the await.
         EXPECT_EQ(std::this_thread::get_id(), caller);
         co_return worker;
@@ -33,7 +34,8 @@ TEST(work_pool, runs_the_task_off_the_calling_thread) {
 
 TEST(work_pool, passes_errors_through) {
     work_pool pool{{.threads = 1, .queue_limit = 1}};
-    auto const r = test::run(pool.run([]() -> result<int> { return make_error_code(core_errc::random_failed); }));
+    auto const r = test::run(
+        pool.run([]() -> result<int> { return make_error_code(core_errc::random_failed); }));
     EXPECT_EQ(r.error(), core_errc::random_failed);
 }
 
@@ -56,7 +58,8 @@ TEST(work_pool, rejects_at_once_when_full) {
     };
     // Two tasks fill the pool (one running, one queued); the third must fail without waiting.
     for (int i = 0; i < 2; ++i) {
-        asio::co_spawn(io, pool.run(blocked), [&](std::exception_ptr, result<int> r) { done.push_back(r); });
+        asio::co_spawn(io, pool.run(blocked),
+                       [&](std::exception_ptr, result<int> r) { done.push_back(r); });
     }
     io.poll();
     EXPECT_EQ(pool.pending(), 2U);

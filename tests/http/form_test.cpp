@@ -7,7 +7,8 @@
 namespace warden::http {
 namespace {
 
-request form_request(std::string body, std::string_view content_type = "application/x-www-form-urlencoded") {
+request form_request(std::string body,
+                     std::string_view content_type = "application/x-www-form-urlencoded") {
     request req{verb::post, "/api/auth/login", 11};
     if (!content_type.empty()) req.set(field::content_type, content_type);
     req.body() = std::move(body);
@@ -70,14 +71,19 @@ TEST(form_parse, keeps_decoded_bytes_as_they_are) {
 
 TEST(read_form, needs_the_form_content_type) {
     EXPECT_TRUE(read_form(form_request("a=1")).has_value());
-    EXPECT_TRUE(read_form(form_request("a=1", "Application/X-WWW-Form-Urlencoded; charset=UTF-8")).has_value());
+    EXPECT_TRUE(read_form(form_request("a=1", "Application/X-WWW-Form-Urlencoded; charset=UTF-8"))
+                    .has_value());
     EXPECT_EQ(read_form(form_request("a=1", "application/json")).error(), errc::expected_form);
     EXPECT_EQ(read_form(form_request("a=1", "")).error(), errc::expected_form);
     EXPECT_EQ(read_form(form_request("", "")).value().size(), 0U);  // no body, no type: empty form
-    EXPECT_EQ(read_form(form_request("a=1", "multipart/form-data; boundary=x")).error(), errc::malformed_multipart);
-    EXPECT_EQ(read_form(form_request("a=1", "multipart/form-data")).error(), errc::expected_form_data);
-    EXPECT_EQ(read_form(form_request("a=1", "multipart/mixed; boundary=x")).error(), errc::expected_form);
-    EXPECT_EQ(read_form(form_request("a=1", "application/x-www-form-urlencodedx")).error(), errc::expected_form);
+    EXPECT_EQ(read_form(form_request("a=1", "multipart/form-data; boundary=x")).error(),
+              errc::malformed_multipart);
+    EXPECT_EQ(read_form(form_request("a=1", "multipart/form-data")).error(),
+              errc::expected_form_data);
+    EXPECT_EQ(read_form(form_request("a=1", "multipart/mixed; boundary=x")).error(),
+              errc::expected_form);
+    EXPECT_EQ(read_form(form_request("a=1", "application/x-www-form-urlencodedx")).error(),
+              errc::expected_form);
 }
 
 }  // namespace

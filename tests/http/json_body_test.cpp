@@ -22,14 +22,17 @@ TEST(read_json_object, reads_an_object) {
 }
 
 TEST(read_json_object, accepts_charset_and_json_suffix_types) {
-    EXPECT_TRUE(read_json_object(json_request("{}", "application/json; charset=utf-8"), 16).has_value());
-    EXPECT_TRUE(read_json_object(json_request("{}", "application/merge-patch+json"), 16).has_value());
+    EXPECT_TRUE(
+        read_json_object(json_request("{}", "application/json; charset=utf-8"), 16).has_value());
+    EXPECT_TRUE(
+        read_json_object(json_request("{}", "application/merge-patch+json"), 16).has_value());
 }
 
 TEST(read_json_object, rejects_other_content_types) {
     EXPECT_EQ(read_json_object(json_request("{}", "text/plain"), 16).error(), errc::expected_json);
     EXPECT_EQ(read_json_object(json_request("{}", ""), 16).error(), errc::expected_json);
-    EXPECT_EQ(read_json_object(json_request("{}", "application/jsonp"), 16).error(), errc::expected_json);
+    EXPECT_EQ(read_json_object(json_request("{}", "application/jsonp"), 16).error(),
+              errc::expected_json);
 }
 
 TEST(read_json_object, rejects_non_objects) {
@@ -41,9 +44,12 @@ TEST(read_json_object, rejects_non_objects) {
 TEST(read_json_object, rejects_malformed_duplicate_deep_and_bad_utf8) {
     EXPECT_EQ(read_json_object(json_request("{"), 16).error(), core_errc::invalid_json);
     EXPECT_EQ(read_json_object(json_request(""), 16).error(), core_errc::invalid_json);
-    EXPECT_EQ(read_json_object(json_request(R"({"a":1,"a":2})"), 16).error(), core_errc::duplicate_member);
-    EXPECT_EQ(read_json_object(json_request(R"({"a":[[[1]]]})"), 3).error(), core_errc::json_too_deep);
-    EXPECT_EQ(read_json_object(json_request("{\"a\":\"\xc0\xaf\"}"), 16).error(), core_errc::invalid_json);
+    EXPECT_EQ(read_json_object(json_request(R"({"a":1,"a":2})"), 16).error(),
+              core_errc::duplicate_member);
+    EXPECT_EQ(read_json_object(json_request(R"({"a":[[[1]]]})"), 3).error(),
+              core_errc::json_too_deep);
+    EXPECT_EQ(read_json_object(json_request("{\"a\":\"\xc0\xaf\"}"), 16).error(),
+              core_errc::invalid_json);
 }
 
 }  // namespace

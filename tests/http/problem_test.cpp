@@ -11,10 +11,11 @@ namespace {
 
 // A category standing in for a module's errc, mapping each value onto the same condition.
 class fake_category final : public boost::system::error_category {
-public:
+  public:
     [[nodiscard]] char const* name() const noexcept override { return "fake"; }
     [[nodiscard]] std::string message(int) const override { return "the module's message"; }
-    [[nodiscard]] boost::system::error_condition default_error_condition(int value) const noexcept override {
+    [[nodiscard]] boost::system::error_condition default_error_condition(
+        int value) const noexcept override {
         return make_error_condition(static_cast<condition>(value));
     }
 };
@@ -22,7 +23,9 @@ fake_category const fake;
 
 error_code code_for(condition c) { return {static_cast<int>(c), fake}; }
 
-boost::json::object body_of(response const& res) { return boost::json::parse(res.body()).as_object(); }
+boost::json::object body_of(response const& res) {
+    return boost::json::parse(res.body()).as_object();
+}
 
 TEST(problem_for, missing_credentials_is_401_not_authenticated) {
     auto const res = render(problem_for(code_for(condition::unauthenticated)));
@@ -54,16 +57,19 @@ TEST(problem_for, inactive_user_is_400) {
 }
 
 TEST(problem_for, missing_scope_is_403_with_the_scope_challenge) {
-    auto const res = render(problem_for(code_for(condition::insufficient_scope), "admin users:write"));
+    auto const res =
+        render(problem_for(code_for(condition::insufficient_scope), "admin users:write"));
     EXPECT_EQ(res.result(), status::forbidden);
-    EXPECT_EQ(res[field::www_authenticate], "Bearer error=\"insufficient_scope\", scope=\"admin users:write\"");
+    EXPECT_EQ(res[field::www_authenticate],
+              "Bearer error=\"insufficient_scope\", scope=\"admin users:write\"");
     EXPECT_EQ(body_of(res).at("detail"), "Not enough permissions");
 }
 
 TEST(problem_for, token_endpoint_errors_carry_rfc6749_fields) {
-    for (auto [c, error] : {std::pair{condition::invalid_grant, "invalid_grant"},
-                            std::pair{condition::invalid_scope, "invalid_scope"},
-                            std::pair{condition::unsupported_grant_type, "unsupported_grant_type"}}) {
+    for (auto [c, error] :
+         {std::pair{condition::invalid_grant, "invalid_grant"},
+          std::pair{condition::invalid_scope, "invalid_scope"},
+          std::pair{condition::unsupported_grant_type, "unsupported_grant_type"}}) {
         auto const res = render(problem_for(code_for(c)));
         EXPECT_EQ(res.result(), status::bad_request) << error;
         EXPECT_EQ(body_of(res).at("error"), error);
@@ -76,8 +82,10 @@ TEST(problem_for, plain_conditions_map_to_their_status_and_message) {
     EXPECT_EQ(render(problem_for(code_for(condition::not_found))).result(), status::not_found);
     EXPECT_EQ(render(problem_for(code_for(condition::conflict))).result(), status::conflict);
     EXPECT_EQ(render(problem_for(code_for(condition::forbidden))).result(), status::forbidden);
-    EXPECT_EQ(render(problem_for(code_for(condition::invalid_request))).result(), status::bad_request);
-    EXPECT_EQ(body_of(render(problem_for(code_for(condition::conflict)))).at("detail"), "the module's message");
+    EXPECT_EQ(render(problem_for(code_for(condition::invalid_request))).result(),
+              status::bad_request);
+    EXPECT_EQ(body_of(render(problem_for(code_for(condition::conflict)))).at("detail"),
+              "the module's message");
 }
 
 TEST(problem_for, throttling_sets_retry_after) {
@@ -94,7 +102,8 @@ TEST(problem_for, unknown_and_internal_errors_are_500_without_details) {
     auto const res = render(problem_for(foreign));
     EXPECT_EQ(res.result(), status::internal_server_error);
     EXPECT_EQ(body_of(res), (boost::json::object{{"detail", "Internal Server Error"}}));
-    EXPECT_EQ(render(problem_for(code_for(condition::internal))).result(), status::internal_server_error);
+    EXPECT_EQ(render(problem_for(code_for(condition::internal))).result(),
+              status::internal_server_error);
     EXPECT_EQ(render(problem_for(make_error_code(core_errc::random_failed))).result(),
               status::internal_server_error);
 }

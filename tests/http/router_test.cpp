@@ -4,9 +4,9 @@
 
 #include <boost/json/parse.hpp>
 
-#include "support/run.hpp"
 #include <warden/core/condition.hpp>
 #include <warden/http/responses.hpp>
+#include "support/run.hpp"
 
 namespace warden::http {
 namespace {
@@ -45,7 +45,8 @@ TEST(router, extracts_path_parameters) {
 TEST(router, unknown_path_is_not_found) {
     router r;
     r.add(verb::get, "/healthz", replying("ok"));
-    for (auto const path : {"/", "/healthz/", "/healthzz", "/health", "", "healthz", "/api/users//"}) {
+    for (auto const path :
+         {"/", "/healthz/", "/healthzz", "/health", "", "healthz", "/api/users//"}) {
         auto const m = r.find(verb::get, path);
         EXPECT_EQ(m.target, nullptr) << path;
         EXPECT_TRUE(m.allow.empty()) << path;
@@ -74,7 +75,8 @@ struct fake_check {
     using principal_type = std::string;
     std::string scope;
     error_code failure;
-    [[nodiscard]] asio::awaitable<result<std::string>> authenticate(std::string_view authorization) const {
+    [[nodiscard]] asio::awaitable<result<std::string>> authenticate(
+        std::string_view authorization) const {
         if (authorization == "Bearer good") co_return std::string{"user-7"};
         co_return failure;
     }
@@ -84,10 +86,11 @@ struct fake_check {
 static_assert(bearer_check<fake_check>);
 
 class guard_category final : public boost::system::error_category {
-public:
+  public:
     [[nodiscard]] char const* name() const noexcept override { return "guard"; }
     [[nodiscard]] std::string message(int) const override { return "guard"; }
-    [[nodiscard]] boost::system::error_condition default_error_condition(int v) const noexcept override {
+    [[nodiscard]] boost::system::error_condition default_error_condition(
+        int v) const noexcept override {
         return make_error_condition(static_cast<condition>(v));
     }
 };

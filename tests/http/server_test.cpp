@@ -27,16 +27,18 @@ using tcp = asio::ip::tcp;
 
 // A running server on a free loopback port, with a few routes that exercise the server itself.
 class server_fixture : public ::testing::Test {
-protected:
+  protected:
     void start(limits lim = {}, cors_policy cors = {}) {
         routes_.add(verb::get, "/hello", [](request_context&) -> asio::awaitable<response> {
             co_return detail_response(status::ok, "hello");
         });
         routes_.add(verb::post, "/echo", [](request_context& ctx) -> asio::awaitable<response> {
-            co_return json_response(status::ok, boost::json::object{{"size", ctx.req.body().size()}});
+            co_return json_response(status::ok,
+                                    boost::json::object{{"size", ctx.req.body().size()}});
         });
         routes_.add(verb::get, "/slow", [](request_context&) -> asio::awaitable<response> {
-            asio::steady_timer timer{co_await asio::this_coro::executor, std::chrono::milliseconds{300}};
+            asio::steady_timer timer{co_await asio::this_coro::executor,
+                                     std::chrono::milliseconds{300}};
             co_await timer.async_wait(asio::use_awaitable);
             co_return detail_response(status::ok, "slow done");
         });
@@ -48,12 +50,16 @@ protected:
             ctx.user_id = "42";
             co_return detail_response(status::ok, "user");
         });
-        server_ = std::make_unique<server>(io_, routes_, lim, [this](access_entry const& e) {
-            std::lock_guard const lock{log_mutex_};
-            log_.push_back(std::string{e.method} + " " + std::string{e.path} + " " + std::to_string(e.status) +
-                           " user=" + std::string{e.user_id} + " rid=" + std::string{e.request_id} +
-                           " client=" + std::string{e.client_address});
-        }, std::move(cors));
+        server_ = std::make_unique<server>(
+            io_, routes_, lim,
+            [this](access_entry const& e) {
+                std::lock_guard const lock{log_mutex_};
+                log_.push_back(std::string{e.method} + " " + std::string{e.path} + " " +
+                               std::to_string(e.status) + " user=" + std::string{e.user_id} +
+                               " rid=" + std::string{e.request_id} +
+                               " client=" + std::string{e.client_address});
+            },
+            std::move(cors));
         auto const bound = server_->listen({asio::ip::make_address("127.0.0.1"), 0});
         ASSERT_TRUE(bound.has_value());
         port_ = bound->port();
@@ -130,10 +136,10 @@ TEST_F(server_fixture, serves_several_requests_on_one_connection) {
 TEST_F(server_fixture, answers_pipelined_requests_in_order) {
     start();
     auto s = connect();
-    asio::write(s, asio::buffer(std::string_view{
-                       "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
-                       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nabcde"
-                       "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"}));
+    asio::write(s, asio::buffer(std::string_view{"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                                                 "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                                 "text/plain\r\nContent-Length: 5\r\n\r\nabcde"
+                                                 "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"}));
     boost::beast::flat_buffer buffer;
     EXPECT_EQ(read_response(s, buffer).result(), status::ok);
     auto const echo = read_response(s, buffer);
@@ -143,14 +149,16 @@ TEST_F(server_fixture, answers_pipelined_requests_in_order) {
 
 TEST_F(server_fixture, unknown_path_is_404_json) {
     start();
-    auto const out = exchange_until_close("GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto const out =
+        exchange_until_close("GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_NE(out.find("HTTP/1.1 404"), std::string::npos);
     EXPECT_NE(out.find(R"({"detail":"Not Found"})"), std::string::npos);
 }
 
 TEST_F(server_fixture, wrong_method_is_405_with_allow) {
     start();
-    auto const out = exchange_until_close("DELETE /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto const out =
+        exchange_until_close("DELETE /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_NE(out.find("HTTP/1.1 405"), std::string::npos);
     EXPECT_NE(out.find("Allow: GET"), std::string::npos);
     EXPECT_NE(out.find("Method Not Allowed"), std::string::npos);
@@ -158,49 +166,56 @@ TEST_F(server_fixture, wrong_method_is_405_with_allow) {
 
 TEST_F(server_fixture, oversized_headers_get_431_and_the_server_keeps_serving) {
     start({.max_header_bytes = 1024});
-    auto const out = exchange_until_close("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') +
-                                          "\r\n\r\n");
+    auto const out = exchange_until_close(
+        "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n");
     EXPECT_NE(out.find("HTTP/1.1 431"), std::string::npos);
     EXPECT_NE(out.find("Connection: close"), std::string::npos);
-    auto const next = exchange_until_close("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto const next =
+        exchange_until_close("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_NE(next.find("HTTP/1.1 200"), std::string::npos);
 }
 
 TEST_F(server_fixture, oversized_body_gets_413) {
     start({.max_body_bytes = 100});
     auto const out = exchange_until_close(
-        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 101\r\n\r\n" +
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: "
+        "101\r\n\r\n" +
         std::string(101, 'b'));
     EXPECT_NE(out.find("HTTP/1.1 413"), std::string::npos);
     auto const chunked = exchange_until_close(
-        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n" + std::string(101, 'c') +
-        "\r\n0\r\n\r\n");
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n" +
+        std::string(101, 'c') + "\r\n0\r\n\r\n");
     EXPECT_NE(chunked.find("HTTP/1.1 413"), std::string::npos);
 }
 
 TEST_F(server_fixture, body_at_the_limit_is_accepted) {
     start({.max_body_bytes = 100});
     auto const out = exchange_until_close(
-        "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'b'));
+        "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100\r\n\r\n" +
+        std::string(100, 'b'));
     EXPECT_NE(out.find(R"({"size":100})"), std::string::npos);
 }
 
 TEST_F(server_fixture, garbage_gets_400) {
     start();
-    for (std::string_view bad : {"NOT HTTP AT ALL\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n",
-                                 "GET /hello HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
-                                 "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"}) {
+    for (std::string_view bad :
+         {"NOT HTTP AT ALL\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n",
+          "GET /hello HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+          "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"}) {
         auto const out = exchange_until_close(bad);
         EXPECT_NE(out.find("HTTP/1.1 400"), std::string::npos) << bad;
     }
-    auto const next = exchange_until_close("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto const next =
+        exchange_until_close("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_NE(next.find("HTTP/1.1 200"), std::string::npos);
 }
 
 /// How many responses a reply holds (each has a request id).
 std::size_t responses_in(std::string_view out) {
     std::size_t n = 0;
-    for (auto at = out.find("X-Request-Id:"); at != std::string_view::npos; at = out.find("X-Request-Id:", at + 1)) ++n;
+    for (auto at = out.find("X-Request-Id:"); at != std::string_view::npos;
+         at = out.find("X-Request-Id:", at + 1))
+        ++n;
     return n;
 }
 
@@ -208,8 +223,9 @@ TEST_F(server_fixture, a_body_behind_a_transfer_coding_we_do_not_decode_is_never
     start();
     std::string const smuggled = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
     for (std::string_view te : {"identity", "compress", "xchunked", "chunked, identity"}) {
-        auto const out = exchange_until_close("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + std::string{te} +
-                                              "\r\n\r\n" + smuggled);
+        auto const out = exchange_until_close(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + std::string{te} + "\r\n\r\n" +
+            smuggled);
         EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << te << ": " << out;
         EXPECT_EQ(responses_in(out), 1U) << te << ": " << out;
         EXPECT_NE(out.find("Connection: close"), std::string::npos) << te;
@@ -219,7 +235,8 @@ TEST_F(server_fixture, a_body_behind_a_transfer_coding_we_do_not_decode_is_never
 TEST_F(server_fixture, transfer_encoding_in_http_1_0_is_400_and_closes) {
     start();
     auto const out = exchange_until_close(
-        "POST /echo HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "POST /echo HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\nTransfer-Encoding: "
+        "chunked\r\n\r\n"
         "5\r\nabcde\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << out;
     EXPECT_EQ(responses_in(out), 1U) << out;
@@ -230,8 +247,9 @@ TEST_F(server_fixture, transfer_encoding_with_content_length_is_400_and_closes) 
     for (std::string_view head : {"Transfer-Encoding: identity\r\nContent-Length: 31\r\n",
                                   "Content-Length: 31\r\nTransfer-Encoding: identity\r\n",
                                   "Transfer-Encoding: chunked\r\nContent-Length: 31\r\n"}) {
-        auto const out = exchange_until_close("POST /echo HTTP/1.1\r\nHost: x\r\n" + std::string{head} +
-                                              "\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+        auto const out =
+            exchange_until_close("POST /echo HTTP/1.1\r\nHost: x\r\n" + std::string{head} +
+                                 "\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
         EXPECT_TRUE(out.starts_with("HTTP/1.1 400")) << head << out;
         EXPECT_EQ(responses_in(out), 1U) << head << out;
     }
@@ -240,21 +258,24 @@ TEST_F(server_fixture, transfer_encoding_with_content_length_is_400_and_closes) 
 TEST_F(server_fixture, http_1_1_needs_exactly_one_host) {
     start();
     EXPECT_TRUE(exchange_until_close("GET /hello HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 400"));
-    EXPECT_TRUE(exchange_until_close("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").starts_with("HTTP/1.1 400"));
+    EXPECT_TRUE(exchange_until_close("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+                    .starts_with("HTTP/1.1 400"));
     EXPECT_TRUE(exchange_until_close("GET /hello HTTP/1.0\r\n\r\n").starts_with("HTTP/1.0 200"));
 }
 
 TEST_F(server_fixture, header_limit_holds_for_a_head_arriving_in_pieces) {
     start({.max_header_bytes = 1024});
     std::string head = "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
-    while (head.size() < 1500) head += "X-Pad-" + std::to_string(head.size()) + ": " + std::string(80, 'a') + "\r\n";
+    while (head.size() < 1500)
+        head += "X-Pad-" + std::to_string(head.size()) + ": " + std::string(80, 'a') + "\r\n";
     head += "\r\n";
     auto s = connect();
     s.set_option(tcp::no_delay(true));
     // 100-byte pieces the server reads one at a time: each alone is far under the limit.
     error_code ec;
     for (std::size_t at = 0; at < head.size() && !ec; at += 100) {
-        asio::write(s, asio::buffer(std::string_view{head}.substr(at, 100)), ec);  // fails once answered
+        asio::write(s, asio::buffer(std::string_view{head}.substr(at, 100)),
+                    ec);  // fails once answered
         std::this_thread::sleep_for(std::chrono::milliseconds{2});
     }
     std::string out;
@@ -275,7 +296,8 @@ TEST_F(server_fixture, header_limit_counts_the_request_line_and_every_header_to_
 TEST_F(server_fixture, slow_client_is_dropped_after_the_header_timeout) {
     start({.header_timeout = std::chrono::milliseconds{200}});
     auto s = connect();
-    asio::write(s, asio::buffer(std::string_view{"GET /hello HTTP/1.1\r\nHost"}));  // and then nothing
+    asio::write(s,
+                asio::buffer(std::string_view{"GET /hello HTTP/1.1\r\nHost"}));  // and then nothing
     auto const before = std::chrono::steady_clock::now();
     std::string out;
     error_code ec;
@@ -313,8 +335,8 @@ TEST_F(server_fixture, handler_exception_is_500_and_serving_continues) {
 TEST_F(server_fixture, expect_100_continue_is_honoured) {
     start();
     auto s = connect();
-    asio::write(s, asio::buffer(std::string_view{
-                       "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"}));
+    asio::write(s, asio::buffer(std::string_view{"POST /echo HTTP/1.1\r\nHost: x\r\nExpect: "
+                                                 "100-continue\r\nContent-Length: 3\r\n\r\n"}));
     std::string interim(25, '\0');
     asio::read(s, asio::buffer(interim));
     EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
@@ -370,7 +392,8 @@ TEST_F(server_fixture, connections_beyond_the_limit_are_closed) {
     auto second = connect();
     std::string out;
     error_code ec;
-    asio::write(second, asio::buffer(std::string_view{"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"}), ec);
+    asio::write(second, asio::buffer(std::string_view{"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"}),
+                ec);
     asio::read(second, asio::dynamic_buffer(out), ec);
     EXPECT_TRUE(out.empty());
     bhttp::write(first, req);
@@ -407,7 +430,8 @@ TEST_F(server_fixture, cors_preflight_is_answered_for_existing_paths) {
     EXPECT_EQ(res.result(), status::no_content);
     EXPECT_EQ(res[field::access_control_allow_origin], "https://any.example");
     EXPECT_EQ(res[field::access_control_allow_methods], "POST");
-    EXPECT_NE(res[field::access_control_allow_headers].find("Authorization"), std::string_view::npos);
+    EXPECT_NE(res[field::access_control_allow_headers].find("Authorization"),
+              std::string_view::npos);
     request unknown{verb::options, "/nowhere", 11};
     unknown.set(field::host, "x");
     unknown.set(field::origin, "https://any.example");

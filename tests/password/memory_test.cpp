@@ -34,7 +34,8 @@ TEST(hash_memory, a_hash_leaves_its_block_cached_and_release_gives_it_back) {
 TEST(hash_memory, blocks_of_different_costs_are_kept_apart) {
     release_hash_memory();
     ASSERT_TRUE(hash_argon2id("a password", small).has_value());
-    ASSERT_TRUE(hash_argon2id("a password", {.memory_kib = 512, .iterations = 1, .parallelism = 1}).has_value());
+    ASSERT_TRUE(hash_argon2id("a password", {.memory_kib = 512, .iterations = 1, .parallelism = 1})
+                    .has_value());
     EXPECT_EQ(cached_hash_memory(), (256U + 512U) * 1024);
     EXPECT_EQ(release_hash_memory(), (256U + 512U) * 1024);
 }

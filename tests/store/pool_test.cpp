@@ -81,7 +81,7 @@ TEST(sqlite_pool, writers_take_turns_while_readers_go_on) {
         auto writer = pool.acquire_writer();
         ASSERT_TRUE(writer.has_value());
         EXPECT_EQ(pool.acquire_writer().error(), errc::unavailable);  // the turn is taken
-        EXPECT_TRUE(pool.acquire().has_value());                     // readers are not held up
+        EXPECT_TRUE(pool.acquire().has_value());                      // readers are not held up
     }
     EXPECT_TRUE(pool.acquire_writer().has_value());  // the turn came back with the connection
 }

@@ -25,7 +25,7 @@ using test::sqlite_url;
 
 // Raw access to a database file, outside the store (to inspect or tamper with it).
 class raw_db {
-public:
+  public:
     explicit raw_db(std::filesystem::path const& file) {
         EXPECT_EQ(sqlite3_open(file.c_str(), &db_), SQLITE_OK);
     }
@@ -46,14 +46,14 @@ public:
         return out;
     }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
 };
 
 // Root ignores file permissions (CAP_DAC_OVERRIDE); the tests run as root in CI. Dropping the
 // capability from this thread's effective set makes permissions bite; the destructor restores it.
 class without_permission_override {
-public:
+  public:
     without_permission_override() {
         if (syscall(SYS_capget, &header_, saved_) != 0) return;
         __user_cap_data_struct lowered[2] = {saved_[0], saved_[1]};
@@ -67,7 +67,7 @@ public:
         if (active_) syscall(SYS_capset, &header_, saved_);
     }
 
-private:
+  private:
     __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct saved_[2]{};
     bool active_ = false;
@@ -240,7 +240,7 @@ TEST(schema, a_read_only_file_is_unavailable) {
 
 // migrate() with lists of migrations other than the built-in one.
 class migrations : public ::testing::Test {
-protected:
+  protected:
     std::unique_ptr<sqlite_connection> connect() {
         std::string why;
         auto c = sqlite_connection::open((dir_.path() / "m.db").string(), 1000, &why);

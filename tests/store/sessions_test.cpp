@@ -16,7 +16,7 @@ namespace {
 using jti_list = std::vector<std::pair<std::string, std::int64_t>>;
 
 class sessions : public test::store_test {
-protected:
+  protected:
     void SetUp() override {
         store_test::SetUp();
         alice_ = add_user("alice@x.io").id;
@@ -301,7 +301,7 @@ TEST_F(sessions, a_family_lives_as_long_as_its_latest_access_token) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_, 500)));
     ASSERT_TRUE(s_.sessions->add_access_token("f1", "j1", 800));
     EXPECT_EQ(*s_.sessions->purge_expired_sessions(600), 1);  // the refresh token only
-    auto r = s_.sessions->revoke_family("f1", 700);          // still revocable: j1 is live
+    auto r = s_.sessions->revoke_family("f1", 700);           // still revocable: j1 is live
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(*r, (jti_list{{"j1", 800}}));
 }

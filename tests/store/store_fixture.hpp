@@ -16,7 +16,7 @@ inline std::string sqlite_url(std::filesystem::path const& file) {
 }
 
 class store_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::string why;
         auto r = store::open(sqlite_url(db_file()), &why);

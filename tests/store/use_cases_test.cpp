@@ -17,7 +17,7 @@ namespace warden::store {
 namespace {
 
 class use_cases : public test::store_test {
-protected:
+  protected:
     void SetUp() override {
         store_test::SetUp();
         alice_ = add_user("alice@x.io");
@@ -32,15 +32,18 @@ protected:
 };
 
 TEST_F(use_cases, a_login_grant_is_recorded_with_its_rehash) {
-    ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "$argon2id$new", 200));
+    ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"),
+                                           "$argon2id$new", 200));
     EXPECT_EQ(s_.sessions->find_refresh_token("h-1")->family_id, "f1");
     EXPECT_EQ(s_.sessions->family_of_access_token("j-1").value(), "f1");
     EXPECT_EQ(s_.users->find_user(alice_.id)->password_hash, "$argon2id$new");
 }
 
 TEST_F(use_cases, a_login_grant_fails_when_the_hash_changed_since_it_was_verified) {
-    ASSERT_TRUE(s_.users->replace_password(alice_.id, alice_.password_hash, "$argon2id$changed", "", 150));
-    auto const r = s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "$argon2id$rehash", 200);
+    ASSERT_TRUE(
+        s_.users->replace_password(alice_.id, alice_.password_hash, "$argon2id$changed", "", 150));
+    auto const r = s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"),
+                                              "$argon2id$rehash", 200);
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error(), errc::credentials_changed);
     // Nothing written: no session, and the password change is not undone by the rehash.
@@ -53,26 +56,33 @@ TEST_F(use_cases, a_login_grant_fails_for_a_deactivated_or_deleted_user) {
     off.is_active = false;
     off.bump_token_version = true;
     ASSERT_TRUE(s_.users->update_user(alice_.id, off, 150));
-    EXPECT_EQ(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "", 200).error(),
-              errc::credentials_changed);
+    EXPECT_EQ(
+        s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "", 200).error(),
+        errc::credentials_changed);
     user_update on;
     on.is_active = true;
     ASSERT_TRUE(s_.users->update_user(alice_.id, on, 160));
     // Reactivated, but at a new version: the login that read the old row still gets nothing.
-    EXPECT_EQ(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "", 200).error(),
-              errc::credentials_changed);
+    EXPECT_EQ(
+        s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "", 200).error(),
+        errc::credentials_changed);
     ASSERT_TRUE(s_.users->delete_user(alice_.id));
-    EXPECT_EQ(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f2", "2"), "", 200).error(),
-              errc::not_found);
+    EXPECT_EQ(
+        s_.sessions->start_session(seen(alice_), make_grant(alice_, "f2", "2"), "", 200).error(),
+        errc::not_found);
 }
 
 TEST_F(use_cases, a_password_change_is_compare_and_set_and_sweeps_the_other_sessions) {
     ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "mine", "1"), "", 100));
-    ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "other", "2"), "", 100));
-    EXPECT_EQ(s_.users->replace_password(alice_.id, "$argon2id$not-the-one", "$argon2id$new", "mine", 200).error(),
-              errc::credentials_changed);
+    ASSERT_TRUE(
+        s_.sessions->start_session(seen(alice_), make_grant(alice_, "other", "2"), "", 100));
+    EXPECT_EQ(
+        s_.users->replace_password(alice_.id, "$argon2id$not-the-one", "$argon2id$new", "mine", 200)
+            .error(),
+        errc::credentials_changed);
     EXPECT_FALSE(revoked("j-2"));
-    auto const swept = s_.users->replace_password(alice_.id, alice_.password_hash, "$argon2id$new", "mine", 200);
+    auto const swept =
+        s_.users->replace_password(alice_.id, alice_.password_hash, "$argon2id$new", "mine", 200);
     ASSERT_TRUE(swept.has_value());
     ASSERT_EQ(swept->size(), 1U);
     EXPECT_EQ(swept->front().first, "j-2");
@@ -94,21 +104,25 @@ TEST_F(use_cases, deactivation_revokes_every_session_in_the_same_commit) {
 
 TEST_F(use_cases, a_rotation_spends_and_grants_in_one_step) {
     ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "", 100));
-    auto const r = s_.sessions->rotate_refresh("h-1", seen(alice_), make_grant(alice_, "f1", "2"), 200);
+    auto const r =
+        s_.sessions->rotate_refresh("h-1", seen(alice_), make_grant(alice_, "f1", "2"), 200);
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->state, refresh_state::fresh);
     EXPECT_EQ(s_.sessions->family_of_access_token("j-2").value(), "f1");
     // The spent token presented again: reuse revokes the family with every access token.
-    auto const again = s_.sessions->rotate_refresh("h-1", seen(alice_), make_grant(alice_, "f1", "3"), 300);
+    auto const again =
+        s_.sessions->rotate_refresh("h-1", seen(alice_), make_grant(alice_, "f1", "3"), 300);
     ASSERT_TRUE(again.has_value());
     EXPECT_EQ(again->state, refresh_state::spent);
     EXPECT_EQ(again->revoked.size(), 2U);
     EXPECT_TRUE(revoked("j-1"));
     EXPECT_TRUE(revoked("j-2"));
     EXPECT_EQ(s_.sessions->find_refresh_token("h-3").error(), errc::not_found);
-    EXPECT_EQ(s_.sessions->rotate_refresh("h-2", seen(alice_), make_grant(alice_, "f1", "4"), 300)->state,
-              refresh_state::family_revoked);
-    EXPECT_EQ(s_.sessions->rotate_refresh("nope", seen(alice_), make_grant(alice_, "f1", "5"), 300)->state,
+    EXPECT_EQ(
+        s_.sessions->rotate_refresh("h-2", seen(alice_), make_grant(alice_, "f1", "4"), 300)->state,
+        refresh_state::family_revoked);
+    EXPECT_EQ(s_.sessions->rotate_refresh("nope", seen(alice_), make_grant(alice_, "f1", "5"), 300)
+                  ->state,
               refresh_state::unknown);
 }
 
@@ -118,10 +132,12 @@ TEST_F(use_cases, a_rotation_for_a_changed_user_writes_nothing) {
     stale.token_version += 1;
     EXPECT_EQ(s_.sessions->rotate_refresh("h-1", stale, make_grant(alice_, "f1", "2"), 200).error(),
               errc::credentials_changed);
-    EXPECT_EQ(s_.sessions->consume_refresh_token("h-1", 200)->state, refresh_state::fresh);  // not spent
+    EXPECT_EQ(s_.sessions->consume_refresh_token("h-1", 200)->state,
+              refresh_state::fresh);  // not spent
     // The next grant must be in the presented token's family.
     ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f2", "3"), "", 100));
-    EXPECT_EQ(s_.sessions->rotate_refresh("h-3", seen(alice_), make_grant(alice_, "f9", "4"), 200).error(),
+    EXPECT_EQ(s_.sessions->rotate_refresh("h-3", seen(alice_), make_grant(alice_, "f9", "4"), 200)
+                  .error(),
               errc::invalid_argument);
 }
 
@@ -129,7 +145,8 @@ TEST_F(use_cases, of_racing_rotations_exactly_one_wins) {
     for (int round = 0; round < 5; ++round) {
         auto const family = "f" + std::to_string(round);
         auto const first = "r" + std::to_string(round);
-        ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, family, first), "", 100));
+        ASSERT_TRUE(
+            s_.sessions->start_session(seen(alice_), make_grant(alice_, family, first), "", 100));
         constexpr int racers = 12;
         std::barrier start{racers};
         std::atomic<int> fresh{0};
@@ -145,7 +162,8 @@ TEST_F(use_cases, of_racing_rotations_exactly_one_wins) {
                     ++failed;
                 } else if (r->state == refresh_state::fresh) {
                     ++fresh;
-                } else if (r->state == refresh_state::spent || r->state == refresh_state::family_revoked) {
+                } else if (r->state == refresh_state::spent ||
+                           r->state == refresh_state::family_revoked) {
                     ++spent;
                 }
             });
@@ -170,12 +188,15 @@ TEST_F(use_cases, a_login_racing_a_password_change_never_undoes_it) {
             threads.emplace_back([&, i] {
                 auto const tag = std::to_string(round) + "-" + std::to_string(i);
                 start.arrive_and_wait();
-                granted[i] = s_.sessions->start_session(seen(u), make_grant(u, "f" + tag, tag), "$argon2id$rehash", 200)
+                granted[i] = s_.sessions
+                                 ->start_session(seen(u), make_grant(u, "f" + tag, tag),
+                                                 "$argon2id$rehash", 200)
                                  .has_value();
             });
         }
         start.arrive_and_wait();
-        auto const changed = s_.users->replace_password(u.id, u.password_hash, "$argon2id$new", "", 200);
+        auto const changed =
+            s_.users->replace_password(u.id, u.password_hash, "$argon2id$new", "", 200);
         for (auto& t : threads) t.join();
         auto const now_hash = s_.users->find_user(u.id)->password_hash;
         if (changed) {
@@ -235,7 +256,8 @@ TEST_F(use_cases, a_refused_attempt_counts_nothing_and_a_released_one_is_given_b
 
 TEST_F(use_cases, a_batch_import_is_all_or_nothing) {
     std::vector<new_user> batch;
-    for (int i = 0; i < 50; ++i) batch.push_back({.email = "b" + std::to_string(i) + "@x.io", .password_hash = "$h"});
+    for (int i = 0; i < 50; ++i)
+        batch.push_back({.email = "b" + std::to_string(i) + "@x.io", .password_hash = "$h"});
     batch.push_back({.email = "B7@X.IO", .password_hash = "$h"});  // a duplicate of row 7, any case
     std::size_t failed_at = 0;
     auto const refused = s_.users->create_users(batch, 300, &failed_at);
@@ -249,7 +271,8 @@ TEST_F(use_cases, a_batch_import_is_all_or_nothing) {
     ASSERT_EQ(created->size(), 50U);
     EXPECT_EQ(created->back().email, "b49@x.io");
     EXPECT_EQ(s_.users->list_users(100, 0)->total, 51);
-    EXPECT_EQ(s_.users->create_users({{.email = "alice@x.io"}}, 300, nullptr).error(), errc::email_taken);
+    EXPECT_EQ(s_.users->create_users({{.email = "alice@x.io"}}, 300, nullptr).error(),
+              errc::email_taken);
 }
 
 }  // namespace

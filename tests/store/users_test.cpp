@@ -40,10 +40,11 @@ TEST_F(users, create_returns_the_stored_row) {
 }
 
 TEST_F(users, find_by_id_round_trips_every_field) {
-    auto const created = s_.users->create_user(
-        {.email = "b@x.io", .password_hash = "h", .full_name = std::string{"nul\0inside", 10},
-         .scopes = {"a:b", "z", "!#[]~"}},
-        5);
+    auto const created = s_.users->create_user({.email = "b@x.io",
+                                                .password_hash = "h",
+                                                .full_name = std::string{"nul\0inside", 10},
+                                                .scopes = {"a:b", "z", "!#[]~"}},
+                                               5);
     ASSERT_TRUE(created.has_value());
     auto found = s_.users->find_user(created->id);
     ASSERT_TRUE(found.has_value());
@@ -66,7 +67,7 @@ TEST_F(users, token_subject_is_the_row_and_the_jtis_revocation) {
     ASSERT_TRUE(s_.revocations->revoke_jti("jti-1", 100).has_value());
     EXPECT_TRUE(s_.users->find_token_subject(u.id, "jti-1")->jti_revoked);
     EXPECT_FALSE(s_.users->find_token_subject(u.id, "jti-2")->jti_revoked);
-    EXPECT_FALSE(s_.users->find_token_subject(u.id, "")->jti_revoked);  // a token without jti
+    EXPECT_FALSE(s_.users->find_token_subject(u.id, "")->jti_revoked);       // a token without jti
     EXPECT_FALSE(s_.users->find_token_subject(u.id, "JTI-1")->jti_revoked);  // exact bytes only
 
     EXPECT_EQ(s_.users->find_token_subject(u.id + 1, "jti-1").error(), errc::not_found);
@@ -99,8 +100,8 @@ TEST_F(users, find_by_email_ignores_ascii_case) {
 }
 
 TEST_F(users, find_by_email_compares_non_ascii_letters_exactly) {
-    add_user("jos\xc3\xa9@x.io");                                               // josé
-    EXPECT_TRUE(s_.users->find_user_by_email("JOS\xc3\xa9@X.IO").has_value());  // ASCII folded
+    add_user("jos\xc3\xa9@x.io");                                                 // josé
+    EXPECT_TRUE(s_.users->find_user_by_email("JOS\xc3\xa9@X.IO").has_value());    // ASCII folded
     auto const upper_e_acute = s_.users->find_user_by_email("jos\xc3\x89@x.io");  // josÉ
     EXPECT_EQ(upper_e_acute.error(), errc::not_found);
 }
@@ -125,7 +126,7 @@ TEST_F(users, create_refuses_an_email_taken_in_another_case) {
 }
 
 TEST_F(users, non_ascii_case_variants_are_distinct_emails) {
-    add_user("\xc3\xa9@x.io");                                                      // é
+    add_user("\xc3\xa9@x.io");                                                                // é
     EXPECT_TRUE(s_.users->create_user({.email = "\xc3\x89@x.io", .password_hash = "h"}, 1));  // É
 }
 

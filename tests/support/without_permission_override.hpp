@@ -12,7 +12,7 @@
 namespace warden::test {
 
 class without_permission_override {
-public:
+  public:
     without_permission_override() {
         if (syscall(SYS_capget, &header_, saved_) != 0) return;
         __user_cap_data_struct lowered[2] = {saved_[0], saved_[1]};
@@ -26,7 +26,7 @@ public:
         if (active_) syscall(SYS_capset, &header_, saved_);
     }
 
-private:
+  private:
     __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct saved_[2]{};
     bool active_ = false;

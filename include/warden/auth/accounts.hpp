@@ -44,7 +44,7 @@ struct password_change_outcome {
 };
 
 class account_service {
-public:
+  public:
     /// `limiter` counts wrong current passwords like failed logins (the same keys and limits).
     account_service(database& db, password::hash_pool& hashes, login_limiter const& limiter,
                     account_policy policy, warden::clock const& clock)
@@ -57,7 +57,8 @@ public:
     /// Applies `change` to user `id`. Deactivating a user also revokes every session (token
     /// version bump + family sweep, one transaction). Errors: `store::errc::not_found`,
     /// `email_taken`, store errors.
-    [[nodiscard]] boost::asio::awaitable<result<store::user>> update(store::user_id id, account_change change);
+    [[nodiscard]] boost::asio::awaitable<result<store::user>> update(store::user_id id,
+                                                                     account_change change);
 
     /// Replaces the caller's password after checking the current one, and revokes every other
     /// session of the user (the caller's stays), in one transaction that fails if the hash
@@ -66,17 +67,19 @@ public:
     /// `wrong_current_password` (also when the password changed meanwhile), the password policy
     /// errors, `core_errc::pool_full`, store errors.
     [[nodiscard]] boost::asio::awaitable<password_change_outcome> change_password(
-        principal caller, secret_bytes current, secret_bytes replacement, std::string client_address);
+        principal caller, secret_bytes current, secret_bytes replacement,
+        std::string client_address);
 
     /// Errors: `store::errc::not_found`, store errors.
     [[nodiscard]] boost::asio::awaitable<result<store::user>> find(store::user_id id);
-    [[nodiscard]] boost::asio::awaitable<result<store::user_page>> list(std::int64_t limit, std::int64_t offset);
+    [[nodiscard]] boost::asio::awaitable<result<store::user_page>> list(std::int64_t limit,
+                                                                        std::int64_t offset);
     /// Deletes the user, its sessions with it. Errors: `store::errc::not_found`, store errors.
     [[nodiscard]] boost::asio::awaitable<result<void>> remove(store::user_id id);
 
     [[nodiscard]] account_policy const& policy() const noexcept { return policy_; }
 
-private:
+  private:
     [[nodiscard]] std::int64_t now() const noexcept { return to_unix_seconds(clock_.now()); }
 
     database& db_;

@@ -6,7 +6,8 @@
 //
 // The guard's per-request read goes through `lookup`, which may have a pool of its own: there
 // it never queues behind a write waiting for its disk sync, and one busy thread answers a stream
-// of short reads with far fewer thread wake-ups than a pool of several (measured: docs/benchmarks.md).
+// of short reads with far fewer thread wake-ups than a pool of several (measured:
+// docs/benchmarks.md).
 #include <utility>
 
 #include <warden/core/work_pool.hpp>
@@ -15,7 +16,7 @@
 namespace warden::auth {
 
 class database {
-public:
+  public:
     database(store::backends stores, work_pool& pool) : database(std::move(stores), pool, pool) {}
     /// `lookups` runs the tasks given to `lookup`; everything else runs on `pool`.
     database(store::backends stores, work_pool& pool, work_pool& lookups)
@@ -34,10 +35,12 @@ public:
 
     [[nodiscard]] store::user_store& users() const noexcept { return *stores_.users; }
     [[nodiscard]] store::session_store& sessions() const noexcept { return *stores_.sessions; }
-    [[nodiscard]] store::revocation_store& revocations() const noexcept { return *stores_.revocations; }
+    [[nodiscard]] store::revocation_store& revocations() const noexcept {
+        return *stores_.revocations;
+    }
     [[nodiscard]] store::counter_store& counters() const noexcept { return *stores_.counters; }
 
-private:
+  private:
     store::backends stores_;
     work_pool& pool_;
     work_pool& lookups_;

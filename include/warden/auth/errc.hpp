@@ -20,11 +20,11 @@ enum class errc {
     refresh_token_reused,     ///< a spent refresh token again; its family is revoked: invalid_grant
     user_not_eligible,        ///< refresh for an inactive or deleted user: invalid_grant
     scope_not_granted,        ///< asked for a scope the user or grant lacks: invalid_scope
-    invalid_scope_syntax,     ///< `scope` is not space-separated RFC 6749 scope-tokens: invalid_scope
-    unsupported_grant_type,   ///< grant_type other than password and refresh_token
-    registration_closed,      ///< forbidden
-    wrong_current_password,   ///< password change with a wrong current password: invalid_request
-    email_taken,              ///< conflict
+    invalid_scope_syntax,  ///< `scope` is not space-separated RFC 6749 scope-tokens: invalid_scope
+    unsupported_grant_type,  ///< grant_type other than password and refresh_token
+    registration_closed,     ///< forbidden
+    wrong_current_password,  ///< password change with a wrong current password: invalid_request
+    email_taken,             ///< conflict
 };
 
 [[nodiscard]] boost::system::error_category const& auth_category() noexcept;

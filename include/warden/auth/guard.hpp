@@ -17,22 +17,24 @@
 namespace warden::auth {
 
 class guard {
-public:
+  public:
     guard(token_service const& tokens, database& db) : tokens_(tokens), db_(db) {}
 
     /// A route requirement: an authenticated, active user holding every scope of `scopes`.
     /// Satisfies `http::bearer_check`.
     class requirement {
-    public:
+      public:
         using principal_type = principal;
         [[nodiscard]] boost::asio::awaitable<result<principal>> authenticate(
             std::string_view authorization) const {
             return guard_->authenticate(authorization, scopes_);
         }
         [[nodiscard]] std::string required_scope() const { return join_scopes(scopes_); }
-        [[nodiscard]] std::string log_identity(principal const& p) const { return std::to_string(p.user.id); }
+        [[nodiscard]] std::string log_identity(principal const& p) const {
+            return std::to_string(p.user.id);
+        }
 
-    private:
+      private:
         friend class guard;
         requirement(guard const& g, scope_list scopes) : guard_(&g), scopes_(std::move(scopes)) {}
         guard const* guard_;
@@ -45,10 +47,10 @@ public:
     /// Authenticates an `Authorization` header value. Errors: `missing_credentials` (absent, or
     /// not the Bearer scheme), `invalid_token`, `token_revoked`, `user_gone`, `token_outdated`,
     /// `inactive_user`, `insufficient_scope`, store errors.
-    [[nodiscard]] boost::asio::awaitable<result<principal>> authenticate(std::string_view authorization,
-                                                                         scope_list const& required) const;
+    [[nodiscard]] boost::asio::awaitable<result<principal>> authenticate(
+        std::string_view authorization, scope_list const& required) const;
 
-private:
+  private:
     token_service const& tokens_;
     database& db_;
 };

@@ -36,10 +36,14 @@ struct grant_outcome {
 };
 
 class login_service {
-public:
+  public:
     login_service(database& db, password::hash_pool& hashes, session_service& sessions,
                   lockout_policy lockout, warden::clock const& clock, verification_floor& floor)
-        : db_(db), hashes_(hashes), sessions_(sessions), limiter_(db.counters(), lockout), clock_(clock),
+        : db_(db),
+          hashes_(hashes),
+          sessions_(sessions),
+          limiter_(db.counters(), lockout),
+          clock_(clock),
           floor_(floor) {}
 
     /// Errors: `locked_out` (with `retry_after`), `wrong_credentials` (unknown email, wrong
@@ -50,10 +54,11 @@ public:
 
     [[nodiscard]] login_limiter const& limiter() const noexcept { return limiter_; }
 
-private:
+  private:
     /// Settles a failed attempt: counts it, then waits until the floor has passed since `start`.
-    [[nodiscard]] boost::asio::awaitable<grant_outcome> refuse(login_attempt const& attempt, std::int64_t now,
-                                                               std::chrono::steady_clock::time_point start);
+    [[nodiscard]] boost::asio::awaitable<grant_outcome> refuse(
+        login_attempt const& attempt, std::int64_t now,
+        std::chrono::steady_clock::time_point start);
 
     database& db_;
     password::hash_pool& hashes_;

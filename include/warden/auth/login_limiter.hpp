@@ -31,14 +31,15 @@ struct lockout_policy {
 /// One attempt as `admit` counted it.
 struct login_attempt {
     bool admitted = false;
-    std::int64_t retry_after = 0;            ///< refused: seconds until the key may try again
-    std::vector<std::string> keys;           ///< the account's key, then the address's
+    std::int64_t retry_after = 0;              ///< refused: seconds until the key may try again
+    std::vector<std::string> keys;             ///< the account's key, then the address's
     std::vector<store::failure_count> counts;  ///< admitted: each key's count with this attempt
 };
 
 class login_limiter {
-public:
-    login_limiter(store::counter_store& counters, lockout_policy policy) : counters_(counters), policy_(policy) {}
+  public:
+    login_limiter(store::counter_store& counters, lockout_policy policy)
+        : counters_(counters), policy_(policy) {}
 
     /// Counts an attempt for `email` from `address` unless either is locked or already at the
     /// limit (then `admitted` is false and `retry_after` says how long to wait).
@@ -61,8 +62,9 @@ public:
 
     [[nodiscard]] lockout_policy const& policy() const noexcept { return policy_; }
 
-private:
-    [[nodiscard]] result<std::int64_t> lock_remaining(std::string const& key, std::int64_t now) const;
+  private:
+    [[nodiscard]] result<std::int64_t> lock_remaining(std::string const& key,
+                                                      std::int64_t now) const;
 
     store::counter_store& counters_;
     lockout_policy policy_;

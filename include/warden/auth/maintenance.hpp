@@ -12,7 +12,7 @@ namespace warden::auth {
 
 /// Deletes revocations of tokens expired by `now`, sessions expired by `now`, and failure
 /// counters whose `window` has passed. Returns the rows removed. Errors: store errors.
-[[nodiscard]] boost::asio::awaitable<result<std::int64_t>> purge_expired(database& db, std::int64_t now,
-                                                                         std::chrono::seconds window);
+[[nodiscard]] boost::asio::awaitable<result<std::int64_t>> purge_expired(
+    database& db, std::int64_t now, std::chrono::seconds window);
 
 }  // namespace warden::auth

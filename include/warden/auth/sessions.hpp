@@ -30,7 +30,7 @@ struct token_response {
 };
 
 class session_service {
-public:
+  public:
     session_service(token_service const& tokens, database& db) : tokens_(tokens), db_(db) {}
 
     /// A new family for a user who just proved their password against `user.password_hash`,
@@ -60,17 +60,18 @@ public:
     [[nodiscard]] boost::asio::awaitable<result<void>> revoke(std::string token, std::string hint);
 
     /// Revokes every family of `user` but `keep_session` (empty: all), with their access tokens.
-    [[nodiscard]] boost::asio::awaitable<result<void>> revoke_user_sessions(store::user_id user,
-                                                                            std::string keep_session);
+    [[nodiscard]] boost::asio::awaitable<result<void>> revoke_user_sessions(
+        store::user_id user, std::string keep_session);
 
-private:
+  private:
     /// A freshly minted pair in `family` and its store record.
     struct minted {
         token_response response;
         store::grant record;
     };
     [[nodiscard]] result<minted> mint(store::user const& user, scope_list const& scopes,
-                                      std::string const& family, std::string const& refresh_scope) const;
+                                      std::string const& family,
+                                      std::string const& refresh_scope) const;
 
     token_service const& tokens_;
     database& db_;

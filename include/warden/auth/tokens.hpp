@@ -46,7 +46,7 @@ struct issued_refresh_token {
 };
 
 class token_service {
-public:
+  public:
     /// `clock` must outlive the service; `verifier` must trust `signer`'s key.
     token_service(jwt::signer signer, jwt::verifier verifier, token_settings settings,
                   warden::clock const& clock);
@@ -76,7 +76,7 @@ public:
     [[nodiscard]] jwt::verifier const& verifier() const noexcept { return verifier_; }
     [[nodiscard]] std::int64_t now() const noexcept { return to_unix_seconds(clock_.now()); }
 
-private:
+  private:
     jwt::signer signer_;
     jwt::verifier verifier_;
     token_settings settings_;

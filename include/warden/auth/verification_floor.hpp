@@ -15,7 +15,7 @@
 namespace warden::auth {
 
 class verification_floor {
-public:
+  public:
     using duration = std::chrono::steady_clock::duration;
 
     /// Records how long one verification took.
@@ -28,7 +28,7 @@ public:
     /// bcrypt_sha256 hashes are accepted. Raises the floor to it.
     void calibrate(password::options const& opts) noexcept;
 
-private:
+  private:
     mutable std::mutex mutex_;
     duration calibrated_{};
     duration seen_{};  ///< the slowest recent verification, decaying

@@ -9,21 +9,24 @@ namespace warden {
 using time_point = std::chrono::system_clock::time_point;
 
 class clock {
-public:
+  public:
     virtual ~clock() = default;
     [[nodiscard]] virtual time_point now() const noexcept = 0;
 };
 
 /// The real wall clock.
 class system_clock final : public clock {
-public:
-    [[nodiscard]] time_point now() const noexcept override { return std::chrono::system_clock::now(); }
+  public:
+    [[nodiscard]] time_point now() const noexcept override {
+        return std::chrono::system_clock::now();
+    }
 };
 
 /// A clock that moves only when told to; thread-safe.
 class manual_clock final : public clock {
-public:
-    explicit manual_clock(time_point start = time_point{std::chrono::seconds{1'700'000'000}}) noexcept
+  public:
+    explicit manual_clock(time_point start = time_point{std::chrono::seconds{
+                              1'700'000'000}}) noexcept
         : now_(start.time_since_epoch().count()) {}
     [[nodiscard]] time_point now() const noexcept override {
         return time_point{time_point::duration{now_.load()}};
@@ -31,7 +34,7 @@ public:
     void set(time_point t) noexcept { now_.store(t.time_since_epoch().count()); }
     void advance(std::chrono::system_clock::duration d) noexcept { now_.fetch_add(d.count()); }
 
-private:
+  private:
     std::atomic<time_point::rep> now_;
 };
 

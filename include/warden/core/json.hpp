@@ -15,7 +15,8 @@ struct json_limits {
 };
 
 /// Parses `text` strictly. Errors: `core_errc::invalid_json` (syntax, trailing data, invalid
-/// UTF-8, comments, a number beyond the double range), `core_errc::duplicate_member`, `core_errc::json_too_deep`.
+/// UTF-8, comments, a number beyond the double range), `core_errc::duplicate_member`,
+/// `core_errc::json_too_deep`.
 [[nodiscard]] result<boost::json::value> parse_json_strict(std::string_view text,
                                                            json_limits limits = {});
 

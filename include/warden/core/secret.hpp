@@ -8,7 +8,7 @@ namespace warden {
 /// Owns secret bytes (a MAC key, a password); wipes them on destruction and on move-from.
 /// Copy is explicit (`clone()`) so secrets are not duplicated by accident.
 class secret_bytes {
-public:
+  public:
     secret_bytes() = default;
     explicit secret_bytes(std::string_view bytes) : bytes_(bytes) {}
     explicit secret_bytes(std::string&& bytes) noexcept : bytes_(std::move(bytes)) {}
@@ -23,7 +23,7 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return bytes_.size(); }
     [[nodiscard]] bool empty() const noexcept { return bytes_.empty(); }
 
-private:
+  private:
     void wipe() noexcept;
     std::string bytes_;
 };

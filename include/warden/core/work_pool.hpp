@@ -21,7 +21,7 @@
 namespace warden {
 
 class work_pool {
-public:
+  public:
     struct options {
         std::size_t threads = 0;        ///< 0: one per core
         std::size_t queue_limit = 256;  ///< tasks waiting beyond the running ones
@@ -48,16 +48,18 @@ public:
     /// queue_limit` tasks are already pending; `core_errc::task_failed` if the task throws.
     template <class Task, class Result = std::invoke_result_t<Task&>>
     [[nodiscard]] boost::asio::awaitable<Result> run(Task task) {
-        if (!try_acquire()) co_return Result{boost::system::in_place_error, make_error_code(core_errc::pool_full)};
+        if (!try_acquire())
+            co_return Result{boost::system::in_place_error, make_error_code(core_errc::pool_full)};
         // GCC 12 mishandles move-only temporaries inside a co_await expression (it destroyed a
         // captured secret twice): build the operation first, await it in a statement of its own.
-        auto operation = boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(Result)>(
-            initiation<Task, Result>{this}, boost::asio::use_awaitable, std::move(task));
+        auto operation =
+            boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(Result)>(
+                initiation<Task, Result>{this}, boost::asio::use_awaitable, std::move(task));
         Result r = co_await std::move(operation);
         co_return r;
     }
 
-private:
+  private:
     bool try_acquire() noexcept;
 
     // Posts the task to the pool; the pool thread runs it and posts the result back to the
@@ -69,12 +71,13 @@ private:
         template <class Handler>
         void operator()(Handler handler, Task task) const {
             auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
-            boost::asio::post(self->pool_, [self = self, h = std::move(handler), t = std::move(task),
-                                            work = std::move(work)]() mutable {
+            boost::asio::post(self->pool_, [self = self, h = std::move(handler),
+                                            t = std::move(task), work = std::move(work)]() mutable {
                 Result r = invoke(t);
                 self->pending_.fetch_sub(1);
-                boost::asio::post(work.get_executor(),
-                                  [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
+                boost::asio::post(
+                    work.get_executor(),
+                    [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
                 work.reset();
             });
         }

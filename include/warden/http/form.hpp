@@ -13,7 +13,7 @@
 namespace warden::http {
 
 class form {
-public:
+  public:
     /// Parses a urlencoded body (`+` is a space, percent-escapes decoded). Errors:
     /// `errc::malformed_form` (bad escape), `errc::repeated_parameter` (a name given twice).
     [[nodiscard]] static result<form> parse(std::string_view body);
@@ -27,7 +27,7 @@ public:
     /// §3.1), whichever encoding the form came in.
     [[nodiscard]] error_code add(std::string_view name, std::string_view value);
 
-private:
+  private:
     // A map: a 64 KiB body of tiny fields is thousands of names, each checked for a repeat.
     std::map<std::string, std::string, std::less<>> fields_;
 };

@@ -12,6 +12,7 @@ namespace warden::http {
 /// Reads the body as one JSON object. Errors: `errc::expected_json` unless the
 /// Content-Type is `application/json` (or `+json`); the core JSON errors (invalid JSON or
 /// UTF-8, duplicate member, too deep); `errc::body_not_object`.
-[[nodiscard]] result<boost::json::object> read_json_object(request const& req, std::size_t max_depth);
+[[nodiscard]] result<boost::json::object> read_json_object(request const& req,
+                                                           std::size_t max_depth);
 
 }  // namespace warden::http

@@ -20,9 +20,9 @@ using response = boost::beast::http::response<boost::beast::http::string_body>;
 struct request_context {
     request req;
     std::vector<std::pair<std::string, std::string>> params;  ///< `{name}` segments of the route
-    std::string client_address;  ///< the peer's IP address (no port)
-    std::string request_id;      ///< echoed as `X-Request-Id`
-    std::string user_id;         ///< set once a guard authenticated the caller (for the access log)
+    std::string client_address;                               ///< the peer's IP address (no port)
+    std::string request_id;                                   ///< echoed as `X-Request-Id`
+    std::string user_id;  ///< set once a guard authenticated the caller (for the access log)
 
     /// The target's path, without the query.
     [[nodiscard]] std::string_view path() const noexcept;

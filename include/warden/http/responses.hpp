@@ -18,7 +18,8 @@ namespace warden::http {
 /// An empty response (e.g. 204).
 [[nodiscard]] response empty_response(status code);
 
-/// Marks a response as not cacheable (RFC 6749 §5.1: `Cache-Control: no-store`, `Pragma: no-cache`).
+/// Marks a response as not cacheable (RFC 6749 §5.1: `Cache-Control: no-store`, `Pragma:
+/// no-cache`).
 void set_no_store(response& res);
 
 }  // namespace warden::http

@@ -27,14 +27,15 @@ using handler = std::function<boost::asio::awaitable<response>(request_context&)
 template <class C>
 concept bearer_check = requires(C const& c, std::string_view authorization,
                                 typename C::principal_type const& p) {
-    { c.authenticate(authorization) }
-        -> std::same_as<boost::asio::awaitable<result<typename C::principal_type>>>;
+    {
+        c.authenticate(authorization)
+        } -> std::same_as<boost::asio::awaitable<result<typename C::principal_type>>>;
     { c.required_scope() } -> std::convertible_to<std::string>;
     { c.log_identity(p) } -> std::convertible_to<std::string>;
 };
 
 class router {
-public:
+  public:
     struct match {
         handler const* target = nullptr;  ///< null: 404 or 405
         std::vector<std::pair<std::string, std::string>> params;
@@ -47,18 +48,17 @@ public:
     /// Adds a guarded route: `check` runs first; on failure the client gets the mapped problem,
     /// on success `h(ctx, principal)` runs.
     template <bearer_check Check, class Handler>
-        requires std::invocable<Handler const&, request_context&, typename Check::principal_type>
+    requires std::invocable<Handler const&, request_context&, typename Check::principal_type>
     void add(verb method, std::string_view pattern, Check check, Handler h) {
-        add(method, pattern,
-            [check = std::move(check), h = std::move(h)](request_context& ctx) {
-                return call_guarded(check, h, ctx);
-            });
+        add(method, pattern, [check = std::move(check), h = std::move(h)](request_context& ctx) {
+            return call_guarded(check, h, ctx);
+        });
     }
 
     /// The route for a method and path (no query).
     [[nodiscard]] match find(verb method, std::string_view path) const;
 
-private:
+  private:
     template <class Check, class Handler>
     static boost::asio::awaitable<response> call_guarded(Check const& check, Handler const& h,
                                                          request_context& ctx) {

@@ -35,7 +35,7 @@ struct access_entry {
 using access_logger = std::function<void(access_entry const&)>;
 
 class server {
-public:
+  public:
     server(boost::asio::io_context& io, router const& routes, limits lim, access_logger log,
            cors_policy cors = {});
     server(server const&) = delete;
@@ -52,7 +52,7 @@ public:
 
     [[nodiscard]] std::size_t connections() const noexcept { return connection_count_.load(); }
 
-private:
+  private:
     struct connection;
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> serve(std::shared_ptr<connection> conn);

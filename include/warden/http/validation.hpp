@@ -13,7 +13,7 @@
 namespace warden::http {
 
 class validation_errors {
-public:
+  public:
     /// Errors kept: later ones are dropped (the client fixes the first ones and tries again).
     static constexpr std::size_t max_errors = 32;
     /// A longer field name or string `input` is cut to this many bytes (at a UTF-8 boundary); a
@@ -26,12 +26,13 @@ public:
     void add(std::string_view name, std::string_view type, std::string_view msg,
              boost::json::value input = nullptr);
     /// As above with a string input.
-    void add(std::string_view name, std::string_view type, std::string_view msg, std::string_view input);
+    void add(std::string_view name, std::string_view type, std::string_view msg,
+             std::string_view input);
     [[nodiscard]] bool empty() const noexcept { return errors_.empty(); }
     /// 422 with the errors added, in order (at most `max_errors`).
     [[nodiscard]] response to_response() const;
 
-private:
+  private:
     boost::json::array errors_;
 };
 

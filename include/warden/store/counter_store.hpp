@@ -13,7 +13,7 @@ namespace warden::store {
 
 /// Login-failure counters per key (`account:<email>` or `address:<ip>`), fixed windows.
 class counter_store {
-public:
+  public:
     virtual ~counter_store() = default;
     /// Atomically adds one failure; a window that started `window_seconds` or more before `now`
     /// restarts at 1 from `now`. Returns the new count; `errc::invalid_argument` for an empty key.
@@ -39,6 +39,5 @@ public:
     [[nodiscard]] virtual result<std::int64_t> purge_expired_failures(
         std::int64_t now, std::int64_t window_seconds) = 0;
 };
-
 
 }  // namespace warden::store

@@ -12,8 +12,8 @@ using user_id = std::int64_t;
 
 struct user {
     user_id id = 0;
-    std::string email;                ///< as the user wrote it; unique case-insensitively
-    std::string password_hash;        ///< PHC/modular-crypt string (argon2id, bcrypt, passlib)
+    std::string email;          ///< as the user wrote it; unique case-insensitively
+    std::string password_hash;  ///< PHC/modular-crypt string (argon2id, bcrypt, passlib)
     std::string full_name;
     bool is_active = true;
     std::vector<std::string> scopes;  ///< granted scopes, sorted (bytewise), no duplicates
@@ -58,7 +58,7 @@ struct refresh_token {
     std::string token_hash;
     std::string family_id;
     user_id user = 0;
-    std::string scope;             ///< space-separated scopes this grant carries
+    std::string scope;  ///< space-separated scopes this grant carries
     std::int64_t issued_at = 0;
     std::int64_t expires_at = 0;
 };
@@ -86,7 +86,7 @@ using jti_list = std::vector<std::pair<std::string, std::int64_t>>;
 struct credential_check {
     user_id user = 0;
     std::int64_t token_version = 0;  ///< the version the new access token carries
-    std::string password_hash;       ///< the hash the password was verified against; empty: not checked
+    std::string password_hash;  ///< the hash the password was verified against; empty: not checked
 };
 
 /// One token response to record: a refresh token (its family created if new) and the access

@@ -12,7 +12,7 @@ namespace warden::store {
 
 /// Revoked access-token `jti`s, kept until the token would have expired anyway.
 class revocation_store {
-public:
+  public:
     virtual ~revocation_store() = default;
     /// Adds `jti` (idempotent; keeps the later expiry); `errc::invalid_argument` if empty.
     [[nodiscard]] virtual result<void> revoke_jti(std::string_view jti,
@@ -23,6 +23,5 @@ public:
     /// verifier's leeway, or a revoked token could be accepted again within its leeway.
     [[nodiscard]] virtual result<std::int64_t> purge_expired_revocations(std::int64_t now) = 0;
 };
-
 
 }  // namespace warden::store

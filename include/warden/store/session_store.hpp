@@ -14,7 +14,7 @@ namespace warden::store {
 /// The use cases (`start_session`, `rotate_refresh`, `revoke_family`, `revoke_user_families`)
 /// are each one transaction; the row-level calls remain for tools and tests.
 class session_store {
-public:
+  public:
     virtual ~session_store() = default;
     /// Records a new refresh token, creating its family for `t.user` if new. Errors:
     /// `errc::family_revoked` (the family was revoked meanwhile: do not hand the token out),
@@ -78,6 +78,5 @@ public:
     /// record.
     [[nodiscard]] virtual result<std::int64_t> purge_expired_sessions(std::int64_t now) = 0;
 };
-
 
 }  // namespace warden::store

@@ -12,7 +12,7 @@
 namespace warden::store {
 
 class user_store {
-public:
+  public:
     virtual ~user_store() = default;
     /// Inserts a user (scopes stored sorted, without duplicates; a fresh id never used before);
     /// `errc::email_taken` if the email exists in any ASCII letter case; `errc::invalid_argument`
@@ -23,13 +23,15 @@ public:
     /// given, receives the index of the user that failed (`errc::email_taken` when its email
     /// exists already, also earlier in the batch).
     [[nodiscard]] virtual result<std::vector<user>> create_users(std::vector<new_user> const& users,
-                                                                 std::int64_t now, std::size_t* failed_at) = 0;
+                                                                 std::int64_t now,
+                                                                 std::size_t* failed_at) = 0;
     /// One indexed lookup; `errc::not_found` if there is no such user.
     [[nodiscard]] virtual result<user> find_user(user_id id) = 0;
     /// The guard's hot path in one round trip and one snapshot: the user's row and whether access
     /// token `jti` is on the revocation list (false for an empty jti); `errc::not_found` if there
     /// is no such user.
-    [[nodiscard]] virtual result<token_subject> find_token_subject(user_id id, std::string_view jti) = 0;
+    [[nodiscard]] virtual result<token_subject> find_token_subject(user_id id,
+                                                                   std::string_view jti) = 0;
     /// Case-insensitive (ASCII) lookup; `errc::not_found` if none.
     [[nodiscard]] virtual result<user> find_user_by_email(std::string_view email) = 0;
     /// Applies the set fields (an empty update only moves `updated_at`) and returns the new row;
@@ -43,7 +45,8 @@ public:
     /// refresh family of the user but `keep_family` (empty: all), putting their access tokens on
     /// the revocation list. Returns those jtis. Errors: `errc::not_found`,
     /// `errc::credentials_changed` (the hash changed meanwhile: nothing written).
-    [[nodiscard]] virtual result<jti_list> replace_password(user_id id, std::string_view verified_hash,
+    [[nodiscard]] virtual result<jti_list> replace_password(user_id id,
+                                                            std::string_view verified_hash,
                                                             std::string_view new_hash,
                                                             std::string_view keep_family,
                                                             std::int64_t now) = 0;
@@ -58,6 +61,5 @@ public:
     /// fail (disk full, read-only), even while reads still work.
     [[nodiscard]] virtual result<void> ping() = 0;
 };
-
 
 }  // namespace warden::store

@@ -15,7 +15,6 @@ namespace warden::app::cli {
 /// a header without `email` or `hash`, an unknown or repeated column name, more than
 /// `max_rows` rows after the header.
 [[nodiscard]] result<std::vector<import_row>> read_csv_rows(std::string const& path,
-                                                            std::size_t max_rows,
-                                                            std::string* why);
+                                                            std::size_t max_rows, std::string* why);
 
 }  // namespace warden::app::cli

@@ -47,8 +47,9 @@ import_command::import_command(CLI::App& root) {
            "With --sqlite: optional column of full names.");
     column("--scopes-column", scopes_column_, "With --sqlite: optional column of scopes.");
     column("--is-active-column", is_active_column_, "With --sqlite: optional column of is_active.");
-    command_->add_option("--max-rows", max_rows_,
-                         "Refuse the import (nothing imported) when the source has more rows.")
+    command_
+        ->add_option("--max-rows", max_rows_,
+                     "Refuse the import (nothing imported) when the source has more rows.")
         ->capture_default_str()
         ->type_name("N")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));

@@ -53,7 +53,8 @@ std::string check_row(import_row const& row, password::context const& hashing,
         scopes = std::move(*parsed);
     }
     std::string full_name = row.full_name.value_or("");
-    if (auto const problem = full_name_problem(full_name); !problem.empty()) return "full_name: " + problem;
+    if (auto const problem = full_name_problem(full_name); !problem.empty())
+        return "full_name: " + problem;
     auto const active = parse_active(row.is_active.value_or(""));
     if (!active)
         return fmt::format("is_active: expected true/false, 1/0 or yes/no, got {}",
@@ -65,7 +66,8 @@ std::string check_row(import_row const& row, password::context const& hashing,
     if (existing.error() != store::errc::not_found) {
         return fmt::format("cannot look up the email: {}", existing.error().message());
     }
-    out = store::new_user{std::move(*email), row.hash, std::move(full_name), *active, std::move(scopes)};
+    out = store::new_user{std::move(*email), row.hash, std::move(full_name), *active,
+                          std::move(scopes)};
     return {};
 }
 

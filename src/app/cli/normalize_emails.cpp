@@ -23,9 +23,10 @@ int normalize_stored_emails(services& svc) {
             auto const normalized = auth::normalize_email(u.email);
             if (!normalized) {
                 ++problems;
-                note(fmt::format("user {}: the stored e-mail is not a valid address under the current rule; "
-                                 "change it with the admin API",
-                                 u.id));
+                note(fmt::format(
+                    "user {}: the stored e-mail is not a valid address under the current rule; "
+                    "change it with the admin API",
+                    u.id));
                 continue;
             }
             if (*normalized == u.email) continue;
@@ -35,10 +36,11 @@ int normalize_stored_emails(services& svc) {
             if (!updated) {
                 ++problems;
                 bool const taken = updated.error() == condition::conflict;
-                note(fmt::format("user {}: {}", u.id,
-                                 taken ? "its normalized e-mail belongs to another account (a look-alike): "
-                                         "delete or rename one of them, then run this again"
-                                       : updated.error().message()));
+                note(fmt::format(
+                    "user {}: {}", u.id,
+                    taken ? "its normalized e-mail belongs to another account (a look-alike): "
+                            "delete or rename one of them, then run this again"
+                          : updated.error().message()));
                 continue;
             }
             print_json(boost::json::object{{"id", u.id}, {"from", u.email}, {"to", *normalized}});
@@ -46,7 +48,8 @@ int normalize_stored_emails(services& svc) {
         if (static_cast<std::int64_t>(page->items.size()) < page_size) break;
     }
     if (problems > 0) {
-        return fail(exit_status::failed, fmt::format("{} e-mail(s) could not be normalized", problems));
+        return fail(exit_status::failed,
+                    fmt::format("{} e-mail(s) could not be normalized", problems));
     }
     return code(exit_status::ok);
 }

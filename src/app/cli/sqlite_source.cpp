@@ -43,8 +43,8 @@ bool is_plain_identifier(std::string_view name) noexcept {
 }
 
 result<std::vector<import_row>> read_sqlite_rows(std::string const& path,
-                                                 sqlite_columns const& columns, std::size_t max_rows,
-                                                 std::string* why) {
+                                                 sqlite_columns const& columns,
+                                                 std::size_t max_rows, std::string* why) {
     for (auto const* name : {&columns.table, &columns.email, &columns.hash}) {
         if (!is_plain_identifier(*name))
             return failure(why, "table and column names must be plain identifiers");
@@ -86,8 +86,9 @@ result<std::vector<import_row>> read_sqlite_rows(std::string const& path,
         if (step != SQLITE_ROW)
             return failure(why, fmt::format("--sqlite {}: {}", path, sqlite3_errmsg(db.get())));
         if (rows.size() == max_rows) {
-            return failure(why, fmt::format("--sqlite {}: table {} has more than {} rows (--max-rows)",
-                                            path, columns.table, max_rows));
+            return failure(
+                why, fmt::format("--sqlite {}: table {} has more than {} rows (--max-rows)", path,
+                                 columns.table, max_rows));
         }
         import_row row;
         row.where = fmt::format("table {}, row {}", columns.table, rows.size() + 1);

@@ -1,6 +1,6 @@
 #pragma once
-// `warden user add|list|show|set-active|set-scopes|delete|normalize-emails`: the accounts in the configured store,
-// so the first admin can be created before anyone can log in (SPEC §5, issue 5).
+// `warden user add|list|show|set-active|set-scopes|delete|normalize-emails`: the accounts in the
+// configured store, so the first admin can be created before anyone can log in (SPEC §5, issue 5).
 #include <cstdint>
 #include <string>
 

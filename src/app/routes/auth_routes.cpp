@@ -66,17 +66,21 @@ asio::awaitable<response> register_user(services& svc, request_context& ctx) {
     auto const& policy = svc.hashes->hashing_context().settings().policy;
     if (password) {
         auto const allowed = svc.hashes->hashing_context().check_new_password(*password);
-        if (!allowed) add_password_error(errors, "password", allowed.error(), policy.min_length, policy.max_length);
+        if (!allowed)
+            add_password_error(errors, "password", allowed.error(), policy.min_length,
+                               policy.max_length);
     }
     if (!errors.empty()) co_return errors.to_response();
     // Named, not braced in the call: GCC 12 destroys a braced coroutine argument twice.
-    auth::registration request{std::move(*email), secret_bytes{std::move(*password)}, full_name.value_or("")};
+    auth::registration request{std::move(*email), secret_bytes{std::move(*password)},
+                               full_name.value_or("")};
     auto created = co_await svc.accounts->register_user(std::move(request));
     if (!created) co_return http::render(http::problem_for(created.error()));
     co_return http::json_response(status::created, user_json(*created));
 }
 
-asio::awaitable<response> password_grant(services& svc, request_context& ctx, http::form const& form) {
+asio::awaitable<response> password_grant(services& svc, request_context& ctx,
+                                         http::form const& form) {
     http::validation_errors errors;
     auto const username = required_field(form, "username", errors);
     auto const password = required_field(form, "password", errors);
@@ -125,7 +129,8 @@ asio::awaitable<response> login(services& svc, request_context& ctx) {
 }
 
 asio::awaitable<response> logout(services& svc, auth::principal caller) {
-    auto const ended = co_await svc.sessions->end(caller.token.session_id, caller.token.jti, caller.token.expires_at);
+    auto const ended = co_await svc.sessions->end(caller.token.session_id, caller.token.jti,
+                                                  caller.token.expires_at);
     if (!ended) co_return http::render(http::problem_for(ended.error()));
     co_return http::empty_response(status::no_content);
 }
@@ -149,11 +154,16 @@ asio::awaitable<response> revoke(services& svc, request_context& ctx) {
 
 void add_auth_routes(http::router& routes, services& svc) {
     using http::verb;
-    routes.add(verb::post, "/api/auth/register", [&svc](request_context& ctx) { return register_user(svc, ctx); });
-    routes.add(verb::post, "/api/auth/login", [&svc](request_context& ctx) { return login(svc, ctx); });
+    routes.add(verb::post, "/api/auth/register",
+               [&svc](request_context& ctx) { return register_user(svc, ctx); });
+    routes.add(verb::post, "/api/auth/login",
+               [&svc](request_context& ctx) { return login(svc, ctx); });
     routes.add(verb::post, "/api/auth/logout", svc.guard->require(),
-               [&svc](request_context&, auth::principal caller) { return logout(svc, std::move(caller)); });
-    routes.add(verb::post, "/api/auth/revoke", [&svc](request_context& ctx) { return revoke(svc, ctx); });
+               [&svc](request_context&, auth::principal caller) {
+                   return logout(svc, std::move(caller));
+               });
+    routes.add(verb::post, "/api/auth/revoke",
+               [&svc](request_context& ctx) { return revoke(svc, ctx); });
 }
 
 }  // namespace warden::app

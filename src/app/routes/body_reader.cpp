@@ -4,7 +4,8 @@
 
 namespace warden::app {
 
-body_reader::body_reader(boost::json::object const& body, std::initializer_list<std::string_view> known,
+body_reader::body_reader(boost::json::object const& body,
+                         std::initializer_list<std::string_view> known,
                          http::validation_errors& errors)
     : body_(body), errors_(errors) {
     for (auto const& member : body_) {

@@ -14,7 +14,7 @@
 namespace warden::app {
 
 class body_reader {
-public:
+  public:
     /// Flags every member not in `known` as `extra_forbidden`.
     body_reader(boost::json::object const& body, std::initializer_list<std::string_view> known,
                 http::validation_errors& errors);
@@ -22,11 +22,13 @@ public:
     /// A string member that must be present (and valid UTF-8, as the JSON parser ensures).
     [[nodiscard]] std::optional<std::string> required_string(std::string_view name);
     /// A string member that may be absent; `null` reads as absent when `null_ok`.
-    [[nodiscard]] std::optional<std::string> optional_string(std::string_view name, bool null_ok = false);
+    [[nodiscard]] std::optional<std::string> optional_string(std::string_view name,
+                                                             bool null_ok = false);
     [[nodiscard]] std::optional<bool> optional_bool(std::string_view name);
-    [[nodiscard]] std::optional<std::vector<std::string>> optional_string_list(std::string_view name);
+    [[nodiscard]] std::optional<std::vector<std::string>> optional_string_list(
+        std::string_view name);
 
-private:
+  private:
     boost::json::object const& body_;
     http::validation_errors& errors_;
 };

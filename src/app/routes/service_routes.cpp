@@ -19,7 +19,8 @@ asio::awaitable<response> readiness(services& svc) {
     // Ready means the store answers; it runs on the store pool like every store call.
     auto const ping = co_await svc.db->run([&svc]() { return svc.db->users().ping(); });
     if (!ping) {
-        auto res = http::json_response(status::service_unavailable, boost::json::object{{"status", "unavailable"}});
+        auto res = http::json_response(status::service_unavailable,
+                                       boost::json::object{{"status", "unavailable"}});
         res.set(http::field::retry_after, "1");
         co_return res;
     }
@@ -50,7 +51,8 @@ boost::json::object metadata(services const& svc, request_context const& ctx) {
         {"response_types_supported", boost::json::array{}},
         {"token_endpoint_auth_methods_supported", boost::json::array{"none"}},
         {"revocation_endpoint_auth_methods_supported", boost::json::array{"none"}},
-        {"token_endpoint_auth_signing_alg_values_supported", boost::json::array{svc.settings.algorithm}},
+        {"token_endpoint_auth_signing_alg_values_supported",
+         boost::json::array{svc.settings.algorithm}},
     };
 }
 
@@ -62,9 +64,10 @@ void add_service_routes(http::router& routes, services& svc) {
         co_return http::json_response(status::ok, boost::json::object{{"status", "ok"}});
     });
     routes.add(verb::get, "/readyz", [&svc](request_context&) { return readiness(svc); });
-    routes.add(verb::get, "/.well-known/jwks.json", [&svc](request_context&) -> asio::awaitable<response> {
-        co_return http::json_response(status::ok, jwks(*svc.signing_key));
-    });
+    routes.add(verb::get, "/.well-known/jwks.json",
+               [&svc](request_context&) -> asio::awaitable<response> {
+                   co_return http::json_response(status::ok, jwks(*svc.signing_key));
+               });
     routes.add(verb::get, "/.well-known/oauth-authorization-server",
                [&svc](request_context& ctx) -> asio::awaitable<response> {
                    co_return http::json_response(status::ok, metadata(svc, ctx));

@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include <boost/json/array.hpp>
 #include <fmt/format.h>
+#include <boost/json/array.hpp>
 
 namespace warden::app {
 
@@ -14,8 +14,8 @@ std::string rfc3339(std::int64_t unix_seconds) {
     year_month_day const ymd{day};
     hh_mm_ss const time{t - day};
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), time.hours().count(),
-                       time.minutes().count(), time.seconds().count());
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                       time.hours().count(), time.minutes().count(), time.seconds().count());
 }
 
 boost::json::object user_json(store::user const& u) {

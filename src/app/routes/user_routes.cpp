@@ -29,7 +29,8 @@ constexpr std::int64_t default_page_size = 50;
 constexpr std::int64_t max_page_size = 500;
 
 response failure(error_code ec) {
-    if (ec == store::errc::not_found) return http::detail_response(status::not_found, "User not found");
+    if (ec == store::errc::not_found)
+        return http::detail_response(status::not_found, "User not found");
     return http::render(http::problem_for(ec));
 }
 
@@ -37,24 +38,29 @@ response failure(error_code ec) {
 std::optional<std::int64_t> parse_count(std::string_view text) {
     std::int64_t value = 0;
     auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < 0) return std::nullopt;
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < 0)
+        return std::nullopt;
     return value;
 }
 
 /// A 422 at `["<where>", name]`, as FastAPI reports path and query parameters.
-response parameter_error(std::string_view where, std::string_view name, std::string_view msg, std::string_view input) {
+response parameter_error(std::string_view where, std::string_view name, std::string_view msg,
+                         std::string_view input) {
     boost::json::array detail{boost::json::object{{"type", "int_parsing"},
                                                   {"loc", boost::json::array{where, name}},
                                                   {"msg", msg},
                                                   {"input", input}}};
-    return http::json_response(status::unprocessable_entity, boost::json::object{{"detail", detail}});
+    return http::json_response(status::unprocessable_entity,
+                               boost::json::object{{"detail", detail}});
 }
 
 /// Reads the fields a user may change: `email` and `full_name`, plus for admins `is_active`
 /// and `scopes`. Adds 422 entries for bad values.
-auth::account_change read_change(boost::json::object const& body, bool admin, http::validation_errors& errors) {
-    body_reader fields = admin ? body_reader{body, {"email", "full_name", "is_active", "scopes"}, errors}
-                               : body_reader{body, {"email", "full_name"}, errors};
+auth::account_change read_change(boost::json::object const& body, bool admin,
+                                 http::validation_errors& errors) {
+    body_reader fields =
+        admin ? body_reader{body, {"email", "full_name", "is_active", "scopes"}, errors}
+              : body_reader{body, {"email", "full_name"}, errors};
     auth::account_change change;
     change.email = fields.optional_string("email");
     normalize_email_field(change.email, errors);
@@ -67,7 +73,9 @@ auth::account_change read_change(boost::json::object const& body, bool admin, ht
             std::string joined;
             for (auto const& s : *scopes) {
                 if (s.empty() || s.find(' ') != std::string::npos) {
-                    errors.add("scopes", "value_error", "Value error, each scope must be one scope-token", std::string_view{s});
+                    errors.add("scopes", "value_error",
+                               "Value error, each scope must be one scope-token",
+                               std::string_view{s});
                 }
                 joined += s + ' ';
             }
@@ -98,7 +106,8 @@ asio::awaitable<response> update_me(services& svc, request_context& ctx, auth::p
     co_return http::json_response(status::ok, user_json(*updated));
 }
 
-asio::awaitable<response> change_password(services& svc, request_context& ctx, auth::principal caller) {
+asio::awaitable<response> change_password(services& svc, request_context& ctx,
+                                          auth::principal caller) {
     auto body = http::read_json_object(ctx.req, 16);
     if (!body) co_return http::body_error_response(body.error());
     http::validation_errors errors;
@@ -109,12 +118,14 @@ asio::awaitable<response> change_password(services& svc, request_context& ctx, a
     if (replacement) {
         auto const allowed = context.check_new_password(*replacement);
         auto const& policy = context.settings().policy;
-        if (!allowed) add_password_error(errors, "new_password", allowed.error(), policy.min_length, policy.max_length);
+        if (!allowed)
+            add_password_error(errors, "new_password", allowed.error(), policy.min_length,
+                               policy.max_length);
     }
     if (!errors.empty()) co_return errors.to_response();
-    auto const changed = co_await svc.accounts->change_password(std::move(caller), secret_bytes{std::move(*current)},
-                                                                secret_bytes{std::move(*replacement)},
-                                                                std::string{ctx.client_address});
+    auto const changed = co_await svc.accounts->change_password(
+        std::move(caller), secret_bytes{std::move(*current)}, secret_bytes{std::move(*replacement)},
+        std::string{ctx.client_address});
     if (!changed.done) {
         auto problem = http::problem_for(changed.done.error());
         if (changed.retry_after > 0) problem.retry_after = changed.retry_after;
@@ -160,7 +171,8 @@ asio::awaitable<response> list_users(services& svc, request_context& ctx) {
 std::variant<store::user_id, response> user_id_of(request_context const& ctx) {
     auto const text = ctx.param("id");
     auto const id = parse_count(text);
-    if (!id || *id == 0) return parameter_error("path", "id", "Input should be a valid positive integer", text);
+    if (!id || *id == 0)
+        return parameter_error("path", "id", "Input should be a valid positive integer", text);
     return *id;
 }
 
@@ -200,9 +212,10 @@ void add_user_routes(http::router& routes, services& svc) {
     auto const& guard = *svc.guard;
     routes.add(verb::get, "/api/users/me", guard.require(),
                [](request_context&, auth::principal caller) { return show_me(std::move(caller)); });
-    routes.add(verb::patch, "/api/users/me", guard.require(), [&svc](request_context& ctx, auth::principal caller) {
-        return update_me(svc, ctx, std::move(caller));
-    });
+    routes.add(verb::patch, "/api/users/me", guard.require(),
+               [&svc](request_context& ctx, auth::principal caller) {
+                   return update_me(svc, ctx, std::move(caller));
+               });
     routes.add(verb::post, "/api/users/me/password", guard.require(),
                [&svc](request_context& ctx, auth::principal caller) {
                    return change_password(svc, ctx, std::move(caller));

@@ -59,9 +59,9 @@ void sqlite_statement::bind(int index, std::int64_t value) noexcept {
 void sqlite_statement::bind(int index, std::string_view text) noexcept {
     int const n = length_of(text);
     // A non-null pointer even for "" so an empty string binds as '' rather than NULL.
-    int const rc = n < 0 ? SQLITE_TOOBIG
-                         : sqlite3_bind_text(stmt_, index, text.empty() ? "" : text.data(), n,
-                                             SQLITE_STATIC);
+    int const rc =
+        n < 0 ? SQLITE_TOOBIG
+              : sqlite3_bind_text(stmt_, index, text.empty() ? "" : text.data(), n, SQLITE_STATIC);
     if (rc != SQLITE_OK && rc_ == SQLITE_OK) rc_ = rc;
 }
 
@@ -117,8 +117,8 @@ void sqlite_statement::reset() noexcept {
 }
 
 result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(std::string const& path,
-                                                                    int busy_timeout_ms,
-                                                                    std::string* why) {
+                                                                   int busy_timeout_ms,
+                                                                   std::string* why) {
     sqlite3* db = nullptr;
     // NOMUTEX: the pool hands a connection to one thread at a time. No SQLITE_OPEN_URI: the
     // path is a file name (the caller guards against the global URI setting).

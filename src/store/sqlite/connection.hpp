@@ -25,7 +25,7 @@ namespace warden::store {
 /// One prepared statement. Binds never fail on their own: the first failed bind is reported by
 /// the next `step()`. Text and blobs are bound without copying; they must outlive the stepping.
 class sqlite_statement {
-public:
+  public:
     sqlite_statement() noexcept = default;
     explicit sqlite_statement(sqlite3_stmt* stmt) noexcept : stmt_(stmt) {}
     sqlite_statement(sqlite_statement&& other) noexcept;
@@ -53,7 +53,7 @@ public:
     /// Ready for new bindings (resets and clears bindings).
     void reset() noexcept;
 
-private:
+  private:
     sqlite3_stmt* stmt_ = nullptr;
     int rc_ = SQLITE_OK;
 };
@@ -61,7 +61,7 @@ private:
 /// A cached statement in use: reset when it goes out of scope, so no read snapshot or
 /// half-run statement outlives the call that used it.
 class sqlite_query {
-public:
+  public:
     explicit sqlite_query(sqlite_statement& stmt) noexcept : stmt_(&stmt) {}
     sqlite_query(sqlite_query&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
     sqlite_query& operator=(sqlite_query&&) = delete;
@@ -71,19 +71,19 @@ public:
     sqlite_statement* operator->() const noexcept { return stmt_; }
     sqlite_statement& operator*() const noexcept { return *stmt_; }
 
-private:
+  private:
     sqlite_statement* stmt_;
 };
 
 /// One database connection; used by one thread at a time (the pool sees to it).
 class sqlite_connection {
-public:
+  public:
     /// Opens or creates `path` (a plain file name, never a URI) with foreign keys on,
     /// synchronous=FULL, a busy timeout of `busy_timeout_ms` and defensive mode. Errors:
     /// `errc::unavailable` (cannot open, or the file is read-only); `*why` gets SQLite's reason.
     [[nodiscard]] static result<std::unique_ptr<sqlite_connection>> open(std::string const& path,
-                                                                          int busy_timeout_ms,
-                                                                          std::string* why);
+                                                                         int busy_timeout_ms,
+                                                                         std::string* why);
     sqlite_connection(sqlite_connection const&) = delete;
     sqlite_connection& operator=(sqlite_connection const&) = delete;
     ~sqlite_connection();
@@ -100,7 +100,7 @@ public:
     /// SQLite's message for the last error on this connection.
     [[nodiscard]] std::string_view last_message() const noexcept { return sqlite3_errmsg(db_); }
 
-private:
+  private:
     explicit sqlite_connection(sqlite3* db) noexcept : db_(db) {}
 
     sqlite3* db_;
@@ -110,7 +110,7 @@ private:
 /// A transaction: BEGIN IMMEDIATE (writes: takes the write lock at once, so no deadlocked
 /// upgrade) or BEGIN (a consistent read snapshot); rolled back on scope exit unless committed.
 class sqlite_transaction {
-public:
+  public:
     [[nodiscard]] static result<sqlite_transaction> begin_write(sqlite_connection& c) noexcept;
     [[nodiscard]] static result<sqlite_transaction> begin_read(sqlite_connection& c) noexcept;
     sqlite_transaction(sqlite_transaction&& other) noexcept : c_(other.c_) { other.c_ = nullptr; }
@@ -120,7 +120,7 @@ public:
     /// Commits (durably for writes); on failure the transaction is rolled back.
     [[nodiscard]] result<void> commit() noexcept;
 
-private:
+  private:
     explicit sqlite_transaction(sqlite_connection& c) noexcept : c_(&c) {}
     [[nodiscard]] static result<sqlite_transaction> begin(sqlite_connection& c, sql q) noexcept;
 
@@ -138,7 +138,9 @@ struct sqlite_blob {
 namespace sqlite_binding {
 inline void bind_value(sqlite_statement& s, int i, std::int64_t v) noexcept { s.bind(i, v); }
 inline void bind_value(sqlite_statement& s, int i, std::string_view v) noexcept { s.bind(i, v); }
-inline void bind_value(sqlite_statement& s, int i, sqlite_blob v) noexcept { s.bind_blob(i, v.bytes); }
+inline void bind_value(sqlite_statement& s, int i, sqlite_blob v) noexcept {
+    s.bind_blob(i, v.bytes);
+}
 inline void bind_value(sqlite_statement& s, int i, std::nullopt_t) noexcept { s.bind_null(i); }
 template <class T>
 void bind_value(sqlite_statement& s, int i, std::optional<T> const& v) noexcept {
@@ -154,7 +156,8 @@ void bind_value(sqlite_statement& s, int i, std::optional<T> const& v) noexcept 
 /// (integers, text, `sqlite_blob`, `std::optional` of those, or `std::nullopt` for NULL).
 /// Bound text must outlive the query.
 template <class... Args>
-[[nodiscard]] result<sqlite_query> bound(sqlite_connection& c, sql q, Args const&... args) noexcept {
+[[nodiscard]] result<sqlite_query> bound(sqlite_connection& c, sql q,
+                                         Args const&... args) noexcept {
     auto query = c.query(q);
     if (!query) return query.error();
     int index = 0;
@@ -165,7 +168,8 @@ template <class... Args>
 /// `bound`, stepped to its first row (read the columns from the returned query);
 /// `errc::not_found` when there is none.
 template <class... Args>
-[[nodiscard]] result<sqlite_query> first_row(sqlite_connection& c, sql q, Args const&... args) noexcept {
+[[nodiscard]] result<sqlite_query> first_row(sqlite_connection& c, sql q,
+                                             Args const&... args) noexcept {
     auto query = bound(c, q, args...);
     if (!query) return query.error();
     auto row = (*query)->step();

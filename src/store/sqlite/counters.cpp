@@ -76,7 +76,8 @@ result<failure_count> sqlite_store::failures(std::string_view key, std::int64_t 
     auto c = pool_.acquire();
     if (!c) return c.error();
     auto q = first_row(**c, sql::failure_get, key);
-    if (!q) return q.error() == errc::not_found ? result<failure_count>{failure_count{}} : q.error();
+    if (!q)
+        return q.error() == errc::not_found ? result<failure_count>{failure_count{}} : q.error();
     failure_count const count{(*q)->column_int64(0), (*q)->column_int64(1)};
     // Passed when now - started >= window, i.e. started <= now - window (as add_failure and purge).
     if (count.window_started_at <= window_cutoff(now, window_seconds)) return failure_count{};
@@ -93,7 +94,8 @@ result<std::int64_t> sqlite_store::purge_expired_failures(std::int64_t now,
                                                           std::int64_t window_seconds) {
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
-    if (auto r = execute(**c, sql::failure_purge, window_cutoff(now, window_seconds)); !r) return r.error();
+    if (auto r = execute(**c, sql::failure_purge, window_cutoff(now, window_seconds)); !r)
+        return r.error();
     return (*c)->changes();
 }
 

@@ -21,7 +21,7 @@
 namespace warden::store {
 
 class sqlite_pool {
-public:
+  public:
     struct options {
         std::size_t max_connections = 8;  ///< opened lazily, kept open
         int busy_timeout_ms = 5000;       ///< SQLite busy timeout; also the longest wait for a
@@ -35,7 +35,7 @@ public:
 
     /// A borrowed connection, given back when the lease goes out of scope.
     class lease {
-    public:
+      public:
         lease(lease&& other) noexcept
             : pool_(other.pool_),
               writer_(std::exchange(other.writer_, false)),
@@ -47,7 +47,7 @@ public:
         sqlite_connection& operator*() const noexcept { return *c_; }
         sqlite_connection* operator->() const noexcept { return c_.get(); }
 
-    private:
+      private:
         friend class sqlite_pool;
         lease(sqlite_pool* pool, std::unique_ptr<sqlite_connection> c) noexcept
             : pool_(pool), c_(std::move(c)) {}
@@ -64,7 +64,7 @@ public:
     /// writer of this pool holds a connection. Errors: `errc::unavailable`.
     [[nodiscard]] result<lease> acquire_writer();
 
-private:
+  private:
     void give_back(std::unique_ptr<sqlite_connection> c, bool writer) noexcept;
     void end_writer_turn() noexcept;
 

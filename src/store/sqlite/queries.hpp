@@ -61,8 +61,9 @@ enum class sql : std::size_t {
 inline constexpr std::size_t sql_count = static_cast<std::size_t>(sql::count_);
 
 // The user columns in the order `read_user` expects them.
-#define WARDEN_USER_COLUMNS \
-    "id, email, password_hash, full_name, is_active, scopes, created_at, updated_at, token_version"
+#define WARDEN_USER_COLUMNS                                                            \
+    "id, email, password_hash, full_name, is_active, scopes, created_at, updated_at, " \
+    "token_version"
 
 inline constexpr std::array<std::string_view, sql_count> sql_text{
     "BEGIN IMMEDIATE",
@@ -78,7 +79,8 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "INSERT INTO users(email, password_hash, full_name, is_active, scopes, created_at, updated_at,"
     " token_version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6, 0) RETURNING " WARDEN_USER_COLUMNS,
     "SELECT " WARDEN_USER_COLUMNS " FROM users WHERE id = ?1",
-    "SELECT " WARDEN_USER_COLUMNS ", EXISTS(SELECT 1 FROM revoked_jtis WHERE jti = ?2) FROM users WHERE id = ?1",
+    "SELECT " WARDEN_USER_COLUMNS
+    ", EXISTS(SELECT 1 FROM revoked_jtis WHERE jti = ?2) FROM users WHERE id = ?1",
     "SELECT " WARDEN_USER_COLUMNS " FROM users WHERE email = ?1 COLLATE NOCASE",
     "UPDATE users SET email = coalesce(?2, email), password_hash = coalesce(?3, password_hash),"
     " full_name = coalesce(?4, full_name), is_active = coalesce(?5, is_active),"
@@ -132,7 +134,8 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "SELECT failures, window_started_at FROM login_failures WHERE key = ?1",
     "DELETE FROM login_failures WHERE key = ?1",
     "DELETE FROM login_failures WHERE window_started_at <= ?1",
-    "UPDATE login_failures SET failures = max(failures - 1, 0) WHERE key = ?1 AND window_started_at > ?2",
+    "UPDATE login_failures SET failures = max(failures - 1, 0) WHERE key = ?1 AND "
+    "window_started_at > ?2",
 };
 
 #undef WARDEN_USER_COLUMNS

@@ -140,8 +140,10 @@ result<jti_list> revoke_user_families(sqlite_connection& c, user_id user,
         if (!r) return r.error();
         jtis = std::move(*r);
     }
-    if (auto r = execute(c, sql::user_families_revoke, user, keep_family, now); !r) return r.error();
-    if (auto r = execute(c, sql::user_families_revoke_jtis, user, keep_family); !r) return r.error();
+    if (auto r = execute(c, sql::user_families_revoke, user, keep_family, now); !r)
+        return r.error();
+    if (auto r = execute(c, sql::user_families_revoke_jtis, user, keep_family); !r)
+        return r.error();
     return jtis;
 }
 
@@ -180,7 +182,9 @@ result<void> sqlite_store::start_session(credential_check const& seen, grant con
     // sweep commits either before (this login fails) or after (it revokes this session).
     if (auto r = sqlite_steps::check_credentials(**c, seen); !r) return r.error();
     if (!rehash.empty()) {
-        if (auto r = execute(**c, sql::user_replace_hash, seen.user, seen.password_hash, rehash, now); !r) {
+        if (auto r =
+                execute(**c, sql::user_replace_hash, seen.user, seen.password_hash, rehash, now);
+            !r) {
             return r.error();
         }
     }
@@ -212,7 +216,8 @@ result<rotation> sqlite_store::rotate_refresh(std::string_view spent_hash,
             return errc::invalid_argument;
         }
         if (auto r = sqlite_steps::check_credentials(**c, seen); !r) return r.error();
-        if (auto r = execute(**c, sql::refresh_spend, sqlite_blob{spent_hash}, now); !r) return r.error();
+        if (auto r = execute(**c, sql::refresh_spend, sqlite_blob{spent_hash}, now); !r)
+            return r.error();
         if (auto r = sqlite_steps::insert_grant(**c, next); !r) return r.error();
     } else {
         return out;  // nothing to write
@@ -240,7 +245,8 @@ result<consumed_refresh> sqlite_store::consume_refresh_token(std::string_view to
     auto out = read_token_state(**c, token_hash, now);
     if (!out) return out.error();
     if (out->state != refresh_state::fresh) return out;  // nothing written
-    if (auto r = execute(**c, sql::refresh_spend, sqlite_blob{token_hash}, now); !r) return r.error();
+    if (auto r = execute(**c, sql::refresh_spend, sqlite_blob{token_hash}, now); !r)
+        return r.error();
     if (auto r = tx->commit(); !r) return r.error();  // `fresh` only once the spend is durable
     return out;
 }

@@ -17,12 +17,14 @@ namespace {
 // an exclusive lock), so a busy switch is retried until the busy timeout.
 result<void> use_wal(sqlite_connection& c, std::string const& path, int busy_timeout_ms,
                      std::string* why) {
-    auto const deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds{busy_timeout_ms};
+    auto const deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds{busy_timeout_ms};
     for (;;) {
         auto mode = c.prepare("PRAGMA journal_mode = WAL");
         if (!mode) return mode.error();
         auto row = mode->step();
-        if (!row && (mode->rc() & 0xff) == SQLITE_BUSY && std::chrono::steady_clock::now() < deadline) {
+        if (!row && (mode->rc() & 0xff) == SQLITE_BUSY &&
+            std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds{5});
             continue;
         }
@@ -45,8 +47,8 @@ result<void> use_wal(sqlite_connection& c, std::string const& path, int busy_tim
 }  // namespace
 
 result<std::shared_ptr<sqlite_store>> sqlite_store::open(std::string const& path,
-                                                          sqlite_pool::options opts,
-                                                          std::string* why) {
+                                                         sqlite_pool::options opts,
+                                                         std::string* why) {
     auto first = sqlite_connection::open(path, opts.busy_timeout_ms, why);
     if (!first) return first.error();
     sqlite_connection& c = **first;

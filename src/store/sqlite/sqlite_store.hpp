@@ -17,7 +17,7 @@ class sqlite_store final : public user_store,
                            public session_store,
                            public revocation_store,
                            public counter_store {
-public:
+  public:
     /// Opens `path` (a file name; created if missing, its directory is not), switches it to WAL
     /// and runs pending migrations. Errors as `store::open`.
     [[nodiscard]] static result<std::shared_ptr<sqlite_store>> open(std::string const& path,
@@ -30,9 +30,11 @@ public:
     // user_store
     [[nodiscard]] result<user> create_user(new_user const& u, std::int64_t now) override;
     [[nodiscard]] result<std::vector<user>> create_users(std::vector<new_user> const& users,
-                                                         std::int64_t now, std::size_t* failed_at) override;
+                                                         std::int64_t now,
+                                                         std::size_t* failed_at) override;
     [[nodiscard]] result<user> find_user(user_id id) override;
-    [[nodiscard]] result<token_subject> find_token_subject(user_id id, std::string_view jti) override;
+    [[nodiscard]] result<token_subject> find_token_subject(user_id id,
+                                                           std::string_view jti) override;
     [[nodiscard]] result<user> find_user_by_email(std::string_view email) override;
     [[nodiscard]] result<user> update_user(user_id id, user_update const& change,
                                            std::int64_t now) override;
@@ -86,7 +88,7 @@ public:
     [[nodiscard]] result<std::int64_t> purge_expired_failures(std::int64_t now,
                                                               std::int64_t window_seconds) override;
 
-private:
+  private:
     sqlite_pool pool_;
 };
 

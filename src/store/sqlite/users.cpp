@@ -81,8 +81,8 @@ result<user> sqlite_store::create_user(new_user const& u, std::int64_t now) {
     return insert_user(**c, u, now);
 }
 
-result<std::vector<user>> sqlite_store::create_users(std::vector<new_user> const& users, std::int64_t now,
-                                                     std::size_t* failed_at) {
+result<std::vector<user>> sqlite_store::create_users(std::vector<new_user> const& users,
+                                                     std::int64_t now, std::size_t* failed_at) {
     auto c = pool_.acquire_writer();
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
@@ -170,7 +170,8 @@ result<jti_list> sqlite_store::replace_password(user_id id, std::string_view ver
     if (!tx) return tx.error();
     // Compare-and-set: a login's re-hash or another change that committed since the current
     // password was checked makes this one fail rather than be undone or undo it.
-    if (auto r = execute(**c, sql::user_replace_hash, id, verified_hash, new_hash, now); !r) return r.error();
+    if (auto r = execute(**c, sql::user_replace_hash, id, verified_hash, new_hash, now); !r)
+        return r.error();
     if ((*c)->changes() == 0) {
         auto exists = first_row(**c, sql::user_credentials, id);
         return exists ? errc::credentials_changed : exists.error();
