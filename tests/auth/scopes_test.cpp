@@ -4,6 +4,8 @@
 
 #include <warden/auth/errc.hpp>
 
+#include "support/numbered.hpp"
+
 namespace warden::auth {
 namespace {
 
@@ -34,7 +36,8 @@ TEST(scopes, join_includes_and_intersect) {
 
 TEST(is_grantable, caps_the_number_and_length_of_scopes) {
     scope_list many;
-    for (std::size_t i = 0; i < max_granted_scopes; ++i) many.push_back("s" + std::to_string(i));
+    for (std::size_t i = 0; i < max_granted_scopes; ++i)
+        many.push_back(test::numbered("s", static_cast<long long>(i)));
     EXPECT_TRUE(is_grantable(many));
     EXPECT_TRUE(is_grantable({}));
     many.push_back("one-more");

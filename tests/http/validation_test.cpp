@@ -9,6 +9,8 @@
 #include <warden/core/errc.hpp>
 #include <warden/http/errc.hpp>
 
+#include "support/numbered.hpp"
+
 namespace warden::http {
 namespace {
 
@@ -32,7 +34,7 @@ TEST(validation_errors, renders_fastapi_shaped_422) {
 TEST(validation_errors, keeps_at_most_max_errors) {
     validation_errors errors;
     for (int i = 0; i < 6000; ++i)
-        errors.add("k" + std::to_string(i), "extra_forbidden", "Extra inputs are not permitted");
+        errors.add(test::numbered("k", i), "extra_forbidden", "Extra inputs are not permitted");
     auto const res = errors.to_response();
     auto const detail = boost::json::parse(res.body()).at("detail").as_array();
     ASSERT_EQ(detail.size(), validation_errors::max_errors);

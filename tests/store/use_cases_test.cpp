@@ -12,9 +12,12 @@
 #include <vector>
 
 #include "store_fixture.hpp"
+#include "support/numbered.hpp"
 
 namespace warden::store {
 namespace {
+
+using test::numbered;
 
 class use_cases : public test::store_test {
   protected:
@@ -143,8 +146,8 @@ TEST_F(use_cases, a_rotation_for_a_changed_user_writes_nothing) {
 
 TEST_F(use_cases, of_racing_rotations_exactly_one_wins) {
     for (int round = 0; round < 5; ++round) {
-        auto const family = "f" + std::to_string(round);
-        auto const first = "r" + std::to_string(round);
+        auto const family = numbered("f", round);
+        auto const first = numbered("r", round);
         ASSERT_TRUE(
             s_.sessions->start_session(seen(alice_), make_grant(alice_, family, first), "", 100));
         constexpr int racers = 12;
@@ -155,7 +158,7 @@ TEST_F(use_cases, of_racing_rotations_exactly_one_wins) {
         std::vector<std::thread> threads;
         for (int i = 0; i < racers; ++i) {
             threads.emplace_back([&, i] {
-                auto const next = make_grant(alice_, family, first + "-" + std::to_string(i));
+                auto const next = make_grant(alice_, family, numbered(first + "-", i));
                 start.arrive_and_wait();
                 auto const r = s_.sessions->rotate_refresh("h-" + first, seen(alice_), next, 200);
                 if (!r) {
@@ -179,14 +182,14 @@ TEST_F(use_cases, a_login_racing_a_password_change_never_undoes_it) {
     // Each round: one password change and several logins that verified the old hash. Whatever
     // the order, afterwards the hash is the new one and no login's session is alive.
     for (int round = 0; round < 5; ++round) {
-        auto const u = add_user("race" + std::to_string(round) + "@x.io");
+        auto const u = add_user(numbered("race", round, "@x.io"));
         constexpr int logins = 6;
         std::barrier start{logins + 1};
         std::vector<std::thread> threads;
         std::vector<int> granted(logins, 0);
         for (int i = 0; i < logins; ++i) {
             threads.emplace_back([&, i] {
-                auto const tag = std::to_string(round) + "-" + std::to_string(i);
+                auto const tag = numbered(numbered("", round) + "-", i);
                 start.arrive_and_wait();
                 granted[i] = s_.sessions
                                  ->start_session(seen(u), make_grant(u, "f" + tag, tag),
@@ -208,7 +211,7 @@ TEST_F(use_cases, a_login_racing_a_password_change_never_undoes_it) {
         }
         for (int i = 0; i < logins; ++i) {
             if (!granted[i] || !changed) continue;
-            auto const tag = std::to_string(round) + "-" + std::to_string(i);
+            auto const tag = numbered(numbered("", round) + "-", i);
             EXPECT_TRUE(revoked("j-" + tag)) << tag;  // granted before the change: swept by it
         }
     }
@@ -216,7 +219,7 @@ TEST_F(use_cases, a_login_racing_a_password_change_never_undoes_it) {
 
 TEST_F(use_cases, concurrent_attempts_never_exceed_the_limit) {
     for (int round = 0; round < 4; ++round) {
-        auto const key = "account:k" + std::to_string(round);
+        auto const key = numbered("account:k", round);
         constexpr int racers = 40;
         std::barrier start{racers};
         std::atomic<int> admitted{0};
@@ -224,7 +227,7 @@ TEST_F(use_cases, concurrent_attempts_never_exceed_the_limit) {
         std::vector<std::thread> threads;
         for (int i = 0; i < racers; ++i) {
             threads.emplace_back([&, i] {
-                std::vector<std::string> const keys{key, "address:" + std::to_string(i)};
+                std::vector<std::string> const keys{key, numbered("address:", i)};
                 start.arrive_and_wait();
                 auto const r = s_.counters->reserve_attempt(keys, 1000, 900, 5);
                 if (r && r->admitted) ++admitted;
@@ -257,7 +260,7 @@ TEST_F(use_cases, a_refused_attempt_counts_nothing_and_a_released_one_is_given_b
 TEST_F(use_cases, a_batch_import_is_all_or_nothing) {
     std::vector<new_user> batch;
     for (int i = 0; i < 50; ++i)
-        batch.push_back({.email = "b" + std::to_string(i) + "@x.io", .password_hash = "$h"});
+        batch.push_back({.email = numbered("b", i, "@x.io"), .password_hash = "$h"});
     batch.push_back({.email = "B7@X.IO", .password_hash = "$h"});  // a duplicate of row 7, any case
     std::size_t failed_at = 0;
     auto const refused = s_.users->create_users(batch, 300, &failed_at);

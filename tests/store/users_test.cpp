@@ -5,20 +5,15 @@
 
 #include "store_fixture.hpp"
 
+#include "support/numbered.hpp"
+
 namespace warden::store {
 namespace {
 
 using test::store_test;
 using users = store_test;
 
-// "u<i>@x.io", built by appending: GCC 12 at -O3 reports a bogus -Wrestrict
-// overlap for `"literal" + std::to_string(i)`.
-std::string numbered_email(int i) {
-    std::string email = "u";
-    email += std::to_string(i);
-    email += "@x.io";
-    return email;
-}
+std::string numbered_email(int i) { return test::numbered("u", i, "@x.io"); }
 
 TEST_F(users, create_returns_the_stored_row) {
     auto r = s_.users->create_user({.email = "Ada@Example.com",
