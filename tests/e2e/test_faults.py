@@ -200,8 +200,19 @@ class read_only_data_directory(storage_fault_case):
         self.assert_alive()
         ready = server.get("/readyz")
         self.assertEqual((ready.status_code, ready.json()), (503, {"status": "unavailable"}))
-        # No recovery without a restart here: the kernel refuses to remount an ext4 that had an
-        # error read-write while it is mounted, and wardend keeps its database files open.
+
+        # The operator repairs the disk: the kernel will not remount an ext4 that had an error
+        # read-write while files are open on it, so detach it (wardend's old descriptors stay on
+        # the dead mount), check it and mount it again at the same place. wardend closes each
+        # connection whose file failed this way and opens the file again: no restart.
+        run("umount", "-l", self.mount_point)
+        subprocess.run(["e2fsck", "-fy", self.image], capture_output=True)  # exit 1: fixed
+        run("mount", "-t", "ext4", "-o", "loop,errors=remount-ro", self.image, self.mount_point)
+        self.assertFalse(self.is_read_only())
+        wait_until(lambda: self.register("after@example.com").status_code == 201,
+                   what="registration to work again on the repaired disk")
+        self.assertEqual(server.login("before@example.com").status_code, 200)
+        wait_until(lambda: server.get("/readyz").status_code == 200, what="/readyz to recover")
         self.assertEqual(server.stop(), 0, server.stderr())
 
 

@@ -45,6 +45,37 @@ TEST(sqlite_pool, opens_more_connections_up_to_the_limit) {
     EXPECT_NE(&**a, &**b);
 }
 
+TEST(sqlite_pool, a_connection_that_lost_its_file_is_closed_with_every_idle_one) {
+    test::temp_dir dir;
+    auto const file = dir.path() / "p.db";
+    sqlite_pool pool{file.string(), {.max_connections = 3, .busy_timeout_ms = 100}, connect(file)};
+    {
+        auto a = pool.acquire();
+        auto b = pool.acquire();
+        ASSERT_TRUE(a.has_value() && b.has_value());
+        EXPECT_EQ((*a)->generation(), 0U);
+        { auto given_back = std::move(*b); }  // b idle
+        (*a)->mark_broken();                  // as an I/O error on a would
+    }
+    // Neither a nor the idle b is reused: both connections now are new, of the next generation.
+    auto c = pool.acquire();
+    auto d = pool.acquire();
+    ASSERT_TRUE(c.has_value() && d.has_value());
+    EXPECT_EQ((*c)->generation(), 1U);
+    EXPECT_EQ((*d)->generation(), 1U);
+    EXPECT_FALSE((*c)->broken());
+}
+
+TEST(sqlite_connection_lost, names_the_errors_that_need_the_file_opened_again) {
+    for (int rc :
+         {SQLITE_IOERR_WRITE, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_CORRUPT}) {
+        EXPECT_TRUE(sqlite_connection_lost(rc)) << rc;
+    }
+    for (int rc : {SQLITE_OK, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL, SQLITE_CONSTRAINT_UNIQUE}) {
+        EXPECT_FALSE(sqlite_connection_lost(rc)) << rc;
+    }
+}
+
 TEST(sqlite_pool, times_out_as_unavailable_when_every_connection_is_lent) {
     test::temp_dir dir;
     auto const file = dir.path() / "p.db";

@@ -26,6 +26,25 @@ error_code sqlite_error(int rc) noexcept {
     }
 }
 
+bool sqlite_connection_lost(int rc) noexcept {
+    switch (rc & 0xff) {
+        case SQLITE_IOERR:
+        case SQLITE_READONLY:
+        case SQLITE_CANTOPEN:
+        case SQLITE_NOTADB:
+        case SQLITE_CORRUPT:
+            return true;
+        default:
+            return false;
+    }
+}
+
+sqlite_query::~sqlite_query() {
+    if (stmt_ == nullptr) return;
+    if (sqlite_connection_lost(stmt_->rc())) owner_->mark_broken();
+    stmt_->reset();
+}
+
 namespace {
 
 // SQLite takes lengths as int; anything longer than SQLITE_MAX_LENGTH fails with SQLITE_TOOBIG.
@@ -135,10 +154,7 @@ result<std::unique_ptr<sqlite_connection>> sqlite_connection::open(std::string c
     std::unique_ptr<sqlite_connection> c{new sqlite_connection{db}};
     sqlite3_extended_result_codes(db, 1);
     // SQLite silently opens a write-protected file read-only; every write would then fail.
-    if (sqlite3_db_readonly(db, "main") == 1) {
-        if (why != nullptr) *why = "cannot open " + path + " for writing: the file is read-only";
-        return errc::unavailable;
-    }
+    c->read_only_ = sqlite3_db_readonly(db, "main") == 1;
     sqlite3_busy_timeout(db, busy_timeout_ms);
     // Hardening: no schema tricks from a crafted file, no writes to the schema by SQL.
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
@@ -166,7 +182,7 @@ result<sqlite_query> sqlite_connection::query(sql q) noexcept {
         if (!r) return r.error();
         s = std::move(*r);
     }
-    return sqlite_query{s};
+    return sqlite_query{s, *this};
 }
 
 result<sqlite_statement> sqlite_connection::prepare(std::string_view text) noexcept {
@@ -180,6 +196,7 @@ result<sqlite_statement> sqlite_connection::prepare(std::string_view text) noexc
 result<void> sqlite_connection::exec(char const* text, std::string* why) noexcept {
     int const rc = sqlite3_exec(db_, text, nullptr, nullptr, nullptr);
     if (rc == SQLITE_OK) return {};
+    if (sqlite_connection_lost(rc)) broken_ = true;
     if (why != nullptr) {
         try {
             *why = sqlite3_errmsg(db_);

@@ -58,29 +58,40 @@ class sqlite_statement {
     int rc_ = SQLITE_OK;
 };
 
+class sqlite_connection;
+
+/// Whether a SQLite result code means the connection's file can no longer be used as it is (an
+/// I/O error, a filesystem turned read-only, a file that vanished or is no database): such a
+/// connection is closed, and a new one opens the file again (a repaired, remounted disk).
+[[nodiscard]] bool sqlite_connection_lost(int rc) noexcept;
+
 /// A cached statement in use: reset when it goes out of scope, so no read snapshot or
-/// half-run statement outlives the call that used it.
+/// half-run statement outlives the call that used it. A statement that failed in a way that
+/// loses the connection marks its connection broken then.
 class sqlite_query {
   public:
-    explicit sqlite_query(sqlite_statement& stmt) noexcept : stmt_(&stmt) {}
-    sqlite_query(sqlite_query&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
-    sqlite_query& operator=(sqlite_query&&) = delete;
-    ~sqlite_query() {
-        if (stmt_ != nullptr) stmt_->reset();
+    sqlite_query(sqlite_statement& stmt, sqlite_connection& owner) noexcept
+        : stmt_(&stmt), owner_(&owner) {}
+    sqlite_query(sqlite_query&& other) noexcept : stmt_(other.stmt_), owner_(other.owner_) {
+        other.stmt_ = nullptr;
     }
+    sqlite_query& operator=(sqlite_query&&) = delete;
+    ~sqlite_query();
     sqlite_statement* operator->() const noexcept { return stmt_; }
     sqlite_statement& operator*() const noexcept { return *stmt_; }
 
   private:
     sqlite_statement* stmt_;
+    sqlite_connection* owner_;
 };
 
 /// One database connection; used by one thread at a time (the pool sees to it).
 class sqlite_connection {
   public:
     /// Opens or creates `path` (a plain file name, never a URI) with foreign keys on,
-    /// synchronous=FULL, a busy timeout of `busy_timeout_ms` and defensive mode. Errors:
-    /// `errc::unavailable` (cannot open, or the file is read-only); `*why` gets SQLite's reason.
+    /// synchronous=FULL, a busy timeout of `busy_timeout_ms` and defensive mode. A file SQLite
+    /// can only read opens `read_only()`. Errors: `errc::unavailable` (cannot open); `*why` gets
+    /// SQLite's reason.
     [[nodiscard]] static result<std::unique_ptr<sqlite_connection>> open(std::string const& path,
                                                                          int busy_timeout_ms,
                                                                          std::string* why);
@@ -100,10 +111,23 @@ class sqlite_connection {
     /// SQLite's message for the last error on this connection.
     [[nodiscard]] std::string_view last_message() const noexcept { return sqlite3_errmsg(db_); }
 
+    /// A statement on it failed with `sqlite_connection_lost`: the pool closes it.
+    [[nodiscard]] bool broken() const noexcept { return broken_; }
+    void mark_broken() noexcept { broken_ = true; }
+    /// SQLite opened the file read-only (the file, its directory or its filesystem does not
+    /// take writes): every write on this connection fails.
+    [[nodiscard]] bool read_only() const noexcept { return read_only_; }
+    /// The pool's generation when the connection was opened (see sqlite_pool).
+    [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
+    void set_generation(std::uint64_t g) noexcept { generation_ = g; }
+
   private:
     explicit sqlite_connection(sqlite3* db) noexcept : db_(db) {}
 
     sqlite3* db_;
+    bool broken_ = false;
+    bool read_only_ = false;
+    std::uint64_t generation_ = 0;
     std::array<sqlite_statement, sql_count> statements_{};  // finalized before db_ is closed
 };
 

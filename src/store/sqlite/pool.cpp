@@ -27,6 +27,7 @@ result<sqlite_pool::lease> sqlite_pool::acquire() {
     }
     // Open a new connection outside the lock: it touches the file system.
     ++open_;
+    auto const generation = generation_;
     lock.unlock();
     auto c = sqlite_connection::open(path_, opts_.busy_timeout_ms, nullptr);
     if (!c) {
@@ -36,6 +37,7 @@ result<sqlite_pool::lease> sqlite_pool::acquire() {
         idle_available_.notify_one();
         return c.error();
     }
+    (*c)->set_generation(generation);
     return lease{this, std::move(*c)};
 }
 
@@ -66,10 +68,29 @@ void sqlite_pool::end_writer_turn() noexcept {
 }
 
 void sqlite_pool::give_back(std::unique_ptr<sqlite_connection> c, bool writer) noexcept {
+    std::vector<std::unique_ptr<sqlite_connection>> closing;  // closed below, outside the lock
     {
         std::lock_guard lock{mutex_};
-        idle_.push_back(std::move(c));
+        if (c->broken()) {
+            // The file failed under this connection: every other one goes too (when idle).
+            ++generation_;
+            for (auto& idle : idle_) closing.push_back(std::move(idle));
+            open_ -= idle_.size();
+            idle_.clear();
+        }
+        // A read-only connection (opened while the disk took no writes) serves one call only,
+        // so it never outlives the fault; the next acquire opens the file again.
+        if (c->broken() || c->read_only() || c->generation() != generation_) {
+            closing.push_back(std::move(c));
+            --open_;
+        } else {
+            idle_.push_back(std::move(c));
+        }
         if (writer) writer_turn_taken_ = false;
+    }
+    if (!closing.empty()) {
+        closing.clear();
+        idle_available_.notify_all();  // waiters may open new connections now
     }
     idle_available_.notify_one();
     if (writer) writer_turn_free_.notify_one();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -78,6 +79,10 @@ class sqlite_pool {
     bool writer_turn_taken_ = false;
     std::vector<std::unique_ptr<sqlite_connection>> idle_;  // reserved: never allocates
     std::size_t open_ = 0;                                  // idle and lent out
+    // Bumped when a connection loses its file (an I/O error, a filesystem turned read-only):
+    // every connection of an older generation is closed when it is idle, so none keeps reading
+    // a file that was replaced (a repaired disk mounted again) while the others reopen it.
+    std::uint64_t generation_ = 0;
 };
 
 }  // namespace warden::store

@@ -52,6 +52,10 @@ result<std::shared_ptr<sqlite_store>> sqlite_store::open(std::string const& path
     auto first = sqlite_connection::open(path, opts.busy_timeout_ms, why);
     if (!first) return first.error();
     sqlite_connection& c = **first;
+    if (c.read_only()) {
+        if (why != nullptr) *why = "cannot open " + path + " for writing: the file is read-only";
+        return errc::unavailable;
+    }
     if (auto r = use_wal(c, path, opts.busy_timeout_ms, why); !r) return r.error();
     if (auto r = migrate(c, sqlite_migrations(), why); !r) return r.error();
     return std::make_shared<sqlite_store>(path, opts, std::move(*first));
