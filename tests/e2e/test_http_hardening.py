@@ -8,34 +8,7 @@ import unittest
 
 import requests
 
-from wardend import FAST_HASHING, Wardend, WardendTestCase
-
-
-def raw_exchange(server, data, timeout=15, pieces=None):
-    """Sends raw bytes (in `pieces` of that size, a little apart, if given); returns everything
-    the server sends until it closes (or the timeout)."""
-    host, port = server.url.removeprefix("http://").rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=timeout) as s:
-        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        try:
-            if pieces:
-                for at in range(0, len(data), pieces):
-                    s.sendall(data[at:at + pieces])
-                    time.sleep(0.002)
-            else:
-                s.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # answered and closed before the rest arrived
-        chunks = []
-        try:
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        except (socket.timeout, ConnectionResetError):
-            pass
-        return b"".join(chunks)
+from wardend import FAST_HASHING, Wardend, WardendTestCase, raw_exchange
 
 
 SMUGGLED = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"

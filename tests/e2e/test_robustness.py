@@ -12,23 +12,6 @@ import requests
 from wardend import FAST_HASHING, Wardend, WardendTestCase
 
 
-def raw_exchange(server, data, timeout=15):
-    """Sends raw bytes; returns everything the server sends until it closes (or the timeout)."""
-    host, port = server.url.removeprefix("http://").rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=timeout) as s:
-        s.sendall(data)
-        chunks = []
-        try:
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        except (socket.timeout, ConnectionResetError):
-            pass
-        return b"".join(chunks)
-
-
 class bad_input(WardendTestCase):
     def assert_still_serving(self):
         self.assertEqual(self.server.get("/healthz").status_code, 200)

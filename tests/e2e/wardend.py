@@ -139,3 +139,30 @@ class WardendTestCase(unittest.TestCase):
     def unique_email(self, prefix="user"):
         WardendTestCase._counter += 1
         return f"{prefix}{WardendTestCase._counter}.{time.monotonic_ns()}@example.com"
+
+
+def raw_exchange(server, data, timeout=15, pieces=None):
+    """Sends raw bytes (in `pieces` of that size, a little apart, if given); returns everything
+    the server sends until it closes (or the timeout)."""
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=timeout) as s:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            if pieces:
+                for at in range(0, len(data), pieces):
+                    s.sendall(data[at:at + pieces])
+                    time.sleep(0.002)
+            else:
+                s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # answered and closed before the rest arrived
+        chunks = []
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except (socket.timeout, ConnectionResetError):
+            pass
+        return b"".join(chunks)

@@ -7,16 +7,15 @@
 #include <thread>
 #include <vector>
 
-#include <linux/capability.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <warden/store.hpp>
 
 #include "store_fixture.hpp"
 #include "support/temp_dir.hpp"
+#include "support/without_permission_override.hpp"
 
 namespace warden::store {
 namespace {
@@ -50,28 +49,7 @@ class raw_db {
     sqlite3* db_ = nullptr;
 };
 
-// Root ignores file permissions (CAP_DAC_OVERRIDE); the tests run as root in CI. Dropping the
-// capability from this thread's effective set makes permissions bite; the destructor restores it.
-class without_permission_override {
-  public:
-    without_permission_override() {
-        if (syscall(SYS_capget, &header_, saved_) != 0) return;
-        __user_cap_data_struct lowered[2] = {saved_[0], saved_[1]};
-        lowered[0].effective &=
-            ~((1U << CAP_DAC_OVERRIDE) | (1U << CAP_DAC_READ_SEARCH) | (1U << CAP_FOWNER));
-        active_ = syscall(SYS_capset, &header_, lowered) == 0;
-    }
-    without_permission_override(without_permission_override const&) = delete;
-    without_permission_override& operator=(without_permission_override const&) = delete;
-    ~without_permission_override() {
-        if (active_) syscall(SYS_capset, &header_, saved_);
-    }
-
-  private:
-    __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct saved_[2]{};
-    bool active_ = false;
-};
+using test::without_permission_override;
 
 TEST(schema, a_new_database_gets_the_current_version_wal_and_the_warden_id) {
     test::temp_dir dir;
