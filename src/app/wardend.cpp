@@ -2,6 +2,7 @@
 #include <malloc.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -92,6 +93,14 @@ int main(int argc, char** argv) {
         return parsed.exit_code();
     }
     app::config const settings = std::move(parsed.settings);
+    // SIGINT/SIGTERM stay pending until the handler below is installed (every thread started
+    // meanwhile inherits the mask): a stop right after the "listening" line is a clean stop,
+    // not a kill by the default action.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     if (settings.redis) {
         // Refused rather than ignored: revocations and counters would silently stay per-database.
         std::fputs(
@@ -165,6 +174,7 @@ int main(int argc, char** argv) {
         trim_timer.cancel();
         flush_timer.cancel();
     });
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);  // a pending stop is handled now
     server.start();
 
     std::vector<std::thread> threads;

@@ -9,7 +9,7 @@ import unittest
 
 import requests
 
-from wardend import FAST_HASHING, Wardend, WardendTestCase
+from wardend import FAST_HASHING, Wardend, WardendTestCase, raw_exchange
 
 
 class bad_input(WardendTestCase):
@@ -107,6 +107,17 @@ def wait_until(predicate, timeout=60.0, interval=0.005, what="condition"):
 
 
 class shutdown(unittest.TestCase):
+    def test_sigterm_right_after_the_listening_line_is_a_clean_stop(self):
+        # The stop signals are held from the start until their handler is installed: a stop that
+        # arrives early waits for it instead of killing the process (exit -15).
+        for _ in range(5):
+            server = Wardend(*FAST_HASHING)
+            try:
+                server.start()
+                self.assertEqual(server.stop(), 0, server.stderr())
+            finally:
+                server.cleanup()
+
     def test_sigterm_finishes_in_flight_requests_and_exits_zero(self):
         # Default-cost argon2id makes a login take long enough to be in flight at SIGTERM.
         server = Wardend("--argon2", "m=65536,t=3,p=1").start()
