@@ -1,5 +1,7 @@
 #include <warden/http/server.hpp>
 
+#include <array>
+#include <chrono>
 #include <exception>
 #include <optional>
 
@@ -33,6 +35,13 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Lingering close (RFC 9112 §9.6): after a response that ends the connection, what the client
+// still sends is read and dropped for at most this long or this much. Closing with unread bytes
+// makes the kernel answer with a reset, which can destroy the response on its way (a 413 sent
+// while the client is still sending its body).
+constexpr auto linger_timeout = std::chrono::seconds{2};
+constexpr std::size_t linger_bytes = 1 << 20;
 
 /// A client-supplied request id is kept if it is short and plain; otherwise we make one.
 bool acceptable_request_id(std::string_view id) {
@@ -150,6 +159,7 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
                           user, id, client});
     };
 
+    bool linger = false;  // a response ended the connection: let the client finish sending
     while (!stopping_) {
         if (buffer.size() == 0) {
             // Wait for the first byte of the next request under the idle timeout.
@@ -205,6 +215,7 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
                 stream.expires_after(limits_.write_timeout);
                 co_await bhttp::async_write(stream, *res, use_tuple);
                 log("-", "-", res->result_int(), started, {}, id);
+                linger = true;
             }
             break;
         }
@@ -226,11 +237,24 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
         log(ctx.req.method_string(), ctx.path(), res.result_int(), started, ctx.user_id,
             ctx.request_id);
         conn->busy = false;
-        if (write_ec || !keep_alive) break;
+        if (write_ec) break;
+        if (!keep_alive) {
+            linger = true;
+            break;
+        }
     }
 
     error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (linger) {
+        stream.expires_after(linger_timeout);
+        std::array<char, 4096> sink;
+        for (std::size_t drained = 0; drained < linger_bytes;) {
+            auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+            if (ec) break;  // the client's end of stream, the timeout, or stop()
+            drained += n;
+        }
+    }
     stream.socket().close(ignored);
     {
         std::lock_guard const lock{connections_mutex_};
