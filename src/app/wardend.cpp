@@ -13,8 +13,10 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -34,8 +36,34 @@ namespace asio = boost::asio;
 using namespace warden;
 
 /// Flushes the buffered log every second until `timer` is cancelled.
-asio::awaitable<void> flush_log(asio::steady_timer& timer, spdlog::logger& log) {
+/// The periodic jobs' timers, on one strand with the flag that stops them: a stop that comes
+/// before a job's first wait (a SIGTERM during start-up) is seen by the job, not missed by a
+/// cancel() with nothing to cancel yet (the job would then wait out a whole period).
+struct housekeeping {
+    explicit housekeeping(asio::io_context& io) : strand(asio::make_strand(io)) {}
+    asio::strand<asio::io_context::executor_type> strand;
+    asio::steady_timer flush_timer{strand};
+    asio::steady_timer purge_timer{strand};
+    asio::steady_timer trim_timer{strand};
+    bool stopping = false;  // read and written on `strand` only
+
+    void stop() {
+        asio::post(strand, [this] {
+            stopping = true;
+            flush_timer.cancel();
+            purge_timer.cancel();
+            trim_timer.cancel();
+        });
+    }
+};
+
+asio::awaitable<void> flush_log(housekeeping& jobs, spdlog::logger& log) {
+    auto& timer = jobs.flush_timer;
     for (;;) {
+        if (jobs.stopping) {
+            log.flush();
+            co_return;
+        }
         timer.expires_after(std::chrono::seconds{1});
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         log.flush();
@@ -43,10 +71,12 @@ asio::awaitable<void> flush_log(asio::steady_timer& timer, spdlog::logger& log) 
     }
 }
 
-/// Runs `auth::purge_expired` every minute until `timer` is cancelled.
-asio::awaitable<void> purge_every_minute(app::services& svc, asio::steady_timer& timer,
+/// Runs `auth::purge_expired` every minute until housekeeping stops.
+asio::awaitable<void> purge_every_minute(app::services& svc, housekeeping& jobs,
                                          spdlog::logger& log) {
+    auto& timer = jobs.purge_timer;
     for (;;) {
+        if (jobs.stopping) co_return;
         timer.expires_after(std::chrono::minutes{1});
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         if (ec) co_return;
@@ -63,8 +93,10 @@ asio::awaitable<void> purge_every_minute(app::services& svc, asio::steady_timer&
 /// login, ready for the next one. Every 10 s without a hash in progress it is handed back, with
 /// what the allocator holds free, so a server at rest stays small (SPEC §6: idle RSS) while a
 /// login burst keeps its memory warm; the first login after a pause pays the page faults again.
-asio::awaitable<void> release_memory_when_idle(app::services& svc, asio::steady_timer& timer) {
+asio::awaitable<void> release_memory_when_idle(app::services& svc, housekeeping& jobs) {
+    auto& timer = jobs.trim_timer;
     for (;;) {
+        if (jobs.stopping) co_return;
         timer.expires_after(std::chrono::seconds{10});
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         if (ec) co_return;
@@ -159,20 +191,16 @@ int main(int argc, char** argv) {
                     app::to_string(app::listen_address{settings.listen.host, bound->port()}),
                     settings.threads, settings.algorithm, app::redact_url(settings.database)));
 
-    asio::steady_timer purge_timer{io};
-    asio::co_spawn(io, purge_every_minute(*svc, purge_timer, *log), asio::detached);
-    asio::steady_timer trim_timer{io};
-    asio::co_spawn(io, release_memory_when_idle(*svc, trim_timer), asio::detached);
-    asio::steady_timer flush_timer{io};
-    asio::co_spawn(io, flush_log(flush_timer, *log), asio::detached);
+    housekeeping jobs{io};
+    asio::co_spawn(jobs.strand, purge_every_minute(*svc, jobs, *log), asio::detached);
+    asio::co_spawn(jobs.strand, release_memory_when_idle(*svc, jobs), asio::detached);
+    asio::co_spawn(jobs.strand, flush_log(jobs, *log), asio::detached);
     asio::signal_set signals{io, SIGINT, SIGTERM};
     signals.async_wait([&](boost::system::error_code const& error, int signal) {
         if (error) return;
         say(fmt::format("signal {}: stopping (finishing in-flight requests)", signal));
         server.stop();
-        purge_timer.cancel();
-        trim_timer.cancel();
-        flush_timer.cancel();
+        jobs.stop();
     });
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);  // a pending stop is handled now
     server.start();
