@@ -17,7 +17,7 @@ std::string as_file_name(std::string path) {
 
 }  // namespace
 
-result<backends> open(std::string_view url, std::string* why) {
+result<backends> open(std::string_view url, open_options const& options, std::string* why) {
     auto parsed = parse_database_url(url, why);
     if (!parsed) return parsed.error();
     if (parsed->kind == database_url::backend::postgresql) {

@@ -4,6 +4,8 @@
 // (durably) before the call returns. Every call may also fail with `errc::unavailable` (busy
 // beyond the timeout, disk full, I/O error) or `errc::backend_error` (an unexpected database
 // error); each interface's comments name the rest.
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,11 +29,27 @@ struct backends {
     std::shared_ptr<counter_store> counters;
 };
 
+/// How to open a store; the defaults suit a single process.
+struct open_options {
+    /// `redis://[:password@]host:port[/N]` or `unix:///path[?db=N]`: Redis then holds the revoked
+    /// jtis and the login-failure counters, shared by every process. Empty: the database does.
+    std::string redis_url;
+    /// The most database connections open at once; 0: the backend's default.
+    std::size_t max_connections = 0;
+    /// How long `open` keeps retrying (with back-off) a server that does not answer yet.
+    std::chrono::milliseconds connect_timeout{30'000};
+};
+
 /// Opens `sqlite:///path` (creating the file, not its directory) or `postgresql://...` and runs
 /// pending migrations. Errors: `errc::bad_url` (also for `postgresql://`: no PostgreSQL backend in
 /// this build), `errc::unavailable` (cannot open/connect, not writable, not a database),
 /// `errc::migration_failed` (schema newer than this build, or not a warden database). On failure
 /// `*why`, if given, receives a one-line explanation for the operator.
-[[nodiscard]] result<backends> open(std::string_view url, std::string* why = nullptr);
+[[nodiscard]] result<backends> open(std::string_view url, open_options const& options,
+                                    std::string* why = nullptr);
+/// `open` with the default options.
+[[nodiscard]] inline result<backends> open(std::string_view url, std::string* why = nullptr) {
+    return open(url, open_options{}, why);
+}
 
 }  // namespace warden::store
