@@ -12,6 +12,7 @@ packages=(
     libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev libicu-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev wrk
+    postgresql redis-server  # throwaway servers the tests start (tests/support/test_servers.py)
     python3 python3-requests python3-jwt python3-jose python3-passlib python3-argon2 python3-bcrypt
     python3-requests-oauthlib
 )
