@@ -1,8 +1,11 @@
-// store::open: the URL picks the backend.
+// store::open: the URL picks the backend; a Redis URL moves the revocation list and the
+// login-failure counters there.
+#include <algorithm>
 #include <thread>
 
 #include <warden/store/store.hpp>
 
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/url.hpp"
 
@@ -15,20 +18,30 @@ std::string as_file_name(std::string path) {
     return path;
 }
 
+std::size_t default_connections() {
+    // Enough for every work_pool thread to hold one at once on common machines.
+    return std::max<std::size_t>(4, 2 * std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
 result<backends> open(std::string_view url, open_options const& options, std::string* why) {
     auto parsed = parse_database_url(url, why);
     if (!parsed) return parsed.error();
-    if (parsed->kind == database_url::backend::postgresql) {
-        if (why != nullptr) {
-            *why = "the PostgreSQL backend is not available in this build; use sqlite:///path";
-        }
+    if (!options.redis_url.empty()) {
+        if (why != nullptr) *why = "Redis is not available in this build";
         return errc::bad_url;
     }
+    std::size_t const connections =
+        options.max_connections != 0 ? options.max_connections : default_connections();
+    if (parsed->kind == database_url::backend::postgresql) {
+        auto store = postgres_store::open(std::string{url}, {.max_connections = connections},
+                                          options.connect_timeout, nullptr, why);
+        if (!store) return store.error();
+        return backends{*store, *store, *store, *store};
+    }
     sqlite_pool::options opts;
-    // Lazily opened: enough for every work_pool thread to hold one at once on common machines.
-    opts.max_connections = std::max<std::size_t>(4, std::thread::hardware_concurrency());
+    opts.max_connections = connections;
     auto store = sqlite_store::open(as_file_name(std::move(parsed->path)), opts, why);
     if (!store) return store.error();
     return backends{*store, *store, *store, *store};

@@ -1,4 +1,4 @@
-// counter_store over SQLite: fixed-window login-failure counters.
+// counter_store on every backend: fixed-window login-failure counters.
 #include <warden/store/store.hpp>
 
 #include <gtest/gtest.h>
@@ -14,14 +14,14 @@ namespace {
 
 using counters = test::store_test;
 
-TEST_F(counters, failures_add_up_within_the_window) {
+TEST_P(counters, failures_add_up_within_the_window) {
     EXPECT_EQ(*s_.counters->add_failure("account:a", 1000, 60), (failure_count{1, 1000}));
     EXPECT_EQ(*s_.counters->add_failure("account:a", 1010, 60), (failure_count{2, 1000}));
     EXPECT_EQ(*s_.counters->add_failure("account:a", 1059, 60), (failure_count{3, 1000}));
     EXPECT_EQ(*s_.counters->failures("account:a", 1059, 60), (failure_count{3, 1000}));
 }
 
-TEST_F(counters, the_window_restarts_once_it_has_passed) {
+TEST_P(counters, the_window_restarts_once_it_has_passed) {
     ASSERT_TRUE(s_.counters->add_failure("k", 1000, 60));
     ASSERT_TRUE(s_.counters->add_failure("k", 1001, 60));
     // Exactly one window later.
@@ -30,12 +30,12 @@ TEST_F(counters, the_window_restarts_once_it_has_passed) {
     EXPECT_EQ(*s_.counters->add_failure("k", 1061, 60), (failure_count{2, 1060}));
 }
 
-TEST_F(counters, an_unknown_key_has_no_failures) {
+TEST_P(counters, an_unknown_key_has_no_failures) {
     EXPECT_EQ(*s_.counters->failures("nobody", 1000, 60), (failure_count{}));
     EXPECT_EQ(*s_.counters->failures("", 1000, 60), (failure_count{}));
 }
 
-TEST_F(counters, keys_are_independent_and_exact) {
+TEST_P(counters, keys_are_independent_and_exact) {
     ASSERT_TRUE(s_.counters->add_failure("account:a", 1000, 60));
     ASSERT_TRUE(s_.counters->add_failure("address:10.0.0.1", 1000, 60));
     EXPECT_EQ(s_.counters->failures("account:a", 1000, 60)->count, 1);
@@ -43,7 +43,7 @@ TEST_F(counters, keys_are_independent_and_exact) {
     EXPECT_EQ(s_.counters->failures("address:10.0.0.1", 1000, 60)->count, 1);
 }
 
-TEST_F(counters, reset_forgets_the_key) {
+TEST_P(counters, reset_forgets_the_key) {
     ASSERT_TRUE(s_.counters->add_failure("k", 1000, 60));
     ASSERT_TRUE(s_.counters->add_failure("other", 1000, 60));
     ASSERT_TRUE(s_.counters->reset_failures("k"));
@@ -54,11 +54,11 @@ TEST_F(counters, reset_forgets_the_key) {
     EXPECT_EQ(*s_.counters->add_failure("k", 1001, 60), (failure_count{1, 1001}));
 }
 
-TEST_F(counters, an_empty_key_is_refused) {
+TEST_P(counters, an_empty_key_is_refused) {
     EXPECT_EQ(s_.counters->add_failure("", 1000, 60).error(), errc::invalid_argument);
 }
 
-TEST_F(counters, extreme_windows_do_not_overflow) {
+TEST_P(counters, extreme_windows_do_not_overflow) {
     auto const max = std::numeric_limits<std::int64_t>::max();
     ASSERT_TRUE(s_.counters->add_failure("k", 0, max));
     EXPECT_EQ(s_.counters->add_failure("k", max, max)->count, 1);  // max - 0 >= max: restarted
@@ -68,7 +68,7 @@ TEST_F(counters, extreme_windows_do_not_overflow) {
               0);
 }
 
-TEST_F(counters, purge_removes_counters_whose_window_passed) {
+TEST_P(counters, purge_removes_counters_whose_window_passed) {
     ASSERT_TRUE(s_.counters->add_failure("old", 1000, 60));
     ASSERT_TRUE(s_.counters->add_failure("new", 1050, 60));
     EXPECT_EQ(*s_.counters->purge_expired_failures(1059, 60), 0);
@@ -78,7 +78,7 @@ TEST_F(counters, purge_removes_counters_whose_window_passed) {
     EXPECT_EQ(*s_.counters->purge_expired_failures(5000, 60), 0);
 }
 
-TEST_F(counters, concurrent_failures_are_all_counted) {
+TEST_P(counters, concurrent_failures_are_all_counted) {
     constexpr int threads = 8;
     constexpr int each = 20;
     std::barrier start{threads};
@@ -93,6 +93,8 @@ TEST_F(counters, concurrent_failures_are_all_counted) {
     }
     EXPECT_EQ(s_.counters->failures("k", 1000, 60)->count, threads * each);
 }
+
+WARDEN_ON_EVERY_BACKEND(counters);
 
 }  // namespace
 }  // namespace warden::store

@@ -137,7 +137,7 @@ TEST(sqlite_pool, a_failed_open_is_unavailable_and_frees_its_slot) {
 using concurrent_store = test::store_test;
 
 // Readers and writers at once on every interface (ThreadSanitizer checks the pool and SQLite use).
-TEST_F(concurrent_store, mixed_calls_from_many_threads_all_succeed) {
+TEST_P(concurrent_store, mixed_calls_from_many_threads_all_succeed) {
     auto const u = add_user("base@x.io");
     constexpr int threads = 6;
     constexpr int each = 25;
@@ -174,6 +174,8 @@ TEST_F(concurrent_store, mixed_calls_from_many_threads_all_succeed) {
         EXPECT_EQ(s_.counters->failures("address:" + std::to_string(t), 1, 60)->count, each);
     }
 }
+
+WARDEN_ON_EVERY_BACKEND(concurrent_store);
 
 }  // namespace
 }  // namespace warden::store

@@ -1,4 +1,4 @@
-// revocation_store over SQLite.
+// revocation_store on every backend.
 #include <warden/store/store.hpp>
 
 #include <gtest/gtest.h>
@@ -10,12 +10,12 @@ namespace {
 
 using revocations = test::store_test;
 
-TEST_F(revocations, a_revoked_jti_is_revoked) {
+TEST_P(revocations, a_revoked_jti_is_revoked) {
     ASSERT_TRUE(s_.revocations->revoke_jti("j1", 100));
     EXPECT_TRUE(*s_.revocations->is_revoked("j1"));
 }
 
-TEST_F(revocations, other_jtis_are_not_revoked) {
+TEST_P(revocations, other_jtis_are_not_revoked) {
     ASSERT_TRUE(s_.revocations->revoke_jti("j1", 100));
     EXPECT_FALSE(*s_.revocations->is_revoked("j2"));
     EXPECT_FALSE(*s_.revocations->is_revoked("J1"));
@@ -24,7 +24,7 @@ TEST_F(revocations, other_jtis_are_not_revoked) {
     EXPECT_FALSE(*s_.revocations->is_revoked("j%"));
 }
 
-TEST_F(revocations, revoking_twice_keeps_the_later_expiry) {
+TEST_P(revocations, revoking_twice_keeps_the_later_expiry) {
     ASSERT_TRUE(s_.revocations->revoke_jti("j1", 300));
     ASSERT_TRUE(s_.revocations->revoke_jti("j1", 100));
     EXPECT_EQ(*s_.revocations->purge_expired_revocations(200), 0);
@@ -33,11 +33,11 @@ TEST_F(revocations, revoking_twice_keeps_the_later_expiry) {
     EXPECT_FALSE(*s_.revocations->is_revoked("j1"));
 }
 
-TEST_F(revocations, an_empty_jti_is_refused) {
+TEST_P(revocations, an_empty_jti_is_refused) {
     EXPECT_EQ(s_.revocations->revoke_jti("", 100).error(), errc::invalid_argument);
 }
 
-TEST_F(revocations, purge_removes_only_what_expired_by_now) {
+TEST_P(revocations, purge_removes_only_what_expired_by_now) {
     ASSERT_TRUE(s_.revocations->revoke_jti("a", 100));
     ASSERT_TRUE(s_.revocations->revoke_jti("b", 200));
     ASSERT_TRUE(s_.revocations->revoke_jti("c", 300));
@@ -49,9 +49,11 @@ TEST_F(revocations, purge_removes_only_what_expired_by_now) {
     EXPECT_EQ(*s_.revocations->purge_expired_revocations(200), 0);
 }
 
-TEST_F(revocations, purge_of_an_empty_list_removes_nothing) {
+TEST_P(revocations, purge_of_an_empty_list_removes_nothing) {
     EXPECT_EQ(*s_.revocations->purge_expired_revocations(1'000'000), 0);
 }
+
+WARDEN_ON_EVERY_BACKEND(revocations);
 
 }  // namespace
 }  // namespace warden::store

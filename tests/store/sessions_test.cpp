@@ -1,4 +1,4 @@
-// session_store over SQLite: refresh families, rotation, reuse, revocation, purge.
+// session_store on every backend: refresh families, rotation, reuse, revocation, purge.
 #include <warden/store/store.hpp>
 
 #include <gtest/gtest.h>
@@ -30,7 +30,7 @@ class sessions : public test::store_test {
     user_id bob_ = 0;
 };
 
-TEST_F(sessions, a_new_token_is_consumed_once_as_fresh) {
+TEST_P(sessions, a_new_token_is_consumed_once_as_fresh) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     auto r = s_.sessions->consume_refresh_token("h1", 200);
     ASSERT_TRUE(r.has_value());
@@ -43,7 +43,7 @@ TEST_F(sessions, a_new_token_is_consumed_once_as_fresh) {
     EXPECT_EQ(r->token.expires_at, 1000);
 }
 
-TEST_F(sessions, a_spent_token_reports_reuse_with_its_family) {
+TEST_P(sessions, a_spent_token_reports_reuse_with_its_family) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     ASSERT_EQ(s_.sessions->consume_refresh_token("h1", 200)->state, refresh_state::fresh);
     auto again = s_.sessions->consume_refresh_token("h1", 201);
@@ -53,7 +53,7 @@ TEST_F(sessions, a_spent_token_reports_reuse_with_its_family) {
     EXPECT_EQ(again->token.user, alice_);
 }
 
-TEST_F(sessions, an_unknown_token_is_unknown) {
+TEST_P(sessions, an_unknown_token_is_unknown) {
     auto r = s_.sessions->consume_refresh_token("nope", 200);
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->state, refresh_state::unknown);
@@ -61,7 +61,7 @@ TEST_F(sessions, an_unknown_token_is_unknown) {
     EXPECT_EQ(s_.sessions->consume_refresh_token("", 200)->state, refresh_state::unknown);
 }
 
-TEST_F(sessions, hashes_are_exact_bytes) {
+TEST_P(sessions, hashes_are_exact_bytes) {
     std::string const raw{"\x00\xff\x10 raw", 8};
     ASSERT_TRUE(s_.sessions->add_refresh_token(token(raw, "f1", alice_)));
     EXPECT_EQ(s_.sessions->consume_refresh_token(std::string{"\x00\xff\x10", 3}, 200)->state,
@@ -73,7 +73,7 @@ TEST_F(sessions, hashes_are_exact_bytes) {
     EXPECT_EQ(r->token.token_hash, raw);
 }
 
-TEST_F(sessions, an_expired_token_is_expired_and_not_spent) {
+TEST_P(sessions, an_expired_token_is_expired_and_not_spent) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_, 500)));
     EXPECT_EQ(s_.sessions->consume_refresh_token("h1", 500)->state, refresh_state::expired);
     EXPECT_EQ(s_.sessions->consume_refresh_token("h1", 9999)->state, refresh_state::expired);
@@ -81,7 +81,7 @@ TEST_F(sessions, an_expired_token_is_expired_and_not_spent) {
     EXPECT_EQ(s_.sessions->consume_refresh_token("h1", 499)->state, refresh_state::fresh);
 }
 
-TEST_F(sessions, a_token_of_a_revoked_family_reports_the_revocation) {
+TEST_P(sessions, a_token_of_a_revoked_family_reports_the_revocation) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     ASSERT_TRUE(s_.sessions->revoke_family("f1", 150));
     EXPECT_EQ(s_.sessions->consume_refresh_token("h1", 200)->state, refresh_state::family_revoked);
@@ -89,13 +89,13 @@ TEST_F(sessions, a_token_of_a_revoked_family_reports_the_revocation) {
     EXPECT_EQ(s_.sessions->consume_refresh_token("h1", 5000)->state, refresh_state::family_revoked);
 }
 
-TEST_F(sessions, reuse_wins_over_expiry) {
+TEST_P(sessions, reuse_wins_over_expiry) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_, 500)));
     ASSERT_EQ(s_.sessions->consume_refresh_token("h1", 200)->state, refresh_state::fresh);
     EXPECT_EQ(s_.sessions->consume_refresh_token("h1", 600)->state, refresh_state::spent);
 }
 
-TEST_F(sessions, rotation_chains_tokens_in_one_family) {
+TEST_P(sessions, rotation_chains_tokens_in_one_family) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_, 1000)));
     ASSERT_EQ(s_.sessions->consume_refresh_token("h1", 200)->state, refresh_state::fresh);
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h2", "f1", alice_, 2000)));
@@ -104,7 +104,7 @@ TEST_F(sessions, rotation_chains_tokens_in_one_family) {
     EXPECT_EQ(*s_.sessions->family_of_refresh_token("h2"), "f1");
 }
 
-TEST_F(sessions, add_refuses_a_duplicate_hash) {
+TEST_P(sessions, add_refuses_a_duplicate_hash) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     EXPECT_EQ(s_.sessions->add_refresh_token(token("h1", "f2", alice_)).error(),
               errc::invalid_argument);
@@ -112,24 +112,24 @@ TEST_F(sessions, add_refuses_a_duplicate_hash) {
     EXPECT_EQ(s_.sessions->revoke_family("f2", 1).error(), errc::not_found);
 }
 
-TEST_F(sessions, add_refuses_a_family_of_another_user) {
+TEST_P(sessions, add_refuses_a_family_of_another_user) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     EXPECT_EQ(s_.sessions->add_refresh_token(token("h2", "f1", bob_)).error(),
               errc::invalid_argument);
 }
 
-TEST_F(sessions, add_refuses_an_unknown_user) {
+TEST_P(sessions, add_refuses_an_unknown_user) {
     EXPECT_EQ(s_.sessions->add_refresh_token(token("h1", "f1", 9999)).error(), errc::not_found);
 }
 
-TEST_F(sessions, add_refuses_empty_hash_or_family) {
+TEST_P(sessions, add_refuses_empty_hash_or_family) {
     EXPECT_EQ(s_.sessions->add_refresh_token(token("", "f1", alice_)).error(),
               errc::invalid_argument);
     EXPECT_EQ(s_.sessions->add_refresh_token(token("h1", "", alice_)).error(),
               errc::invalid_argument);
 }
 
-TEST_F(sessions, add_refuses_a_revoked_family) {
+TEST_P(sessions, add_refuses_a_revoked_family) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     ASSERT_TRUE(s_.sessions->revoke_family("f1", 150));
     auto r = s_.sessions->add_refresh_token(token("h2", "f1", alice_));
@@ -139,7 +139,7 @@ TEST_F(sessions, add_refuses_a_revoked_family) {
     EXPECT_EQ(s_.sessions->family_of_refresh_token("h2").error(), errc::not_found);
 }
 
-TEST_F(sessions, access_tokens_need_a_live_known_family) {
+TEST_P(sessions, access_tokens_need_a_live_known_family) {
     EXPECT_EQ(s_.sessions->add_access_token("nope", "j1", 100).error(), errc::not_found);
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     ASSERT_TRUE(s_.sessions->add_access_token("f1", "j1", 100));
@@ -151,7 +151,7 @@ TEST_F(sessions, access_tokens_need_a_live_known_family) {
     EXPECT_EQ(s_.sessions->family_of_access_token("j3").error(), errc::not_found);
 }
 
-TEST_F(sessions, a_grant_records_both_tokens_at_once) {
+TEST_P(sessions, a_grant_records_both_tokens_at_once) {
     ASSERT_TRUE(s_.sessions->add_grant(token("h1", "f1", alice_), "j1", 300));
     EXPECT_EQ(*s_.sessions->family_of_refresh_token("h1"), "f1");
     EXPECT_EQ(*s_.sessions->family_of_access_token("j1"), "f1");
@@ -161,7 +161,7 @@ TEST_F(sessions, a_grant_records_both_tokens_at_once) {
     EXPECT_EQ(*s_.sessions->revoke_family("f1", 250), (jti_list{{"j1", 300}, {"j2", 400}}));
 }
 
-TEST_F(sessions, a_failed_grant_records_nothing) {
+TEST_P(sessions, a_failed_grant_records_nothing) {
     ASSERT_TRUE(s_.sessions->add_grant(token("h1", "f1", alice_), "j1", 300));
     // Duplicate jti: the refresh token of the same call is rolled back too.
     EXPECT_EQ(s_.sessions->add_grant(token("h2", "f2", alice_), "j1", 300).error(),
@@ -179,7 +179,7 @@ TEST_F(sessions, a_failed_grant_records_nothing) {
     EXPECT_EQ(s_.sessions->family_of_refresh_token("h5").error(), errc::not_found);
 }
 
-TEST_F(sessions, find_reads_a_token_without_spending_it) {
+TEST_P(sessions, find_reads_a_token_without_spending_it) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_, 500)));
     for (int i = 0; i < 2; ++i) {
         auto r = s_.sessions->find_refresh_token("h1");
@@ -197,14 +197,14 @@ TEST_F(sessions, find_reads_a_token_without_spending_it) {
     EXPECT_EQ(s_.sessions->find_refresh_token("h1")->family_id, "f1");
 }
 
-TEST_F(sessions, find_of_an_unknown_token_is_not_found) {
+TEST_P(sessions, find_of_an_unknown_token_is_not_found) {
     EXPECT_EQ(s_.sessions->find_refresh_token("nope").error(), errc::not_found);
     EXPECT_EQ(s_.sessions->find_refresh_token("").error(), errc::not_found);
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     EXPECT_EQ(s_.sessions->find_refresh_token("H1").error(), errc::not_found);
 }
 
-TEST_F(sessions, family_lookups) {
+TEST_P(sessions, family_lookups) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     ASSERT_TRUE(s_.sessions->add_access_token("f1", "j1", 100));
     EXPECT_EQ(*s_.sessions->family_of_refresh_token("h1"), "f1");
@@ -214,7 +214,7 @@ TEST_F(sessions, family_lookups) {
     EXPECT_EQ(s_.sessions->family_of_access_token("J1").error(), errc::not_found);  // exact match
 }
 
-TEST_F(sessions, revoke_family_returns_its_access_jtis) {
+TEST_P(sessions, revoke_family_returns_its_access_jtis) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     ASSERT_TRUE(s_.sessions->add_access_token("f1", "j2", 300));
     ASSERT_TRUE(s_.sessions->add_access_token("f1", "j1", 200));
@@ -228,19 +228,19 @@ TEST_F(sessions, revoke_family_returns_its_access_jtis) {
     EXPECT_EQ(s_.sessions->consume_refresh_token("h2", 200)->state, refresh_state::fresh);
 }
 
-TEST_F(sessions, revoke_family_without_access_tokens_returns_none) {
+TEST_P(sessions, revoke_family_without_access_tokens_returns_none) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     auto r = s_.sessions->revoke_family("f1", 150);
     ASSERT_TRUE(r.has_value());
     EXPECT_TRUE(r->empty());
 }
 
-TEST_F(sessions, revoke_of_an_unknown_family_is_not_found) {
+TEST_P(sessions, revoke_of_an_unknown_family_is_not_found) {
     EXPECT_EQ(s_.sessions->revoke_family("nope", 1).error(), errc::not_found);
     EXPECT_EQ(s_.sessions->revoke_family("", 1).error(), errc::not_found);
 }
 
-TEST_F(sessions, user_sweep_keeps_one_family) {
+TEST_P(sessions, user_sweep_keeps_one_family) {
     for (auto const* f : {"f1", "f2", "f3"}) {
         ASSERT_TRUE(s_.sessions->add_refresh_token(token(std::string{"h-"} + f, f, alice_)));
         ASSERT_TRUE(s_.sessions->add_access_token(f, std::string{"j-"} + f, 400));
@@ -261,7 +261,7 @@ TEST_F(sessions, user_sweep_keeps_one_family) {
     EXPECT_EQ(s_.sessions->add_access_token("f1", "j-new2", 400).error(), errc::family_revoked);
 }
 
-TEST_F(sessions, user_sweep_with_no_kept_family_revokes_all) {
+TEST_P(sessions, user_sweep_with_no_kept_family_revokes_all) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_)));
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h2", "f2", alice_)));
     ASSERT_TRUE(s_.sessions->revoke_user_families(alice_, "", 150));
@@ -269,13 +269,13 @@ TEST_F(sessions, user_sweep_with_no_kept_family_revokes_all) {
     EXPECT_EQ(s_.sessions->consume_refresh_token("h2", 200)->state, refresh_state::family_revoked);
 }
 
-TEST_F(sessions, user_sweep_of_an_unknown_user_returns_nothing) {
+TEST_P(sessions, user_sweep_of_an_unknown_user_returns_nothing) {
     auto r = s_.sessions->revoke_user_families(9999, "", 150);
     ASSERT_TRUE(r.has_value());
     EXPECT_TRUE(r->empty());
 }
 
-TEST_F(sessions, purge_removes_what_expired_by_now) {
+TEST_P(sessions, purge_removes_what_expired_by_now) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("old", "f-old", alice_, 500)));
     ASSERT_TRUE(s_.sessions->add_access_token("f-old", "j-old", 400));
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("new1", "f-new", alice_, 500)));
@@ -297,7 +297,7 @@ TEST_F(sessions, purge_removes_what_expired_by_now) {
     EXPECT_EQ(*s_.sessions->purge_expired_sessions(1'000'000), 0);
 }
 
-TEST_F(sessions, a_family_lives_as_long_as_its_latest_access_token) {
+TEST_P(sessions, a_family_lives_as_long_as_its_latest_access_token) {
     ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_, 500)));
     ASSERT_TRUE(s_.sessions->add_access_token("f1", "j1", 800));
     EXPECT_EQ(*s_.sessions->purge_expired_sessions(600), 1);  // the refresh token only
@@ -306,7 +306,7 @@ TEST_F(sessions, a_family_lives_as_long_as_its_latest_access_token) {
     EXPECT_EQ(*r, (jti_list{{"j1", 800}}));
 }
 
-TEST_F(sessions, exactly_one_of_many_racing_consumers_wins) {
+TEST_P(sessions, exactly_one_of_many_racing_consumers_wins) {
     constexpr int threads = 8;
     constexpr int rounds = 10;
     for (int round = 0; round < rounds; ++round) {
@@ -339,6 +339,8 @@ TEST_F(sessions, exactly_one_of_many_racing_consumers_wins) {
         EXPECT_EQ(other.load(), 0) << "round " << round;
     }
 }
+
+WARDEN_ON_EVERY_BACKEND(sessions);
 
 }  // namespace
 }  // namespace warden::store

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 
@@ -83,12 +84,18 @@ TEST(database_url, explains_memory_databases) {
     EXPECT_NE(why.find("memory"), std::string::npos) << why;
 }
 
-TEST(store_open, postgresql_is_a_clear_error_in_this_build) {
+TEST(store_open, an_unreachable_postgresql_is_unavailable_after_the_connect_timeout) {
     std::string why;
-    auto r = open("postgresql://warden:secret@localhost/warden", &why);
+    auto const started = std::chrono::steady_clock::now();
+    // Port 1 on loopback: nothing listens, every attempt is refused at once.
+    auto r = open("postgresql://warden:secret@127.0.0.1:1/warden",
+                  {.connect_timeout = std::chrono::milliseconds{400}}, &why);
+    auto const waited = std::chrono::steady_clock::now() - started;
     ASSERT_FALSE(r.has_value());
-    EXPECT_EQ(r.error(), errc::bad_url);
-    EXPECT_NE(why.find("PostgreSQL backend is not available"), std::string::npos) << why;
+    EXPECT_EQ(r.error(), errc::unavailable);
+    EXPECT_GE(waited, std::chrono::milliseconds{400});  // retried until the timeout
+    EXPECT_EQ(why.find("secret"), std::string::npos) << why;
+    EXPECT_NE(why.find("postgresql://warden:***@127.0.0.1:1/warden"), std::string::npos) << why;
 }
 
 TEST(store_open, refuses_bad_urls_without_touching_the_disk) {

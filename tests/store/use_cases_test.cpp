@@ -34,7 +34,7 @@ class use_cases : public test::store_test {
     user alice_;
 };
 
-TEST_F(use_cases, a_login_grant_is_recorded_with_its_rehash) {
+TEST_P(use_cases, a_login_grant_is_recorded_with_its_rehash) {
     ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"),
                                            "$argon2id$new", 200));
     EXPECT_EQ(s_.sessions->find_refresh_token("h-1")->family_id, "f1");
@@ -42,7 +42,7 @@ TEST_F(use_cases, a_login_grant_is_recorded_with_its_rehash) {
     EXPECT_EQ(s_.users->find_user(alice_.id)->password_hash, "$argon2id$new");
 }
 
-TEST_F(use_cases, a_login_grant_fails_when_the_hash_changed_since_it_was_verified) {
+TEST_P(use_cases, a_login_grant_fails_when_the_hash_changed_since_it_was_verified) {
     ASSERT_TRUE(
         s_.users->replace_password(alice_.id, alice_.password_hash, "$argon2id$changed", "", 150));
     auto const r = s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"),
@@ -54,7 +54,7 @@ TEST_F(use_cases, a_login_grant_fails_when_the_hash_changed_since_it_was_verifie
     EXPECT_EQ(s_.users->find_user(alice_.id)->password_hash, "$argon2id$changed");
 }
 
-TEST_F(use_cases, a_login_grant_fails_for_a_deactivated_or_deleted_user) {
+TEST_P(use_cases, a_login_grant_fails_for_a_deactivated_or_deleted_user) {
     user_update off;
     off.is_active = false;
     off.bump_token_version = true;
@@ -75,7 +75,7 @@ TEST_F(use_cases, a_login_grant_fails_for_a_deactivated_or_deleted_user) {
         errc::not_found);
 }
 
-TEST_F(use_cases, a_password_change_is_compare_and_set_and_sweeps_the_other_sessions) {
+TEST_P(use_cases, a_password_change_is_compare_and_set_and_sweeps_the_other_sessions) {
     ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "mine", "1"), "", 100));
     ASSERT_TRUE(
         s_.sessions->start_session(seen(alice_), make_grant(alice_, "other", "2"), "", 100));
@@ -95,7 +95,7 @@ TEST_F(use_cases, a_password_change_is_compare_and_set_and_sweeps_the_other_sess
     EXPECT_EQ(s_.users->replace_password(999, "a", "b", "", 200).error(), errc::not_found);
 }
 
-TEST_F(use_cases, deactivation_revokes_every_session_in_the_same_commit) {
+TEST_P(use_cases, deactivation_revokes_every_session_in_the_same_commit) {
     ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "", 100));
     user_update off;
     off.is_active = false;
@@ -105,7 +105,7 @@ TEST_F(use_cases, deactivation_revokes_every_session_in_the_same_commit) {
     EXPECT_EQ(s_.sessions->consume_refresh_token("h-1", 200)->state, refresh_state::family_revoked);
 }
 
-TEST_F(use_cases, a_rotation_spends_and_grants_in_one_step) {
+TEST_P(use_cases, a_rotation_spends_and_grants_in_one_step) {
     ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "", 100));
     auto const r =
         s_.sessions->rotate_refresh("h-1", seen(alice_), make_grant(alice_, "f1", "2"), 200);
@@ -129,7 +129,7 @@ TEST_F(use_cases, a_rotation_spends_and_grants_in_one_step) {
               refresh_state::unknown);
 }
 
-TEST_F(use_cases, a_rotation_for_a_changed_user_writes_nothing) {
+TEST_P(use_cases, a_rotation_for_a_changed_user_writes_nothing) {
     ASSERT_TRUE(s_.sessions->start_session(seen(alice_), make_grant(alice_, "f1", "1"), "", 100));
     auto stale = seen(alice_);
     stale.token_version += 1;
@@ -144,7 +144,7 @@ TEST_F(use_cases, a_rotation_for_a_changed_user_writes_nothing) {
               errc::invalid_argument);
 }
 
-TEST_F(use_cases, of_racing_rotations_exactly_one_wins) {
+TEST_P(use_cases, of_racing_rotations_exactly_one_wins) {
     for (int round = 0; round < 5; ++round) {
         auto const family = numbered("f", round);
         auto const first = numbered("r", round);
@@ -178,7 +178,7 @@ TEST_F(use_cases, of_racing_rotations_exactly_one_wins) {
     }
 }
 
-TEST_F(use_cases, a_login_racing_a_password_change_never_undoes_it) {
+TEST_P(use_cases, a_login_racing_a_password_change_never_undoes_it) {
     // Each round: one password change and several logins that verified the old hash. Whatever
     // the order, afterwards the hash is the new one and no login's session is alive.
     for (int round = 0; round < 5; ++round) {
@@ -217,7 +217,7 @@ TEST_F(use_cases, a_login_racing_a_password_change_never_undoes_it) {
     }
 }
 
-TEST_F(use_cases, concurrent_attempts_never_exceed_the_limit) {
+TEST_P(use_cases, concurrent_attempts_never_exceed_the_limit) {
     for (int round = 0; round < 4; ++round) {
         auto const key = numbered("account:k", round);
         constexpr int racers = 40;
@@ -241,7 +241,7 @@ TEST_F(use_cases, concurrent_attempts_never_exceed_the_limit) {
     }
 }
 
-TEST_F(use_cases, a_refused_attempt_counts_nothing_and_a_released_one_is_given_back) {
+TEST_P(use_cases, a_refused_attempt_counts_nothing_and_a_released_one_is_given_back) {
     std::vector<std::string> const keys{"account:a", "address:1"};
     ASSERT_TRUE(s_.counters->reserve_attempt({"account:a"}, 1000, 900, 1)->admitted);
     auto const refused = s_.counters->reserve_attempt(keys, 1001, 900, 1);
@@ -257,7 +257,7 @@ TEST_F(use_cases, a_refused_attempt_counts_nothing_and_a_released_one_is_given_b
     EXPECT_EQ(s_.counters->reserve_attempt({""}, 1003, 900, 1).error(), errc::invalid_argument);
 }
 
-TEST_F(use_cases, a_batch_import_is_all_or_nothing) {
+TEST_P(use_cases, a_batch_import_is_all_or_nothing) {
     std::vector<new_user> batch;
     for (int i = 0; i < 50; ++i)
         batch.push_back({.email = numbered("b", i, "@x.io"), .password_hash = "$h"});
@@ -277,6 +277,8 @@ TEST_F(use_cases, a_batch_import_is_all_or_nothing) {
     EXPECT_EQ(s_.users->create_users({{.email = "alice@x.io"}}, 300, nullptr).error(),
               errc::email_taken);
 }
+
+WARDEN_ON_EVERY_BACKEND(use_cases);
 
 }  // namespace
 }  // namespace warden::store

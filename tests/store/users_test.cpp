@@ -1,4 +1,4 @@
-// user_store over SQLite: create, find, update, delete, list.
+// user_store on every backend: create, find, update, delete, list.
 #include <warden/store/store.hpp>
 
 #include <gtest/gtest.h>
@@ -15,7 +15,7 @@ using users = store_test;
 
 std::string numbered_email(int i) { return test::numbered("u", i, "@x.io"); }
 
-TEST_F(users, create_returns_the_stored_row) {
+TEST_P(users, create_returns_the_stored_row) {
     auto r = s_.users->create_user({.email = "Ada@Example.com",
                                     .password_hash = "$2b$12$abc",
                                     .full_name = "Ada Lovelace",
@@ -34,23 +34,23 @@ TEST_F(users, create_returns_the_stored_row) {
     EXPECT_EQ(r->token_version, 0);
 }
 
-TEST_F(users, find_by_id_round_trips_every_field) {
+TEST_P(users, find_by_id_round_trips_every_field) {
     auto const created = s_.users->create_user({.email = "b@x.io",
                                                 .password_hash = "h",
-                                                .full_name = std::string{"nul\0inside", 10},
+                                                .full_name = "Zo\xc3\xab \xe6\x9d\x8e",
                                                 .scopes = {"a:b", "z", "!#[]~"}},
                                                5);
     ASSERT_TRUE(created.has_value());
     auto found = s_.users->find_user(created->id);
     ASSERT_TRUE(found.has_value());
     EXPECT_EQ(found->email, "b@x.io");
-    EXPECT_EQ(found->full_name, std::string("nul\0inside", 10));
+    EXPECT_EQ(found->full_name, "Zo\xc3\xab \xe6\x9d\x8e");
     EXPECT_EQ(found->scopes, (std::vector<std::string>{"!#[]~", "a:b", "z"}));
     EXPECT_TRUE(found->is_active);
     EXPECT_EQ(found->created_at, 5);
 }
 
-TEST_F(users, token_subject_is_the_row_and_the_jtis_revocation) {
+TEST_P(users, token_subject_is_the_row_and_the_jtis_revocation) {
     auto const u = add_user("t@x.io");
     auto fresh = s_.users->find_token_subject(u.id, "jti-1");
     ASSERT_TRUE(fresh.has_value()) << fresh.error().message();
@@ -70,20 +70,20 @@ TEST_F(users, token_subject_is_the_row_and_the_jtis_revocation) {
     EXPECT_EQ(s_.users->find_token_subject(u.id, "jti-2").error(), errc::not_found);
 }
 
-TEST_F(users, no_scopes_round_trip_as_an_empty_list) {
+TEST_P(users, no_scopes_round_trip_as_an_empty_list) {
     auto const u = add_user("none@x.io");
     auto found = s_.users->find_user(u.id);
     ASSERT_TRUE(found.has_value());
     EXPECT_TRUE(found->scopes.empty());
 }
 
-TEST_F(users, find_an_unknown_id_is_not_found) {
+TEST_P(users, find_an_unknown_id_is_not_found) {
     EXPECT_EQ(s_.users->find_user(1).error(), errc::not_found);
     EXPECT_EQ(s_.users->find_user(-1).error(), errc::not_found);
     EXPECT_EQ(s_.users->find_user(0).error(), condition::not_found);
 }
 
-TEST_F(users, find_by_email_ignores_ascii_case) {
+TEST_P(users, find_by_email_ignores_ascii_case) {
     auto const u = add_user("Grace.Hopper@Navy.MIL");
     for (auto const* e :
          {"grace.hopper@navy.mil", "GRACE.HOPPER@NAVY.MIL", "Grace.Hopper@Navy.MIL"}) {
@@ -94,14 +94,14 @@ TEST_F(users, find_by_email_ignores_ascii_case) {
     }
 }
 
-TEST_F(users, find_by_email_compares_non_ascii_letters_exactly) {
+TEST_P(users, find_by_email_compares_non_ascii_letters_exactly) {
     add_user("jos\xc3\xa9@x.io");                                                 // josé
     EXPECT_TRUE(s_.users->find_user_by_email("JOS\xc3\xa9@X.IO").has_value());    // ASCII folded
     auto const upper_e_acute = s_.users->find_user_by_email("jos\xc3\x89@x.io");  // josÉ
     EXPECT_EQ(upper_e_acute.error(), errc::not_found);
 }
 
-TEST_F(users, find_an_unknown_email_is_not_found) {
+TEST_P(users, find_an_unknown_email_is_not_found) {
     add_user("a@x.io");
     EXPECT_EQ(s_.users->find_user_by_email("b@x.io").error(), errc::not_found);
     EXPECT_EQ(s_.users->find_user_by_email("").error(), errc::not_found);
@@ -109,7 +109,7 @@ TEST_F(users, find_an_unknown_email_is_not_found) {
     EXPECT_EQ(s_.users->find_user_by_email("a@x.i%").error(), errc::not_found);  // no LIKE patterns
 }
 
-TEST_F(users, create_refuses_an_email_taken_in_another_case) {
+TEST_P(users, create_refuses_an_email_taken_in_another_case) {
     add_user("dup@x.io");
     auto r = s_.users->create_user({.email = "DUP@X.IO", .password_hash = "h"}, 1);
     ASSERT_FALSE(r.has_value());
@@ -120,17 +120,30 @@ TEST_F(users, create_refuses_an_email_taken_in_another_case) {
     EXPECT_EQ(s_.users->list_users(10, 0)->total, 1);
 }
 
-TEST_F(users, non_ascii_case_variants_are_distinct_emails) {
+TEST_P(users, non_ascii_case_variants_are_distinct_emails) {
     add_user("\xc3\xa9@x.io");                                                                // é
     EXPECT_TRUE(s_.users->create_user({.email = "\xc3\x89@x.io", .password_hash = "h"}, 1));  // É
 }
 
-TEST_F(users, create_refuses_values_the_store_cannot_keep) {
+TEST_P(users, create_refuses_values_the_store_cannot_keep) {
     EXPECT_EQ(s_.users->create_user({.email = "", .password_hash = "h"}, 1).error(),
               errc::invalid_argument);
     EXPECT_EQ(s_.users->create_user({.email = std::string{"a\0b@x.io", 8}, .password_hash = "h"}, 1)
                   .error(),
               errc::invalid_argument);
+    // Text every backend can keep: UTF-8 without NUL, in every field.
+    for (auto const& bad : {std::string{"nul\0inside", 10}, std::string{"\xff\xfe"},
+                            std::string{"over\xc0\xaflong"}}) {
+        EXPECT_EQ(
+            s_.users->create_user({.email = "t@x.io", .password_hash = "h", .full_name = bad}, 1)
+                .error(),
+            errc::invalid_argument);
+        EXPECT_EQ(s_.users->create_user({.email = "t@x.io", .password_hash = bad}, 1).error(),
+                  errc::invalid_argument);
+        EXPECT_EQ(
+            s_.users->create_user({.email = "t" + bad + "@x.io", .password_hash = "h"}, 1).error(),
+            errc::invalid_argument);
+    }
     for (auto const& bad :
          {std::string{""}, std::string{"two words"}, std::string{"quo\"te"},
           std::string{"back\\slash"}, std::string{"tab\t"}, std::string{"\xc3\xa9"}}) {
@@ -143,7 +156,7 @@ TEST_F(users, create_refuses_values_the_store_cannot_keep) {
     EXPECT_EQ(s_.users->list_users(10, 0)->total, 0);
 }
 
-TEST_F(users, ids_are_never_reused_after_a_delete) {
+TEST_P(users, ids_are_never_reused_after_a_delete) {
     auto const a = add_user("a@x.io");
     ASSERT_TRUE(s_.users->delete_user(a.id));
     auto const b = add_user("b@x.io");
@@ -151,7 +164,7 @@ TEST_F(users, ids_are_never_reused_after_a_delete) {
     EXPECT_EQ(s_.users->find_user(a.id).error(), errc::not_found);
 }
 
-TEST_F(users, update_changes_only_the_set_fields) {
+TEST_P(users, update_changes_only_the_set_fields) {
     auto const u = add_user("u@x.io", 10);
     auto r = s_.users->update_user(u.id, {.full_name = "New Name", .is_active = false}, 20);
     ASSERT_TRUE(r.has_value());
@@ -168,7 +181,7 @@ TEST_F(users, update_changes_only_the_set_fields) {
     EXPECT_FALSE(again->is_active);
 }
 
-TEST_F(users, update_sets_every_field) {
+TEST_P(users, update_sets_every_field) {
     auto const u = add_user("u@x.io", 10);
     auto r = s_.users->update_user(u.id,
                                    {.email = "v@x.io",
@@ -188,7 +201,7 @@ TEST_F(users, update_sets_every_field) {
     EXPECT_EQ(s_.users->find_user_by_email("u@x.io").error(), errc::not_found);
 }
 
-TEST_F(users, update_can_clear_the_scopes) {
+TEST_P(users, update_can_clear_the_scopes) {
     auto const u =
         *s_.users->create_user({.email = "u@x.io", .password_hash = "h", .scopes = {"admin"}}, 1);
     auto r = s_.users->update_user(u.id, {.scopes = std::vector<std::string>{}}, 2);
@@ -196,7 +209,7 @@ TEST_F(users, update_can_clear_the_scopes) {
     EXPECT_TRUE(r->scopes.empty());
 }
 
-TEST_F(users, an_empty_update_only_moves_updated_at) {
+TEST_P(users, an_empty_update_only_moves_updated_at) {
     auto const u = add_user("u@x.io", 10);
     auto r = s_.users->update_user(u.id, {}, 99);
     ASSERT_TRUE(r.has_value());
@@ -206,12 +219,12 @@ TEST_F(users, an_empty_update_only_moves_updated_at) {
     EXPECT_EQ(r->token_version, u.token_version);
 }
 
-TEST_F(users, update_of_an_unknown_user_is_not_found) {
+TEST_P(users, update_of_an_unknown_user_is_not_found) {
     EXPECT_EQ(s_.users->update_user(42, {.full_name = "x"}, 1).error(), errc::not_found);
     EXPECT_EQ(s_.users->update_user(42, {}, 1).error(), errc::not_found);
 }
 
-TEST_F(users, update_refuses_an_email_taken_in_another_case) {
+TEST_P(users, update_refuses_an_email_taken_in_another_case) {
     add_user("taken@x.io");
     auto const u = add_user("me@x.io");
     auto r = s_.users->update_user(u.id, {.email = "TAKEN@x.io", .full_name = "ignored"}, 5);
@@ -222,21 +235,25 @@ TEST_F(users, update_refuses_an_email_taken_in_another_case) {
     EXPECT_EQ(unchanged->full_name, "N");
 }
 
-TEST_F(users, update_may_change_the_case_of_the_own_email) {
+TEST_P(users, update_may_change_the_case_of_the_own_email) {
     auto const u = add_user("me@x.io");
     auto r = s_.users->update_user(u.id, {.email = "ME@X.IO"}, 5);
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->email, "ME@X.IO");
 }
 
-TEST_F(users, update_refuses_values_the_store_cannot_keep) {
+TEST_P(users, update_refuses_values_the_store_cannot_keep) {
     auto const u = add_user("me@x.io");
     EXPECT_EQ(s_.users->update_user(u.id, {.email = ""}, 5).error(), errc::invalid_argument);
+    EXPECT_EQ(s_.users->update_user(u.id, {.full_name = std::string{"a\0b", 3}}, 5).error(),
+              errc::invalid_argument);
+    EXPECT_EQ(s_.users->update_user(u.id, {.email = "\xff@x.io"}, 5).error(),
+              errc::invalid_argument);
     EXPECT_EQ(s_.users->update_user(u.id, {.scopes = std::vector<std::string>{"a b"}}, 5).error(),
               errc::invalid_argument);
 }
 
-TEST_F(users, delete_removes_the_user) {
+TEST_P(users, delete_removes_the_user) {
     auto const u = add_user("gone@x.io");
     ASSERT_TRUE(s_.users->delete_user(u.id));
     EXPECT_EQ(s_.users->find_user(u.id).error(), errc::not_found);
@@ -245,14 +262,14 @@ TEST_F(users, delete_removes_the_user) {
     EXPECT_TRUE(s_.users->create_user({.email = "GONE@x.io", .password_hash = "h"}, 2));
 }
 
-TEST_F(users, delete_of_an_unknown_user_is_not_found) {
+TEST_P(users, delete_of_an_unknown_user_is_not_found) {
     EXPECT_EQ(s_.users->delete_user(7).error(), errc::not_found);
     auto const u = add_user("a@x.io");
     ASSERT_TRUE(s_.users->delete_user(u.id));
     EXPECT_EQ(s_.users->delete_user(u.id).error(), errc::not_found);
 }
 
-TEST_F(users, delete_cascades_to_families_tokens_and_access_records) {
+TEST_P(users, delete_cascades_to_families_tokens_and_access_records) {
     auto const u = add_user("a@x.io");
     auto const other = add_user("b@x.io");
     ASSERT_TRUE(s_.sessions->add_refresh_token({"h1", "fam", u.id, "", 1, 100}));
@@ -266,7 +283,7 @@ TEST_F(users, delete_cascades_to_families_tokens_and_access_records) {
     EXPECT_EQ(*s_.sessions->family_of_refresh_token("h2"), "fam-other");  // others untouched
 }
 
-TEST_F(users, list_pages_by_id_with_the_total) {
+TEST_P(users, list_pages_by_id_with_the_total) {
     std::vector<user_id> ids;
     for (int i = 0; i < 5; ++i) ids.push_back(add_user(numbered_email(i)).id);
     auto page = s_.users->list_users(2, 1);
@@ -281,7 +298,7 @@ TEST_F(users, list_pages_by_id_with_the_total) {
     EXPECT_EQ(last->items[1].id, ids[4]);
 }
 
-TEST_F(users, list_edges) {
+TEST_P(users, list_edges) {
     for (int i = 0; i < 3; ++i) add_user(numbered_email(i));
     auto zero = s_.users->list_users(0, 0);
     ASSERT_TRUE(zero.has_value());
@@ -301,19 +318,21 @@ TEST_F(users, list_edges) {
     EXPECT_EQ(one->items[0].email, "u2@x.io");
 }
 
-TEST_F(users, list_of_an_empty_store) {
+TEST_P(users, list_of_an_empty_store) {
     auto page = s_.users->list_users(10, 0);
     ASSERT_TRUE(page.has_value());
     EXPECT_EQ(page->total, 0);
     EXPECT_TRUE(page->items.empty());
 }
 
-TEST_F(users, list_refuses_negative_limit_or_offset) {
+TEST_P(users, list_refuses_negative_limit_or_offset) {
     EXPECT_EQ(s_.users->list_users(-1, 0).error(), errc::invalid_argument);
     EXPECT_EQ(s_.users->list_users(1, -1).error(), errc::invalid_argument);
 }
 
-TEST_F(users, ping_answers) { EXPECT_TRUE(s_.users->ping()); }
+TEST_P(users, ping_answers) { EXPECT_TRUE(s_.users->ping()); }
+
+WARDEN_ON_EVERY_BACKEND(users);
 
 }  // namespace
 }  // namespace warden::store

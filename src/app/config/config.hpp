@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <warden/core/redact_url.hpp>
 #include <warden/core/secret.hpp>
 
 namespace warden::app {
@@ -75,9 +77,7 @@ struct config {
 /// `text` or `json`.
 [[nodiscard]] std::string_view to_string(log_format format) noexcept;
 
-/// The URL with the password of its user-info (`scheme://user:PASSWORD@host`) and the value of
-/// any `password=` query parameter replaced by `***`, for logs (SPEC §5: logs never hold one).
-[[nodiscard]] std::string redact_url(std::string_view url);
+using warden::redact_url;
 
 /// The effective settings as TOML text for logs and diagnostics, one `key = value` line per
 /// setting in SPEC §5 order. The secret key is never written (a comment says whether one is set)

@@ -1,22 +1,8 @@
 // counter_store over SQLite: fixed-window login-failure counters.
-#include <limits>
-
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/window.hpp"
 
 namespace warden::store {
-namespace {
-
-// now - window, saturating (a window of any size never wraps around).
-std::int64_t window_cutoff(std::int64_t now, std::int64_t window_seconds) noexcept {
-    std::int64_t cutoff = 0;
-    if (__builtin_sub_overflow(now, window_seconds, &cutoff)) {
-        return window_seconds > 0 ? std::numeric_limits<std::int64_t>::min()
-                                  : std::numeric_limits<std::int64_t>::max();
-    }
-    return cutoff;
-}
-
-}  // namespace
 
 result<failure_count> sqlite_store::add_failure(std::string_view key, std::int64_t now,
                                                 std::int64_t window_seconds) {

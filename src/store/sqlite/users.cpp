@@ -4,6 +4,7 @@
 #include "store/scopes.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/steps.hpp"
+#include "store/values.hpp"
 
 namespace warden::store {
 namespace {
@@ -21,11 +22,6 @@ user read_user(sqlite_statement const& s) {
     u.updated_at = s.column_int64(7);
     u.token_version = s.column_int64(8);
     return u;
-}
-
-// NUL would make the NOCASE comparison and C-string consumers see a different email.
-bool valid_email(std::string_view email) noexcept {
-    return !email.empty() && email.find('\0') == std::string_view::npos;
 }
 
 // A failed insert/update of a user: the unique email index is the only UNIQUE constraint.
@@ -64,7 +60,7 @@ namespace {
 
 // Inserts one user on `c` (in autocommit mode: committed when this returns).
 result<user> insert_user(sqlite_connection& c, new_user const& u, std::int64_t now) {
-    if (!valid_email(u.email)) return errc::invalid_argument;
+    if (auto ok = check_user(u); !ok) return ok.error();
     auto scopes = encode_scopes(u.scopes);
     if (!scopes) return scopes.error();
     auto q = bound(c, sql::user_insert, u.email, u.password_hash, u.full_name,
@@ -127,7 +123,7 @@ result<user> sqlite_store::find_user_by_email(std::string_view email) {
 }
 
 result<user> sqlite_store::update_user(user_id id, user_update const& change, std::int64_t now) {
-    if (change.email && !valid_email(*change.email)) return errc::invalid_argument;
+    if (auto ok = check_update(change); !ok) return ok.error();
     std::optional<std::string> scopes;
     if (change.scopes) {
         auto encoded = encode_scopes(*change.scopes);

@@ -1,0 +1,100 @@
+#pragma once
+// The PostgreSQL backend: one object implementing every store interface over a connection pool.
+// Calls block (libpq's synchronous API) and run on the store's work pool, as SQLite's do.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <warden/store/store.hpp>
+
+#include "store/postgres/pool.hpp"
+
+namespace warden::store {
+
+class postgres_store final : public user_store,
+                             public session_store,
+                             public revocation_store,
+                             public counter_store {
+  public:
+    /// Connects to `url` (a libpq URI), retrying with back-off for `connect_timeout`, and runs
+    /// pending migrations. With `revocations`, that store keeps the revocation list (Redis):
+    /// the use cases put jtis there before they commit, and `find_token_subject` asks it.
+    /// Errors as `store::open`; `*why` never holds the password.
+    [[nodiscard]] static result<std::shared_ptr<postgres_store>> open(
+        std::string const& url, pg_pool::options opts, std::chrono::milliseconds connect_timeout,
+        std::shared_ptr<revocation_store> revocations, std::string* why);
+    postgres_store(std::string url, pg_pool::options opts, std::unique_ptr<pg_connection> first,
+                   std::shared_ptr<revocation_store> revocations)
+        : pool_(std::move(url), opts, std::move(first)), external_(std::move(revocations)) {}
+
+    // user_store
+    [[nodiscard]] result<user> create_user(new_user const& u, std::int64_t now) override;
+    [[nodiscard]] result<std::vector<user>> create_users(std::vector<new_user> const& users,
+                                                         std::int64_t now,
+                                                         std::size_t* failed_at) override;
+    [[nodiscard]] result<user> find_user(user_id id) override;
+    [[nodiscard]] result<token_subject> find_token_subject(user_id id,
+                                                           std::string_view jti) override;
+    [[nodiscard]] result<user> find_user_by_email(std::string_view email) override;
+    [[nodiscard]] result<user> update_user(user_id id, user_update const& change,
+                                           std::int64_t now) override;
+    [[nodiscard]] result<jti_list> replace_password(user_id id, std::string_view verified_hash,
+                                                    std::string_view new_hash,
+                                                    std::string_view keep_family,
+                                                    std::int64_t now) override;
+    [[nodiscard]] result<void> delete_user(user_id id) override;
+    [[nodiscard]] result<user_page> list_users(std::int64_t limit, std::int64_t offset) override;
+    [[nodiscard]] result<void> ping() override;
+
+    // session_store
+    [[nodiscard]] result<void> add_refresh_token(refresh_token const& t) override;
+    [[nodiscard]] result<void> add_grant(refresh_token const& t, std::string_view jti,
+                                         std::int64_t access_expires_at) override;
+    [[nodiscard]] result<void> start_session(credential_check const& seen, grant const& g,
+                                             std::string_view rehash, std::int64_t now) override;
+    [[nodiscard]] result<rotation> rotate_refresh(std::string_view spent_hash,
+                                                  credential_check const& seen, grant const& next,
+                                                  std::int64_t now) override;
+    [[nodiscard]] result<consumed_refresh> consume_refresh_token(std::string_view token_hash,
+                                                                 std::int64_t now) override;
+    [[nodiscard]] result<void> add_access_token(std::string_view family_id, std::string_view jti,
+                                                std::int64_t expires_at) override;
+    [[nodiscard]] result<jti_list> revoke_family(std::string_view family_id,
+                                                 std::int64_t now) override;
+    [[nodiscard]] result<jti_list> revoke_user_families(user_id user, std::string_view keep_family,
+                                                        std::int64_t now) override;
+    [[nodiscard]] result<refresh_token> find_refresh_token(std::string_view token_hash) override;
+    [[nodiscard]] result<std::string> family_of_refresh_token(std::string_view token_hash) override;
+    [[nodiscard]] result<std::string> family_of_access_token(std::string_view jti) override;
+    [[nodiscard]] result<std::int64_t> purge_expired_sessions(std::int64_t now) override;
+
+    // revocation_store
+    [[nodiscard]] result<void> revoke_jti(std::string_view jti, std::int64_t expires_at) override;
+    [[nodiscard]] result<bool> is_revoked(std::string_view jti) override;
+    [[nodiscard]] result<std::int64_t> purge_expired_revocations(std::int64_t now) override;
+
+    // counter_store
+    [[nodiscard]] result<failure_count> add_failure(std::string_view key, std::int64_t now,
+                                                    std::int64_t window_seconds) override;
+    [[nodiscard]] result<attempt_reservation> reserve_attempt(std::vector<std::string> const& keys,
+                                                              std::int64_t now,
+                                                              std::int64_t window_seconds,
+                                                              std::int64_t limit) override;
+    [[nodiscard]] result<void> release_attempt(std::string_view key, std::int64_t now,
+                                               std::int64_t window_seconds) override;
+    [[nodiscard]] result<failure_count> failures(std::string_view key, std::int64_t now,
+                                                 std::int64_t window_seconds) override;
+    [[nodiscard]] result<void> reset_failures(std::string_view key) override;
+    [[nodiscard]] result<std::int64_t> purge_expired_failures(std::int64_t now,
+                                                              std::int64_t window_seconds) override;
+
+  private:
+    pg_pool pool_;
+    std::shared_ptr<revocation_store> const external_;
+};
+
+}  // namespace warden::store

@@ -1,0 +1,156 @@
+#pragma once
+// Every statement the PostgreSQL backend runs, by name. All are parameterized; each connection
+// prepares each one once and reuses it. Keys compare bytewise (COLLATE "C"), as on SQLite.
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace warden::store {
+
+enum class sql_pg : std::size_t {
+    probe_write,
+    probe_erase,
+    // users
+    user_insert,
+    user_by_id,
+    user_for_token,
+    user_by_email,
+    user_update,
+    user_credentials,
+    user_replace_hash,
+    user_delete,
+    user_count,
+    user_page,
+    // sessions
+    family_get,
+    family_insert,
+    family_extend,
+    family_revoke,
+    family_jtis,
+    refresh_insert,
+    refresh_get,
+    refresh_get_locked,
+    refresh_spend,
+    refresh_family,
+    access_insert,
+    access_family,
+    user_families_jtis,
+    user_families_revoke,
+    family_revoke_jtis,
+    user_families_revoke_jtis,
+    purge_access,
+    purge_refresh,
+    purge_families,
+    // revocations
+    revoked_insert,
+    revoked_get,
+    revoked_purge,
+    // login-failure counters
+    failure_add,
+    failure_placeholder,
+    failure_get,
+    failure_get_locked,
+    failure_delete,
+    failure_purge,
+    failure_release,
+    count_  // number of statements, not a statement
+};
+
+inline constexpr std::size_t sql_pg_count = static_cast<std::size_t>(sql_pg::count_);
+
+// The user columns in the order `read_user` expects them.
+#define WARDEN_PG_USER_COLUMNS                                                         \
+    "id, email, password_hash, full_name, is_active, scopes, created_at, updated_at, " \
+    "token_version"
+
+inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
+    // readiness: a row written and erased in one transaction, so the commit is a real write
+    "INSERT INTO login_failures(key, failures, window_started_at) VALUES('probe:readiness', 0, 0)"
+    " ON CONFLICT(key) DO NOTHING",
+    "DELETE FROM login_failures WHERE key = 'probe:readiness'",
+    // users
+    "INSERT INTO users(email, password_hash, full_name, is_active, scopes, created_at, updated_at,"
+    " token_version) VALUES($1, $2, $3, $4, $5, $6::bigint, $6::bigint, 0)"
+    " RETURNING " WARDEN_PG_USER_COLUMNS,
+    "SELECT " WARDEN_PG_USER_COLUMNS " FROM users WHERE id = $1::bigint",
+    "SELECT " WARDEN_PG_USER_COLUMNS
+    ", EXISTS(SELECT 1 FROM revoked_jtis WHERE jti = $2::text) FROM users WHERE id = $1::bigint",
+    "SELECT " WARDEN_PG_USER_COLUMNS
+    " FROM users WHERE warden_ascii_lower(email) = warden_ascii_lower($1::text)",
+    "UPDATE users SET email = coalesce($2::text, email),"
+    " password_hash = coalesce($3::text, password_hash), full_name = coalesce($4::text, full_name),"
+    " is_active = coalesce($5::boolean, is_active), scopes = coalesce($6::text, scopes),"
+    " token_version = token_version + $7::bigint, updated_at = $8::bigint"
+    " WHERE id = $1::bigint RETURNING " WARDEN_PG_USER_COLUMNS,
+    // locks the row: a use case's compare-and-set holds until its commit
+    "SELECT token_version, is_active, password_hash FROM users WHERE id = $1::bigint FOR UPDATE",
+    // compare-and-set: only over the hash the caller verified
+    "UPDATE users SET password_hash = $3::text, updated_at = $4::bigint"
+    " WHERE id = $1::bigint AND password_hash = $2::text",
+    "DELETE FROM users WHERE id = $1::bigint",
+    "SELECT count(*) FROM users",
+    "SELECT " WARDEN_PG_USER_COLUMNS " FROM users ORDER BY id LIMIT $1::bigint OFFSET $2::bigint",
+    // sessions
+    // locks the family: a revocation racing a grant into it commits wholly before or after
+    "SELECT user_id, revoked_at IS NOT NULL FROM refresh_families WHERE id = $1::text FOR UPDATE",
+    "INSERT INTO refresh_families(id, user_id, created_at, expires_at)"
+    " VALUES($1::text, $2::bigint, $3::bigint, $4::bigint)",
+    "UPDATE refresh_families SET expires_at = greatest(expires_at, $2::bigint) WHERE id = $1::text",
+    "UPDATE refresh_families SET revoked_at = coalesce(revoked_at, $2::bigint) WHERE id = $1::text",
+    "SELECT jti, expires_at FROM access_tokens WHERE family_id = $1::text ORDER BY expires_at, jti",
+    "INSERT INTO refresh_tokens(token_hash, family_id, scope, issued_at, expires_at)"
+    " VALUES($1::bytea, $2::text, $3::text, $4::bigint, $5::bigint)",
+    "SELECT t.family_id, f.user_id, t.scope, t.issued_at, t.expires_at, t.spent_at IS NOT NULL,"
+    " f.revoked_at IS NOT NULL FROM refresh_tokens AS t JOIN refresh_families AS f"
+    " ON f.id = t.family_id WHERE t.token_hash = $1::bytea",
+    // the same, locking the token: concurrent rotations of one token take turns
+    "SELECT t.family_id, f.user_id, t.scope, t.issued_at, t.expires_at, t.spent_at IS NOT NULL,"
+    " f.revoked_at IS NOT NULL FROM refresh_tokens AS t JOIN refresh_families AS f"
+    " ON f.id = t.family_id WHERE t.token_hash = $1::bytea FOR UPDATE OF t",
+    "UPDATE refresh_tokens SET spent_at = $2::bigint WHERE token_hash = $1::bytea"
+    " AND spent_at IS NULL",
+    "SELECT family_id FROM refresh_tokens WHERE token_hash = $1::bytea",
+    "INSERT INTO access_tokens(jti, family_id, expires_at) VALUES($1::text, $2::text, $3::bigint)",
+    "SELECT family_id FROM access_tokens WHERE jti = $1::text",
+    "SELECT a.jti, a.expires_at FROM access_tokens AS a JOIN refresh_families AS f"
+    " ON f.id = a.family_id WHERE f.user_id = $1::bigint AND f.id <> $2::text"
+    " ORDER BY a.expires_at, a.jti",
+    "UPDATE refresh_families SET revoked_at = $3::bigint"
+    " WHERE user_id = $1::bigint AND id <> $2::text AND revoked_at IS NULL",
+    "INSERT INTO revoked_jtis(jti, expires_at) SELECT jti, expires_at FROM access_tokens"
+    " WHERE family_id = $1::text ON CONFLICT(jti) DO UPDATE SET"
+    " expires_at = greatest(revoked_jtis.expires_at, excluded.expires_at)",
+    "INSERT INTO revoked_jtis(jti, expires_at) SELECT a.jti, a.expires_at FROM access_tokens AS a"
+    " JOIN refresh_families AS f ON f.id = a.family_id"
+    " WHERE f.user_id = $1::bigint AND f.id <> $2::text ON CONFLICT(jti) DO UPDATE SET"
+    " expires_at = greatest(revoked_jtis.expires_at, excluded.expires_at)",
+    "DELETE FROM access_tokens WHERE expires_at <= $1::bigint",
+    "DELETE FROM refresh_tokens WHERE expires_at <= $1::bigint",
+    "DELETE FROM refresh_families WHERE expires_at <= $1::bigint",
+    // revocations
+    "INSERT INTO revoked_jtis(jti, expires_at) VALUES($1::text, $2::bigint)"
+    " ON CONFLICT(jti) DO UPDATE SET"
+    " expires_at = greatest(revoked_jtis.expires_at, excluded.expires_at)",
+    "SELECT 1 FROM revoked_jtis WHERE jti = $1::text",
+    "DELETE FROM revoked_jtis WHERE expires_at <= $1::bigint",
+    // login-failure counters: one statement, so concurrent failures never lose a count. $3 is
+    // the window's cutoff (now - window): a window that started after it continues.
+    "INSERT INTO login_failures(key, failures, window_started_at) VALUES($1::text, 1, $2::bigint)"
+    " ON CONFLICT(key) DO UPDATE SET failures = CASE WHEN login_failures.window_started_at >"
+    " $3::bigint THEN login_failures.failures + 1 ELSE 1 END, window_started_at = CASE WHEN"
+    " login_failures.window_started_at > $3::bigint THEN login_failures.window_started_at"
+    " ELSE $2::bigint END RETURNING failures, window_started_at",
+    // a row to lock for a key that has none yet (a reservation's rollback removes it)
+    "INSERT INTO login_failures(key, failures, window_started_at) VALUES($1::text, 0, $2::bigint)"
+    " ON CONFLICT(key) DO NOTHING",
+    "SELECT failures, window_started_at FROM login_failures WHERE key = $1::text",
+    "SELECT failures, window_started_at FROM login_failures WHERE key = $1::text FOR UPDATE",
+    "DELETE FROM login_failures WHERE key = $1::text",
+    "DELETE FROM login_failures WHERE window_started_at <= $1::bigint",
+    "UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $1::text AND "
+    "window_started_at > $2::bigint",
+};
+
+#undef WARDEN_PG_USER_COLUMNS
+
+}  // namespace warden::store
