@@ -49,7 +49,10 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
 
     std::string why;
     prepare_database_file(settings.database, notice);
-    auto stores = store::open(settings.database, &why);
+    store::open_options const store_options{.redis_url = settings.redis.value_or(""),
+                                            .max_connections = settings.database_pool,
+                                            .connect_timeout = settings.connect_timeout};
+    auto stores = store::open(settings.database, store_options, &why);
     if (!stores) {
         throw startup_error(fmt::format("cannot open the database {}: {}",
                                         redact_url(settings.database),

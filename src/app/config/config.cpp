@@ -100,6 +100,8 @@ std::string describe(config const& settings) {
     line(out, "data_dir", toml_string(settings.data_dir.string()));
     line(out, "database", toml_string(redact_url(settings.database)));
     optional_line(out, "redis", settings.redis, true);
+    line(out, "database_pool", std::to_string(settings.database_pool));
+    line(out, "connect_timeout", toml_string(format_duration(settings.connect_timeout)));
     out += settings.secret_key ? "# secret_key: set (not shown)\n" : "# secret_key: not set\n";
     line(out, "secret_file", toml_string(settings.secret_file.string()));
     line(out, "algorithm", toml_string(settings.algorithm));

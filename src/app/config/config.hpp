@@ -41,11 +41,13 @@ struct config {
     listen_address listen;
     unsigned threads = 1;  ///< default: the number of cores
     std::filesystem::path data_dir = "./warden-data";
-    std::string database;                     ///< default: `sqlite:///<data_dir>/warden.db`
-    std::optional<std::string> redis;         ///< none: the database holds revocations and counters
-    std::optional<secret_bytes> secret_key;   ///< none: read from `secret_file`, else generated
-    bool secret_key_on_command_line = false;  ///< `--secret-key` was given (others see argv)
-    std::filesystem::path secret_file;        ///< default: `<data_dir>/secret.key`
+    std::string database;              ///< default: `sqlite:///<data_dir>/warden.db`
+    std::optional<std::string> redis;  ///< none: the database holds revocations and counters
+    unsigned database_pool = 0;        ///< most database connections; 0: 2 x threads
+    std::chrono::seconds connect_timeout{30};  ///< how long start-up waits for PostgreSQL/Redis
+    std::optional<secret_bytes> secret_key;    ///< none: read from `secret_file`, else generated
+    bool secret_key_on_command_line = false;   ///< `--secret-key` was given (others see argv)
+    std::filesystem::path secret_file;         ///< default: `<data_dir>/secret.key`
     std::string algorithm = "HS256";
     std::filesystem::path signing_key_file;  ///< default: `<data_dir>/signing-key.pem`
     std::optional<std::string> issuer;       ///< none: no `iss` claim

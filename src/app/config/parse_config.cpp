@@ -162,6 +162,12 @@ error_code apply_default_scopes(config& c, raw_value& v, std::string* why) {
     c.default_scopes = std::move(scopes);
     return {};
 }
+error_code apply_database_pool(config& c, raw_value& v, std::string* why) {
+    return assign_integer(v, 1, 1000, why, c.database_pool);
+}
+error_code apply_connect_timeout(config& c, raw_value& v, std::string* why) {
+    return assign(parse_duration(text_of(v), why), c.connect_timeout);
+}
 error_code apply_login_max_failures(config& c, raw_value& v, std::string* why) {
     return assign_integer(v, 1, 0xFFFFFFFFU, why, c.login_max_failures);
 }
@@ -184,7 +190,7 @@ error_code apply_log_format(config& c, raw_value& v, std::string* why) {
 }
 
 // SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
-constexpr std::array<setting, 23> setting_table{{
+constexpr std::array<setting, 25> setting_table{{
     {"listen", "WARDEN_LISTEN", "HOST:PORT",
      "Address to serve on; IPv6 as [::1]:8000; port 0 picks a free port and prints it.",
      "127.0.0.1:8000", value_kind::text, apply_listen},
@@ -197,8 +203,15 @@ constexpr std::array<setting, 23> setting_table{{
      "Database URL: sqlite:///PATH (sqlite:////ABSOLUTE/PATH) or postgresql://...",
      "sqlite:///<data-dir>/warden.db", value_kind::text, apply_database},
     {"redis", "WARDEN_REDIS", "URL",
-     "Redis URL for revocations and login counters (redis://HOST:PORT/DB).",
+     "Redis URL for revocations and login counters: redis://[:PASSWORD@]HOST:PORT[/DB]\n"
+     "or unix:///PATH.",
      "none; the database holds them", value_kind::text, apply_redis},
+    {"database_pool", "WARDEN_DATABASE_POOL", "N",
+     "Most database connections open at once (1 to 1000).", "2 x threads", value_kind::integer,
+     apply_database_pool},
+    {"connect_timeout", "WARDEN_CONNECT_TIMEOUT", "DURATION",
+     "How long start-up retries an unreachable PostgreSQL or Redis before giving up.", "30s",
+     value_kind::text, apply_connect_timeout},
     {"secret_key", "WARDEN_SECRET_KEY", "STRING",
      "Secret for HS256/384/512 tokens, used as its UTF-8 bytes; at least 32 bytes.",
      "read from --secret-file, else generated", value_kind::text, apply_secret_key},
@@ -452,6 +465,7 @@ result<config> config_options::resolve(environment const& env, std::string* why)
     if (settings.database.empty()) {
         settings.database = "sqlite:///" + (settings.data_dir / "warden.db").generic_string();
     }
+    if (settings.database_pool == 0) settings.database_pool = 2 * settings.threads;
     if (settings.secret_file.empty()) settings.secret_file = settings.data_dir / "secret.key";
     if (settings.signing_key_file.empty()) {
         settings.signing_key_file = settings.data_dir / "signing-key.pem";
