@@ -1,0 +1,107 @@
+// The PostgreSQL schema: versioned migrations at open, serialized across processes by an
+// advisory lock; a newer schema or another application's tables are refused.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include <warden/store.hpp>
+
+#include "support/postgres_database.hpp"
+
+namespace warden::store {
+namespace {
+
+class postgres_schema : public ::testing::Test {
+  protected:
+    void SetUp() override { WARDEN_REQUIRE_POSTGRES(db_); }
+
+    // Runs `sql` on the test database; the first column of the first row, "" if none.
+    std::string sql(std::string const& text) {
+        std::unique_ptr<PGconn, decltype(&PQfinish)> c{PQconnectdb(db_->url().c_str()), PQfinish};
+        EXPECT_EQ(PQstatus(c.get()), CONNECTION_OK) << PQerrorMessage(c.get());
+        std::unique_ptr<PGresult, decltype(&PQclear)> r{PQexec(c.get(), text.c_str()), PQclear};
+        auto const status = PQresultStatus(r.get());
+        EXPECT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+            << text << ": " << PQerrorMessage(c.get());
+        if (status != PGRES_TUPLES_OK || PQntuples(r.get()) == 0) return "";
+        return PQgetvalue(r.get(), 0, 0);
+    }
+
+    std::optional<test::postgres_database> db_;
+};
+
+TEST_F(postgres_schema, a_fresh_database_gets_the_schema_and_reopening_changes_nothing) {
+    std::string why;
+    ASSERT_TRUE(open(db_->url(), &why).has_value()) << why;
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "1");
+    auto first = open(db_->url(), &why);
+    ASSERT_TRUE(first.has_value()) << why;
+    ASSERT_TRUE(first->users->create_user({.email = "a@x.io", .password_hash = "h"}, 1));
+    ASSERT_TRUE(open(db_->url(), &why).has_value()) << why;
+    EXPECT_EQ(sql("SELECT count(*) FROM warden_schema"), "1");
+    EXPECT_EQ(sql("SELECT count(*) FROM users"), "1");
+}
+
+TEST_F(postgres_schema, processes_opening_at_once_apply_each_migration_once) {
+    constexpr int openers = 6;
+    std::vector<bool> opened(openers);
+    std::vector<std::string> reasons(openers);
+    {
+        std::vector<std::jthread> threads;
+        for (int i = 0; i < openers; ++i) {
+            threads.emplace_back([&, i] {
+                opened[static_cast<std::size_t>(i)] =
+                    open(db_->url(), &reasons[static_cast<std::size_t>(i)]).has_value();
+            });
+        }
+    }
+    for (int i = 0; i < openers; ++i) {
+        EXPECT_TRUE(opened[static_cast<std::size_t>(i)]) << reasons[static_cast<std::size_t>(i)];
+    }
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "1");
+    EXPECT_EQ(sql("SELECT count(*) FROM warden_schema"), "1");
+}
+
+TEST_F(postgres_schema, a_newer_schema_is_refused_with_a_clear_message) {
+    ASSERT_TRUE(open(db_->url()).has_value());
+    sql("UPDATE warden_schema SET version = 7");
+    std::string why;
+    auto r = open(db_->url(), &why);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error(), errc::migration_failed);
+    EXPECT_NE(why.find("version 7, newer than this build knows (1)"), std::string::npos) << why;
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "7");  // left as it was
+}
+
+TEST_F(postgres_schema, another_applications_users_table_is_refused_and_left_alone) {
+    sql("CREATE TABLE users (name text)");
+    sql("INSERT INTO users VALUES ('theirs')");
+    std::string why;
+    auto r = open(db_->url(), &why);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error(), errc::migration_failed);
+    EXPECT_NE(why.find("not a warden database"), std::string::npos) << why;
+    EXPECT_EQ(sql("SELECT name FROM users"), "theirs");
+    EXPECT_EQ(sql("SELECT to_regclass('warden_schema') IS NULL"), "t");
+}
+
+TEST_F(postgres_schema, emails_are_unique_in_ascii_case_only) {
+    ASSERT_TRUE(open(db_->url()).has_value());
+    sql("INSERT INTO users (email, password_hash, full_name, is_active, scopes, created_at, "
+        "updated_at) VALUES ('Ada@X.io', 'h', '', true, '', 1, 1)");
+    auto s = open(db_->url());
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(s->users->create_user({.email = "ada@x.IO", .password_hash = "h"}, 1).error(),
+              errc::email_taken);
+    // Non-ASCII letters compare exactly, as on SQLite (the application folds them first).
+    ASSERT_TRUE(s->users->create_user({.email = "\xc3\x89@x.io", .password_hash = "h"}, 1));
+    EXPECT_TRUE(s->users->create_user({.email = "\xc3\xa9@x.io", .password_hash = "h"}, 1));
+}
+
+}  // namespace
+}  // namespace warden::store
