@@ -1,10 +1,11 @@
 // warden: the admin CLI (SPEC §5) on the same configuration as wardend: users, tokens, password
-// hashes and imports. `warden --help` and `warden COMMAND --help` document everything;
-// docs/cli.md has examples. Exit status: 0 success, 1 a failed check, 2 bad usage.
+// hashes, imports and database backups. `warden --help` and `warden COMMAND --help` document
+// everything; docs/cli.md has examples. Exit status: 0 success, 1 a failed check, 2 bad usage.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 
+#include "app/cli/database_commands.hpp"
 #include "app/cli/exit_status.hpp"
 #include "app/cli/import.hpp"
 #include "app/cli/parse_arguments.hpp"
@@ -33,6 +34,7 @@ int run(int argc, char** argv) {
     app::cli::token_commands const tokens{app};
     app::cli::password_commands const passwords{app};
     app::cli::import_command const importer{app};
+    app::cli::database_commands const databases{app};
 
     auto parsed = app::cli::parse_arguments(app, options, argc, argv, app::process_environment);
     if (parsed.next == app::parse_outcome::action::show_help) {
@@ -47,6 +49,7 @@ int run(int argc, char** argv) {
     if (users.selected()) return users.run(settings);
     if (tokens.selected()) return tokens.run(settings);
     if (passwords.selected()) return passwords.run(settings);
+    if (databases.selected()) return databases.run(settings);
     return importer.run(settings);
 }
 

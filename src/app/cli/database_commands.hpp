@@ -1,0 +1,38 @@
+#pragma once
+// `warden db backup FILE [--force]`: the database itself, as opposed to its rows (issue 9).
+#include <string>
+
+#include "app/config/config.hpp"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace warden::app::cli {
+
+class database_commands {
+  public:
+    /// Adds `db` and its subcommands to `root` (whose options are the configuration). Holds
+    /// pointers into `root` and binds its members to options: neither copied nor moved.
+    explicit database_commands(CLI::App& root);
+    database_commands(database_commands const&) = delete;
+    database_commands& operator=(database_commands const&) = delete;
+    database_commands(database_commands&&) = delete;
+    database_commands& operator=(database_commands&&) = delete;
+    ~database_commands() = default;
+
+    /// Whether the command line chose `db ...`.
+    [[nodiscard]] bool selected() const;
+
+    /// Runs the chosen subcommand; returns the exit status (`exit_status`).
+    [[nodiscard]] int run(config const& settings) const;
+
+  private:
+    CLI::App* group_ = nullptr;
+    CLI::App* backup_ = nullptr;
+
+    std::string file_;  ///< FILE of backup
+    bool force_ = false;
+};
+
+}  // namespace warden::app::cli
