@@ -1,6 +1,7 @@
 #include "store/redis/pool.hpp"
 
 #include <algorithm>
+#include <new>
 #include <utility>
 
 #include <warden/store/errc.hpp>
@@ -10,7 +11,7 @@ namespace warden::store {
 redis_pool::redis_pool(redis_endpoint at, std::size_t max_connections,
                        std::span<std::string_view const> scripts)
     : at_(std::move(at)), max_(std::max<std::size_t>(max_connections, 1)), scripts_(scripts) {
-    idle_.reserve(max_);
+    idle_.reserve(std::min<std::size_t>(max_, 64));
 }
 
 redis_pool::~redis_pool() = default;
@@ -51,7 +52,11 @@ void redis_pool::give_back(std::unique_ptr<redis_connection> c) noexcept {
         if (c->broken()) {
             --open_;  // freed below, outside the lock; the next caller connects anew
         } else {
-            idle_.push_back(std::move(c));
+            try {
+                idle_.push_back(std::move(c));
+            } catch (std::bad_alloc const&) {
+                --open_;  // closed instead
+            }
         }
     }
     available_.notify_one();

@@ -64,8 +64,8 @@ class redis_pool {
     std::span<std::string_view const> const scripts_;
     std::mutex mutex_;
     std::condition_variable available_;
-    std::vector<std::unique_ptr<redis_connection>> idle_;  // reserved: never allocates
-    std::size_t open_ = 0;                                 // idle, lent out and connecting
+    std::vector<std::unique_ptr<redis_connection>> idle_;
+    std::size_t open_ = 0;  // idle, lent out and connecting
 };
 
 }  // namespace warden::store
