@@ -6,6 +6,7 @@
 #include <atomic>
 #include <barrier>
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -18,6 +19,7 @@
 
 #include <warden/store/store.hpp>
 
+#include "store/redis/connection.hpp"
 #include "store/redis/redis_url.hpp"
 #include "support/numbered.hpp"
 #include "support/redis_server.hpp"
@@ -785,6 +787,26 @@ TEST_F(redis_faults, open_fails_fast_while_the_server_is_stuck) {
     EXPECT_LT(since(start), 1500ms);
     EXPECT_NE(why.find("timed out"), std::string::npos) << why;
     server_->resume();
+}
+
+// hiredis writes with write(2): a big write to a server that went away meets its reset (EPIPE),
+// which raises SIGPIPE. The connection blocks it: the call fails, the process lives.
+TEST_F(redis_faults, writing_to_a_server_that_went_away_raises_no_sigpipe) {
+    std::string why;
+    auto const at = parse_redis_url(server_->url(), &why);
+    ASSERT_TRUE(at) << why;
+    auto c = redis_connection::connect(*at, {}, steady::now() + 2s, &why);
+    ASSERT_TRUE(c) << why;
+    server_->stop();
+    std::string const big(32 << 20, 'x');
+    auto const r = (*c)->run({"SET", "k", big}, steady::now() + 2s, &why);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), errc::unavailable);
+    EXPECT_TRUE((*c)->broken());
+    sigset_t pending;
+    sigemptyset(&pending);
+    ASSERT_EQ(sigpending(&pending), 0);
+    EXPECT_EQ(sigismember(&pending, SIGPIPE), 0);  // none left behind either
 }
 
 }  // namespace
