@@ -133,14 +133,6 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-    if (settings.redis) {
-        // Refused rather than ignored: revocations and counters would silently stay per-database.
-        std::fputs(
-            "wardend: --redis is not supported by this build (the database holds revocations and "
-            "counters)\n",
-            stderr);
-        return 2;
-    }
     auto const log = app::make_logger(settings);
     auto const say = [&](std::string const& text) { log->info(quoted_if_json(settings, text)); };
 

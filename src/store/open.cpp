@@ -6,6 +6,7 @@
 #include <warden/store/store.hpp>
 
 #include "store/postgres/postgres_store.hpp"
+#include "store/redis/redis_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/url.hpp"
 
@@ -28,23 +29,32 @@ std::size_t default_connections() {
 result<backends> open(std::string_view url, open_options const& options, std::string* why) {
     auto parsed = parse_database_url(url, why);
     if (!parsed) return parsed.error();
-    if (!options.redis_url.empty()) {
-        if (why != nullptr) *why = "Redis is not available in this build";
-        return errc::bad_url;
-    }
     std::size_t const connections =
         options.max_connections != 0 ? options.max_connections : default_connections();
+    std::shared_ptr<redis_store> redis;
+    if (!options.redis_url.empty()) {
+        auto opened = redis_store::open(
+            options.redis_url,
+            {.max_connections = connections, .connect_timeout = options.connect_timeout}, why);
+        if (!opened) return opened.error();
+        redis = std::move(*opened);
+    }
+    // With Redis, it keeps the revocation list and the counters; the database the rest.
+    auto const with_redis = [&redis](auto const& db) {
+        if (redis == nullptr) return backends{db, db, db, db};
+        return backends{db, db, redis, redis};
+    };
     if (parsed->kind == database_url::backend::postgresql) {
         auto store = postgres_store::open(std::string{url}, {.max_connections = connections},
-                                          options.connect_timeout, nullptr, why);
+                                          options.connect_timeout, redis, why);
         if (!store) return store.error();
-        return backends{*store, *store, *store, *store};
+        return with_redis(*store);
     }
     sqlite_pool::options opts;
     opts.max_connections = connections;
-    auto store = sqlite_store::open(as_file_name(std::move(parsed->path)), opts, why);
+    auto store = sqlite_store::open(as_file_name(std::move(parsed->path)), opts, redis, why);
     if (!store) return store.error();
-    return backends{*store, *store, *store, *store};
+    return with_redis(*store);
 }
 
 }  // namespace warden::store

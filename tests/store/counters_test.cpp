@@ -69,6 +69,7 @@ TEST_P(counters, extreme_windows_do_not_overflow) {
 }
 
 TEST_P(counters, purge_removes_counters_whose_window_passed) {
+    if (uses_redis()) GTEST_SKIP() << "Redis expires counters by its own clock (redis_store_test)";
     ASSERT_TRUE(s_.counters->add_failure("old", 1000, 60));
     ASSERT_TRUE(s_.counters->add_failure("new", 1050, 60));
     EXPECT_EQ(*s_.counters->purge_expired_failures(1059, 60), 0);

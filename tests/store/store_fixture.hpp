@@ -1,7 +1,8 @@
 #pragma once
 // The store test suite runs on every backend from one source: a fresh store per test, on SQLite
-// (a temp file) or on PostgreSQL (a fresh database on the shared test cluster). Each test file
-// writes TEST_P and instantiates its suites with WARDEN_ON_EVERY_BACKEND.
+// (a temp file) or on PostgreSQL (a fresh database on the shared test cluster), each also with a
+// throwaway Redis holding the revocation list and the counters. Each test file writes TEST_P and
+// instantiates its suites with WARDEN_ON_EVERY_BACKEND.
 #include <optional>
 #include <ostream>
 #include <string>
@@ -11,6 +12,7 @@
 #include <warden/store.hpp>
 
 #include "support/postgres_database.hpp"
+#include "support/redis_server.hpp"
 #include "support/temp_dir.hpp"
 
 namespace warden::test {
@@ -20,10 +22,20 @@ inline std::string sqlite_url(std::filesystem::path const& file) {
     return "sqlite:///" + file.string();
 }
 
-enum class backend { sqlite, postgresql };
+enum class backend { sqlite, postgresql, sqlite_redis, postgresql_redis };
 
 inline char const* to_string(backend b) noexcept {
-    return b == backend::sqlite ? "sqlite" : "postgresql";
+    switch (b) {
+        case backend::sqlite:
+            return "sqlite";
+        case backend::postgresql:
+            return "postgresql";
+        case backend::sqlite_redis:
+            return "sqlite_redis";
+        case backend::postgresql_redis:
+            return "postgresql_redis";
+    }
+    return "?";
 }
 inline std::string backend_name(::testing::TestParamInfo<backend> const& info) {
     return to_string(info.param);
@@ -34,14 +46,19 @@ inline void PrintTo(backend b, std::ostream* out) { *out << to_string(b); }
 class store_test : public ::testing::TestWithParam<backend> {
   protected:
     void SetUp() override {
-        if (GetParam() == backend::postgresql) {
+        if (GetParam() == backend::postgresql || GetParam() == backend::postgresql_redis) {
             WARDEN_REQUIRE_POSTGRES(database_);
             url_ = database_->url();
         } else {
             url_ = sqlite_url(dir_.path() / "warden.db");
         }
+        if (uses_redis()) {
+            WARDEN_REQUIRE_REDIS_SERVER();
+            redis_.emplace();
+            options_.redis_url = redis_->url();
+        }
         std::string why;
-        auto r = store::open(url_, &why);
+        auto r = store::open(url_, options_, &why);
         ASSERT_TRUE(r.has_value()) << why;
         s_ = *r;
     }
@@ -50,7 +67,7 @@ class store_test : public ::testing::TestWithParam<backend> {
     /// database can tell (its own connections).
     [[nodiscard]] store::backends open_again() const {
         std::string why;
-        auto r = store::open(url_, &why);
+        auto r = store::open(url_, options_, &why);
         EXPECT_TRUE(r.has_value()) << why;
         return r.has_value() ? *r : store::backends{};
     }
@@ -63,17 +80,26 @@ class store_test : public ::testing::TestWithParam<backend> {
         return r.has_value() ? *r : store::user{};
     }
 
+    /// Redis keeps the revocation list and the counters.
+    [[nodiscard]] bool uses_redis() const {
+        return GetParam() == backend::sqlite_redis || GetParam() == backend::postgresql_redis;
+    }
+
     temp_dir dir_;
     std::optional<postgres_database> database_;
+    std::optional<redis_server> redis_;
+    store::open_options options_;
     std::string url_;
     store::backends s_;
 };
 
 }  // namespace warden::test
 
-/// Runs every TEST_P of `suite` on SQLite and on PostgreSQL.
-#define WARDEN_ON_EVERY_BACKEND(suite)                                                           \
-    INSTANTIATE_TEST_SUITE_P(                                                                    \
-        on, suite,                                                                               \
-        ::testing::Values(::warden::test::backend::sqlite, ::warden::test::backend::postgresql), \
+/// Runs every TEST_P of `suite` on SQLite and on PostgreSQL, each without and with Redis.
+#define WARDEN_ON_EVERY_BACKEND(suite)                                                          \
+    INSTANTIATE_TEST_SUITE_P(                                                                   \
+        on, suite,                                                                              \
+        ::testing::Values(::warden::test::backend::sqlite, ::warden::test::backend::postgresql, \
+                          ::warden::test::backend::sqlite_redis,                                \
+                          ::warden::test::backend::postgresql_redis),                           \
         ::warden::test::backend_name)

@@ -26,6 +26,9 @@ class revocation_store {
     }
     /// One primary-key lookup; true until the revocation is purged.
     [[nodiscard]] virtual result<bool> is_revoked(std::string_view jti) = 0;
+    /// Readiness: a round trip to wherever the list is kept (`errc::unavailable` when it does not
+    /// answer). A database's list answers with its `user_store::ping`.
+    [[nodiscard]] virtual result<void> ping() { return {}; }
     /// Deletes revocations with `expires_at <= now`; returns rows removed. Pass `now` minus the
     /// verifier's leeway, or a revoked token could be accepted again within its leeway.
     [[nodiscard]] virtual result<std::int64_t> purge_expired_revocations(std::int64_t now) = 0;

@@ -40,11 +40,13 @@ struct open_options {
     std::chrono::milliseconds connect_timeout{30'000};
 };
 
-/// Opens `sqlite:///path` (creating the file, not its directory) or `postgresql://...` and runs
-/// pending migrations. Errors: `errc::bad_url` (also for `postgresql://`: no PostgreSQL backend in
-/// this build), `errc::unavailable` (cannot open/connect, not writable, not a database),
-/// `errc::migration_failed` (schema newer than this build, or not a warden database). On failure
-/// `*why`, if given, receives a one-line explanation for the operator.
+/// Opens `sqlite:///path` (creating the file, not its directory) or `postgresql://...` /
+/// `postgres://...` (a libpq URI; a server that does not answer yet is retried for
+/// `connect_timeout`), and Redis when `options.redis_url` is set, and runs pending migrations.
+/// Errors: `errc::bad_url`, `errc::unavailable` (cannot open or connect in time, not writable,
+/// not a database), `errc::migration_failed` (schema newer than this build, or not a warden
+/// database). On failure `*why`, if given, receives a one-line explanation for the operator
+/// (URLs in it have their password redacted).
 [[nodiscard]] result<backends> open(std::string_view url, open_options const& options,
                                     std::string* why = nullptr);
 /// `open` with the default options.

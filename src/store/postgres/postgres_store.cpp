@@ -48,7 +48,9 @@ result<void> postgres_store::ping() {
     if (!tx) return tx.error();
     if (auto r = run(**c, sql_pg::probe_write); !r) return r.error();
     if (auto r = run(**c, sql_pg::probe_erase); !r) return r.error();
-    return tx->commit();
+    if (auto r = tx->commit(); !r) return r;
+    // Revocation checks need the external list too: without it the guard answers 503.
+    return external_ != nullptr ? external_->ping() : result<void>{};
 }
 
 }  // namespace warden::store

@@ -111,6 +111,14 @@ result<consumed_refresh> read_token_state(sqlite_connection& c, std::string_view
     return out;
 }
 
+// Puts `jtis` on the revocation list: on `external` (before the caller's commit, so a failure
+// there rolls the use case back), or in the database by `in_database`.
+result<void> put_on_revocation_list(sqlite_connection& c, revocation_store* external,
+                                    jti_list const& jtis, sql in_database, auto const&... args) {
+    if (external != nullptr) return jtis.empty() ? result<void>{} : external->revoke_jtis(jtis);
+    return execute(c, in_database, args...);
+}
+
 }  // namespace
 
 namespace sqlite_steps {
@@ -120,17 +128,26 @@ result<void> insert_grant(sqlite_connection& c, grant const& g) {
     return insert_access(c, g.refresh.family_id, g.access_jti, g.access_expires_at);
 }
 
-result<jti_list> revoke_family(sqlite_connection& c, std::string_view family_id, std::int64_t now) {
+result<jti_list> revoke_family(sqlite_connection& c, revocation_store* external,
+                               std::string_view family_id, std::int64_t now) {
     if (auto r = execute(c, sql::family_revoke, family_id, now); !r) return r.error();
     if (c.changes() == 0) return errc::not_found;
-    if (auto r = execute(c, sql::family_revoke_jtis, family_id); !r) return r.error();
-    auto q = bound(c, sql::family_jtis, family_id);
-    if (!q) return q.error();
-    return collect_jtis(**q);
+    jti_list jtis;
+    {
+        auto q = bound(c, sql::family_jtis, family_id);
+        if (!q) return q.error();
+        auto r = collect_jtis(**q);
+        if (!r) return r.error();
+        jtis = std::move(*r);
+    }
+    if (auto r = put_on_revocation_list(c, external, jtis, sql::family_revoke_jtis, family_id); !r)
+        return r.error();
+    return jtis;
 }
 
-result<jti_list> revoke_user_families(sqlite_connection& c, user_id user,
-                                      std::string_view keep_family, std::int64_t now) {
+result<jti_list> revoke_user_families(sqlite_connection& c, revocation_store* external,
+                                      user_id user, std::string_view keep_family,
+                                      std::int64_t now) {
     // "" matches no family: every family is swept.
     jti_list jtis;
     {
@@ -142,7 +159,9 @@ result<jti_list> revoke_user_families(sqlite_connection& c, user_id user,
     }
     if (auto r = execute(c, sql::user_families_revoke, user, keep_family, now); !r)
         return r.error();
-    if (auto r = execute(c, sql::user_families_revoke_jtis, user, keep_family); !r)
+    if (auto r = put_on_revocation_list(c, external, jtis, sql::user_families_revoke_jtis, user,
+                                        keep_family);
+        !r)
         return r.error();
     return jtis;
 }
@@ -208,7 +227,7 @@ result<rotation> sqlite_store::rotate_refresh(std::string_view spent_hash,
     rotation out{found->state, std::move(found->token), {}};
     if (out.state == refresh_state::spent) {
         // Reuse (RFC 9700 §4.14): the whole family goes, with its access tokens.
-        auto revoked = sqlite_steps::revoke_family(**c, out.token.family_id, now);
+        auto revoked = sqlite_steps::revoke_family(**c, external_.get(), out.token.family_id, now);
         if (!revoked) return revoked.error();
         out.revoked = std::move(*revoked);
     } else if (out.state == refresh_state::fresh) {
@@ -267,7 +286,7 @@ result<jti_list> sqlite_store::revoke_family(std::string_view family_id, std::in
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();
-    auto jtis = sqlite_steps::revoke_family(**c, family_id, now);
+    auto jtis = sqlite_steps::revoke_family(**c, external_.get(), family_id, now);
     if (!jtis) return jtis.error();
     if (auto r = tx->commit(); !r) return r.error();
     return jtis;
@@ -279,7 +298,7 @@ result<jti_list> sqlite_store::revoke_user_families(user_id user, std::string_vi
     if (!c) return c.error();
     auto tx = sqlite_transaction::begin_write(**c);
     if (!tx) return tx.error();
-    auto jtis = sqlite_steps::revoke_user_families(**c, user, keep_family, now);
+    auto jtis = sqlite_steps::revoke_user_families(**c, external_.get(), user, keep_family, now);
     if (!jtis) return jtis.error();
     if (auto r = tx->commit(); !r) return r.error();
     return jtis;

@@ -46,9 +46,9 @@ result<void> use_wal(sqlite_connection& c, std::string const& path, int busy_tim
 
 }  // namespace
 
-result<std::shared_ptr<sqlite_store>> sqlite_store::open(std::string const& path,
-                                                         sqlite_pool::options opts,
-                                                         std::string* why) {
+result<std::shared_ptr<sqlite_store>> sqlite_store::open(
+    std::string const& path, sqlite_pool::options opts,
+    std::shared_ptr<revocation_store> revocations, std::string* why) {
     auto first = sqlite_connection::open(path, opts.busy_timeout_ms, why);
     if (!first) return first.error();
     sqlite_connection& c = **first;
@@ -58,7 +58,7 @@ result<std::shared_ptr<sqlite_store>> sqlite_store::open(std::string const& path
     }
     if (auto r = use_wal(c, path, opts.busy_timeout_ms, why); !r) return r.error();
     if (auto r = migrate(c, sqlite_migrations(), why); !r) return r.error();
-    return std::make_shared<sqlite_store>(path, opts, std::move(*first));
+    return std::make_shared<sqlite_store>(path, opts, std::move(*first), std::move(revocations));
 }
 
 result<void> sqlite_store::ping() {
@@ -78,7 +78,9 @@ result<void> sqlite_store::ping() {
     if (!tx) return tx.error();
     if (auto r = execute(**c, sql::probe_write); !r) return r;
     if (auto r = execute(**c, sql::probe_erase); !r) return r;
-    return tx->commit();
+    if (auto r = tx->commit(); !r) return r;
+    // Revocation checks need the external list too: without it the guard answers 503.
+    return external_ != nullptr ? external_->ping() : result<void>{};
 }
 
 }  // namespace warden::store

@@ -19,13 +19,16 @@ class sqlite_store final : public user_store,
                            public counter_store {
   public:
     /// Opens `path` (a file name; created if missing, its directory is not), switches it to WAL
-    /// and runs pending migrations. Errors as `store::open`.
-    [[nodiscard]] static result<std::shared_ptr<sqlite_store>> open(std::string const& path,
-                                                                    sqlite_pool::options opts,
-                                                                    std::string* why);
-    explicit sqlite_store(std::string path, sqlite_pool::options opts,
-                          std::unique_ptr<sqlite_connection> first)
-        : pool_(std::move(path), opts, std::move(first)) {}
+    /// and runs pending migrations. With `revocations`, that store keeps the revocation list
+    /// (Redis): the use cases put jtis there before they commit, `find_token_subject` asks it.
+    /// Errors as `store::open`.
+    [[nodiscard]] static result<std::shared_ptr<sqlite_store>> open(
+        std::string const& path, sqlite_pool::options opts,
+        std::shared_ptr<revocation_store> revocations, std::string* why);
+    sqlite_store(std::string path, sqlite_pool::options opts,
+                 std::unique_ptr<sqlite_connection> first,
+                 std::shared_ptr<revocation_store> revocations)
+        : pool_(std::move(path), opts, std::move(first)), external_(std::move(revocations)) {}
 
     // user_store
     [[nodiscard]] result<user> create_user(new_user const& u, std::int64_t now) override;
@@ -90,6 +93,7 @@ class sqlite_store final : public user_store,
 
   private:
     sqlite_pool pool_;
+    std::shared_ptr<revocation_store> const external_;
 };
 
 }  // namespace warden::store

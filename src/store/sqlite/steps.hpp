@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include <warden/store/records.hpp>
+#include <warden/store/revocation_store.hpp>
 
 #include "store/sqlite/connection.hpp"
 
@@ -18,13 +19,15 @@ namespace warden::store::sqlite_steps {
 /// Errors as `session_store::add_grant`.
 [[nodiscard]] result<void> insert_grant(sqlite_connection& c, grant const& g);
 
-/// Marks the family revoked and puts its access tokens on the revocation list; returns them.
-/// `errc::not_found` for an unknown family.
-[[nodiscard]] result<jti_list> revoke_family(sqlite_connection& c, std::string_view family_id,
-                                             std::int64_t now);
+/// Marks the family revoked and puts its access tokens on the revocation list (`external` when
+/// given, before the caller commits; else the database's); returns them. `errc::not_found` for
+/// an unknown family.
+[[nodiscard]] result<jti_list> revoke_family(sqlite_connection& c, revocation_store* external,
+                                             std::string_view family_id, std::int64_t now);
 
 /// As `revoke_family` for every family of `user` but `keep_family` (empty: all).
-[[nodiscard]] result<jti_list> revoke_user_families(sqlite_connection& c, user_id user,
+[[nodiscard]] result<jti_list> revoke_user_families(sqlite_connection& c,
+                                                    revocation_store* external, user_id user,
                                                     std::string_view keep_family, std::int64_t now);
 
 }  // namespace warden::store::sqlite_steps

@@ -106,6 +106,18 @@ result<user> sqlite_store::find_user(user_id id) {
 }
 
 result<token_subject> sqlite_store::find_token_subject(user_id id, std::string_view jti) {
+    if (external_ != nullptr) {
+        // The revocation list lives elsewhere (Redis): the row here, the jti there.
+        auto row = find_user(id);
+        if (!row) return row.error();
+        bool revoked = false;
+        if (!jti.empty()) {
+            auto r = external_->is_revoked(jti);
+            if (!r) return r.error();  // fails closed: no answer is not "not revoked"
+            revoked = *r;
+        }
+        return token_subject{std::move(*row), revoked};
+    }
     // One statement, so one read transaction: half the WAL lock traffic of two lookups.
     auto c = pool_.acquire();
     if (!c) return c.error();
@@ -149,7 +161,7 @@ result<user> sqlite_store::update_user(user_id id, user_update const& change, st
     auto updated = returned_user(**q, errc::not_found);
     if (!updated) return updated.error();
     if (change.bump_token_version) {
-        auto revoked = sqlite_steps::revoke_user_families(**c, id, {}, now);
+        auto revoked = sqlite_steps::revoke_user_families(**c, external_.get(), id, {}, now);
         if (!revoked) return revoked.error();
     }
     if (auto r = tx->commit(); !r) return r.error();
@@ -172,7 +184,7 @@ result<jti_list> sqlite_store::replace_password(user_id id, std::string_view ver
         auto exists = first_row(**c, sql::user_credentials, id);
         return exists ? errc::credentials_changed : exists.error();
     }
-    auto revoked = sqlite_steps::revoke_user_families(**c, id, keep_family, now);
+    auto revoked = sqlite_steps::revoke_user_families(**c, external_.get(), id, keep_family, now);
     if (!revoked) return revoked.error();
     if (auto r = tx->commit(); !r) return r.error();
     return revoked;
