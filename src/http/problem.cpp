@@ -65,12 +65,7 @@ problem problem_for(error_code ec, std::string_view required_scope) {
             status::too_many_requests, "Too many failed attempts, try again later", {}, {}, {}, 60};
     }
     if (is(condition::unavailable)) {
-        return {status::service_unavailable,
-                "Service temporarily unavailable, try again later",
-                {},
-                {},
-                {},
-                1};
+        return {status::service_unavailable, "Service unavailable", {}, {}, {}, 1};
     }
     return {status::internal_server_error, "Internal Server Error", {}, {}, {}, {}};
 }
