@@ -36,8 +36,7 @@ result<attempt_reservation> postgres_store::reserve_attempt(std::vector<std::str
     locking.erase(std::unique(locking.begin(), locking.end()), locking.end());
     auto const cutoff = window_cutoff(now, window_seconds);
     for (auto const& key : locking) {
-        if (auto r = run(**c, sql_pg::failure_placeholder, key, now); !r) return r.error();
-        auto q = first_row(**c, sql_pg::failure_get_locked, key);
+        auto q = first_row(**c, sql_pg::failure_lock, key, now);
         if (!q) return q.error() == errc::not_found ? errc::backend_error : q.error();
         failure_count const count{q->int64(0, 0), q->int64(0, 1)};
         if (count.window_started_at > cutoff && count.count >= limit) {

@@ -47,9 +47,8 @@ enum class sql_pg : std::size_t {
     revoked_purge,
     // login-failure counters
     failure_add,
-    failure_placeholder,
+    failure_lock,
     failure_get,
-    failure_get_locked,
     failure_delete,
     failure_purge,
     failure_release,
@@ -140,11 +139,13 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     " $3::bigint THEN login_failures.failures + 1 ELSE 1 END, window_started_at = CASE WHEN"
     " login_failures.window_started_at > $3::bigint THEN login_failures.window_started_at"
     " ELSE $2::bigint END RETURNING failures, window_started_at",
-    // a row to lock for a key that has none yet (a reservation's rollback removes it)
+    // the key's row, locked to the commit: created (count 0) if missing, so a reservation's
+    // rollback removes it. One statement: a row deleted meanwhile (a reset by another process)
+    // is inserted anew, where an insert and a separate SELECT ... FOR UPDATE would find none.
     "INSERT INTO login_failures(key, failures, window_started_at) VALUES($1::text, 0, $2::bigint)"
-    " ON CONFLICT(key) DO NOTHING",
+    " ON CONFLICT(key) DO UPDATE SET failures = login_failures.failures"
+    " RETURNING failures, window_started_at",
     "SELECT failures, window_started_at FROM login_failures WHERE key = $1::text",
-    "SELECT failures, window_started_at FROM login_failures WHERE key = $1::text FOR UPDATE",
     "DELETE FROM login_failures WHERE key = $1::text",
     "DELETE FROM login_failures WHERE window_started_at <= $1::bigint",
     "UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $1::text AND "
