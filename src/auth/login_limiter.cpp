@@ -62,9 +62,11 @@ result<void> login_limiter::failed(login_attempt const& attempt, std::int64_t no
     for (std::size_t i = 0; i < attempt.keys.size() && i < attempt.counts.size(); ++i) {
         if (attempt.counts[i].count < policy_.max_failures) continue;
         // The lock is a counter of its own whose window starts now: it lasts exactly `lockout`.
+        // The key's count stays at the limit (its window, which started no later, ends first):
+        // an attempt that checked the lock before it was set is still refused by the count.
+        // Resetting it here let such attempts in past the limit (seen across two processes).
         auto const locked = counters_.add_failure(lock_key(attempt.keys[i]), now, window);
         if (!locked) return locked.error();
-        if (auto r = counters_.reset_failures(attempt.keys[i]); !r) return r;
     }
     return {};
 }

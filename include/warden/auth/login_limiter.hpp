@@ -47,7 +47,7 @@ class login_limiter {
                                               std::int64_t now) const;
 
     /// The password was wrong: the count stays, and a key that reached the limit is locked for
-    /// the whole lockout (its count restarts, so it gets its full allowance afterwards).
+    /// the whole lockout (its count's window ends no later, so the full allowance returns).
     [[nodiscard]] result<void> failed(login_attempt const& attempt, std::int64_t now) const;
 
     /// The password was right: the account's count is cleared, the address's count given back.
