@@ -41,8 +41,8 @@ result<backends> open(std::string_view url, open_options const& options, std::st
     }
     // With Redis, it keeps the revocation list and the counters; the database the rest.
     auto const with_redis = [&redis](auto const& db) {
-        if (redis == nullptr) return backends{db, db, db, db};
-        return backends{db, db, redis, redis};
+        if (redis == nullptr) return backends{db, db, db, db, db};
+        return backends{db, db, redis, redis, db};
     };
     if (parsed->kind == database_url::backend::postgresql) {
         auto store = postgres_store::open(std::string{url}, {.max_connections = connections},

@@ -17,6 +17,7 @@
 #include <warden/store/records.hpp>
 #include <warden/store/revocation_store.hpp>
 #include <warden/store/session_store.hpp>
+#include <warden/store/transfer_store.hpp>
 #include <warden/store/user_store.hpp>
 
 namespace warden::store {
@@ -27,6 +28,7 @@ struct backends {
     std::shared_ptr<session_store> sessions;
     std::shared_ptr<revocation_store> revocations;
     std::shared_ptr<counter_store> counters;
+    std::shared_ptr<transfer_store> transfer;  ///< the database's rows, for `warden db copy`
 };
 
 /// How to open a store; the defaults suit a single process.

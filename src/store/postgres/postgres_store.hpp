@@ -18,7 +18,8 @@ namespace warden::store {
 class postgres_store final : public user_store,
                              public session_store,
                              public revocation_store,
-                             public counter_store {
+                             public counter_store,
+                             public transfer_store {
   public:
     /// Connects to `url` (a libpq URI), retrying with back-off for `connect_timeout`, and runs
     /// pending migrations. With `revocations`, that store keeps the revocation list (Redis):
@@ -91,6 +92,11 @@ class postgres_store final : public user_store,
     [[nodiscard]] result<void> reset_failures(std::string_view key) override;
     [[nodiscard]] result<std::int64_t> purge_expired_failures(std::int64_t now,
                                                               std::int64_t window_seconds) override;
+
+    // transfer_store
+    [[nodiscard]] result<store_rows> read_all() override;
+    [[nodiscard]] result<bool> empty() override;
+    [[nodiscard]] result<void> write_all(store_rows const& rows, bool replace) override;
 
   private:
     pg_pool pool_;

@@ -52,6 +52,19 @@ enum class sql_pg : std::size_t {
     failure_delete,
     failure_purge,
     failure_release,
+    // a whole deployment (transfer_store)
+    export_users,
+    export_last_user_id,
+    export_families,
+    export_refresh,
+    export_access,
+    export_revoked,
+    count_rows,
+    import_user,
+    import_family,
+    import_refresh,
+    import_access,
+    raise_sequence,
     count_  // number of statements, not a statement
 };
 
@@ -150,6 +163,28 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     "DELETE FROM login_failures WHERE window_started_at <= $1::bigint",
     "UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $1::text AND "
     "window_started_at > $2::bigint",
+    // a whole deployment
+    "SELECT " WARDEN_PG_USER_COLUMNS " FROM users ORDER BY id",
+    "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('users', 'id')::regclass), 0)",
+    "SELECT id, user_id, created_at, expires_at, revoked_at FROM refresh_families ORDER BY id",
+    "SELECT token_hash, family_id, scope, issued_at, expires_at, spent_at FROM refresh_tokens"
+    " ORDER BY token_hash",
+    "SELECT jti, family_id, expires_at FROM access_tokens ORDER BY jti",
+    "SELECT jti, expires_at FROM revoked_jtis ORDER BY jti",
+    "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM refresh_families) +"
+    " (SELECT count(*) FROM revoked_jtis)",
+    "INSERT INTO users(" WARDEN_PG_USER_COLUMNS
+    ") VALUES($1::bigint, $2::text, $3::text,"
+    " $4::text, $5::boolean, $6::text, $7::bigint, $8::bigint, $9::bigint)",
+    "INSERT INTO refresh_families(id, user_id, created_at, expires_at, revoked_at)"
+    " VALUES($1::text, $2::bigint, $3::bigint, $4::bigint, $5::bigint)",
+    "INSERT INTO refresh_tokens(token_hash, family_id, scope, issued_at, expires_at, spent_at)"
+    " VALUES($1::bytea, $2::text, $3::text, $4::bigint, $5::bigint, $6::bigint)",
+    "INSERT INTO access_tokens(jti, family_id, expires_at) VALUES($1::text, $2::text, $3::bigint)",
+    // the next id after the highest ever handed out, here or in the source
+    "SELECT setval(pg_get_serial_sequence('users', 'id'), greatest($1::bigint,"
+    " (SELECT coalesce(max(id), 0) FROM users), 1), greatest($1::bigint,"
+    " (SELECT coalesce(max(id), 0) FROM users)) > 0)",
 };
 
 #undef WARDEN_PG_USER_COLUMNS

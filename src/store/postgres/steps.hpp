@@ -11,6 +11,9 @@
 
 namespace warden::store::pg_steps {
 
+/// Row `row` of the user columns (queries.hpp's list, in its order) as a record.
+[[nodiscard]] user read_user(pg_result const& r, int row = 0);
+
 /// Locks the user's row until the commit, then `errc::credentials_changed` unless the user is
 /// active at `seen.token_version` and, when `seen.password_hash` is set, still has that hash;
 /// `errc::not_found` if the user is gone.

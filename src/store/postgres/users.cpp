@@ -9,21 +9,6 @@
 namespace warden::store {
 namespace {
 
-// Columns in the order of queries.hpp's user column list.
-user read_user(pg_result const& r, int row = 0) {
-    user u;
-    u.id = r.int64(row, 0);
-    u.email = r.text(row, 1);
-    u.password_hash = r.text(row, 2);
-    u.full_name = r.text(row, 3);
-    u.is_active = r.boolean(row, 4);
-    u.scopes = decode_scopes(r.text(row, 5));
-    u.created_at = r.int64(row, 6);
-    u.updated_at = r.int64(row, 7);
-    u.token_version = r.int64(row, 8);
-    return u;
-}
-
 // A lookup by a value no row can hold (a NUL byte, invalid UTF-8) finds nothing, as on SQLite.
 error_code lookup_error(error_code ec) noexcept {
     return ec == errc::invalid_argument ? error_code{errc::not_found} : ec;
@@ -36,12 +21,26 @@ result<user> insert_user(pg_connection& c, new_user const& u, std::int64_t now) 
     auto q = first_row(c, sql_pg::user_insert, u.email, u.password_hash, u.full_name, u.is_active,
                        *scopes, now);
     if (!q) return q.error() == errc::not_found ? errc::backend_error : q.error();
-    return read_user(*q);
+    return pg_steps::read_user(*q);
 }
 
 }  // namespace
 
 namespace pg_steps {
+
+user read_user(pg_result const& r, int row) {
+    user u;
+    u.id = r.int64(row, 0);
+    u.email = r.text(row, 1);
+    u.password_hash = r.text(row, 2);
+    u.full_name = r.text(row, 3);
+    u.is_active = r.boolean(row, 4);
+    u.scopes = decode_scopes(r.text(row, 5));
+    u.created_at = r.int64(row, 6);
+    u.updated_at = r.int64(row, 7);
+    u.token_version = r.int64(row, 8);
+    return u;
+}
 
 result<void> check_credentials(pg_connection& c, credential_check const& seen) {
     auto q = first_row(c, sql_pg::user_credentials, seen.user);
@@ -85,7 +84,7 @@ result<user> postgres_store::find_user(user_id id) {
     if (!c) return c.error();
     auto q = first_row(**c, sql_pg::user_by_id, id);
     if (!q) return q.error();
-    return read_user(*q);
+    return pg_steps::read_user(*q);
 }
 
 result<token_subject> postgres_store::find_token_subject(user_id id, std::string_view jti) {
@@ -106,7 +105,7 @@ result<token_subject> postgres_store::find_token_subject(user_id id, std::string
     // One statement: one round trip, one snapshot.
     auto q = first_row(**c, sql_pg::user_for_token, id, jti);
     if (!q) return q.error() == errc::invalid_argument ? find_token_subject(id, {}) : q.error();
-    return token_subject{read_user(*q), q->boolean(0, 9)};
+    return token_subject{pg_steps::read_user(*q), q->boolean(0, 9)};
 }
 
 result<user> postgres_store::find_user_by_email(std::string_view email) {
@@ -114,7 +113,7 @@ result<user> postgres_store::find_user_by_email(std::string_view email) {
     if (!c) return c.error();
     auto q = first_row(**c, sql_pg::user_by_email, email);
     if (!q) return lookup_error(q.error());
-    return read_user(*q);
+    return pg_steps::read_user(*q);
 }
 
 result<user> postgres_store::update_user(user_id id, user_update const& change, std::int64_t now) {
@@ -140,7 +139,7 @@ result<user> postgres_store::update_user(user_id id, user_update const& change, 
         if (!revoked) return revoked.error();
     }
     if (auto r = tx->commit(); !r) return r.error();
-    return read_user(*q);
+    return pg_steps::read_user(*q);
 }
 
 result<jti_list> postgres_store::replace_password(user_id id, std::string_view verified_hash,
@@ -189,7 +188,8 @@ result<user_page> postgres_store::list_users(std::int64_t limit, std::int64_t of
     if (limit > 0) {
         auto q = run(**c, sql_pg::user_page, limit, offset);
         if (!q) return q.error();
-        for (int row = 0; row < q->rows(); ++row) page.items.push_back(read_user(*q, row));
+        for (int row = 0; row < q->rows(); ++row)
+            page.items.push_back(pg_steps::read_user(*q, row));
     }
     if (auto r = tx->commit(); !r) return r.error();
     return page;

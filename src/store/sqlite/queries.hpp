@@ -55,6 +55,20 @@ enum class sql : std::size_t {
     failure_delete,
     failure_purge,
     failure_release,
+    // a whole deployment (transfer_store)
+    export_users,
+    export_last_user_id,
+    export_families,
+    export_refresh,
+    export_access,
+    export_revoked,
+    count_rows,
+    import_user,
+    import_family,
+    import_refresh,
+    import_access,
+    import_sequence,
+    raise_sequence,
     count_  // number of statements, not a statement
 };
 
@@ -136,6 +150,25 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "DELETE FROM login_failures WHERE window_started_at <= ?1",
     "UPDATE login_failures SET failures = max(failures - 1, 0) WHERE key = ?1 AND "
     "window_started_at > ?2",
+    // a whole deployment
+    "SELECT " WARDEN_USER_COLUMNS " FROM users ORDER BY id",
+    "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0)",
+    "SELECT id, user_id, created_at, expires_at, revoked_at FROM refresh_families ORDER BY id",
+    "SELECT token_hash, family_id, scope, issued_at, expires_at, spent_at FROM refresh_tokens"
+    " ORDER BY token_hash",
+    "SELECT jti, family_id, expires_at FROM access_tokens ORDER BY jti",
+    "SELECT jti, expires_at FROM revoked_jtis ORDER BY jti",
+    "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM refresh_families) +"
+    " (SELECT count(*) FROM revoked_jtis)",
+    "INSERT INTO users(" WARDEN_USER_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "INSERT INTO refresh_families(id, user_id, created_at, expires_at, revoked_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO refresh_tokens(token_hash, family_id, scope, issued_at, expires_at, spent_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO access_tokens(jti, family_id, expires_at) VALUES(?1, ?2, ?3)",
+    "INSERT INTO sqlite_sequence(name, seq) SELECT 'users', 0"
+    " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users')",
+    "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'users'",
 };
 
 #undef WARDEN_USER_COLUMNS

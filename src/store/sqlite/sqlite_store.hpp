@@ -16,7 +16,8 @@ namespace warden::store {
 class sqlite_store final : public user_store,
                            public session_store,
                            public revocation_store,
-                           public counter_store {
+                           public counter_store,
+                           public transfer_store {
   public:
     /// Opens `path` (a file name; created if missing, its directory is not), switches it to WAL
     /// and runs pending migrations. With `revocations`, that store keeps the revocation list
@@ -90,6 +91,11 @@ class sqlite_store final : public user_store,
     [[nodiscard]] result<void> reset_failures(std::string_view key) override;
     [[nodiscard]] result<std::int64_t> purge_expired_failures(std::int64_t now,
                                                               std::int64_t window_seconds) override;
+
+    // transfer_store
+    [[nodiscard]] result<store_rows> read_all() override;
+    [[nodiscard]] result<bool> empty() override;
+    [[nodiscard]] result<void> write_all(store_rows const& rows, bool replace) override;
 
   private:
     sqlite_pool pool_;

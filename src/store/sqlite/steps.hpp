@@ -11,6 +11,9 @@
 
 namespace warden::store::sqlite_steps {
 
+/// A row of the user columns (queries.hpp's list, in its order) as a record.
+[[nodiscard]] user read_user(sqlite_statement const& s);
+
 /// `errc::credentials_changed` unless the user is active at `seen.token_version` and, when
 /// `seen.password_hash` is set, still has that hash; `errc::not_found` if the user is gone.
 [[nodiscard]] result<void> check_credentials(sqlite_connection& c, credential_check const& seen);

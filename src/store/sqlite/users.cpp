@@ -9,7 +9,27 @@
 namespace warden::store {
 namespace {
 
-// Columns in the order of queries.hpp's user column list.
+// A failed insert/update of a user: the unique email index is the only UNIQUE constraint.
+error_code user_write_error(sqlite_statement const& s, error_code ec) noexcept {
+    if (s.rc() == SQLITE_CONSTRAINT_UNIQUE) return errc::email_taken;
+    return ec;
+}
+
+// Reads the one row a RETURNING statement gives, then steps to the end: in autocommit mode the
+// commit (and its error, if any) happens there, so a returned user is a committed user.
+result<user> returned_user(sqlite_statement& s, errc none) {
+    auto row = s.step();
+    if (!row) return user_write_error(s, row.error());
+    if (!*row) return none;
+    user u = sqlite_steps::read_user(s);
+    if (auto r = run_to_end(s); !r) return user_write_error(s, r.error());
+    return u;
+}
+
+}  // namespace
+
+namespace sqlite_steps {
+
 user read_user(sqlite_statement const& s) {
     user u;
     u.id = s.column_int64(0);
@@ -23,27 +43,6 @@ user read_user(sqlite_statement const& s) {
     u.token_version = s.column_int64(8);
     return u;
 }
-
-// A failed insert/update of a user: the unique email index is the only UNIQUE constraint.
-error_code user_write_error(sqlite_statement const& s, error_code ec) noexcept {
-    if (s.rc() == SQLITE_CONSTRAINT_UNIQUE) return errc::email_taken;
-    return ec;
-}
-
-// Reads the one row a RETURNING statement gives, then steps to the end: in autocommit mode the
-// commit (and its error, if any) happens there, so a returned user is a committed user.
-result<user> returned_user(sqlite_statement& s, errc none) {
-    auto row = s.step();
-    if (!row) return user_write_error(s, row.error());
-    if (!*row) return none;
-    user u = read_user(s);
-    if (auto r = run_to_end(s); !r) return user_write_error(s, r.error());
-    return u;
-}
-
-}  // namespace
-
-namespace sqlite_steps {
 
 result<void> check_credentials(sqlite_connection& c, credential_check const& seen) {
     auto q = first_row(c, sql::user_credentials, seen.user);
@@ -102,7 +101,7 @@ result<user> sqlite_store::find_user(user_id id) {
     if (!c) return c.error();
     auto q = first_row(**c, sql::user_by_id, id);
     if (!q) return q.error();
-    return read_user(**q);
+    return sqlite_steps::read_user(**q);
 }
 
 result<token_subject> sqlite_store::find_token_subject(user_id id, std::string_view jti) {
@@ -123,7 +122,7 @@ result<token_subject> sqlite_store::find_token_subject(user_id id, std::string_v
     if (!c) return c.error();
     auto q = first_row(**c, sql::user_for_token, id, jti);
     if (!q) return q.error();
-    return token_subject{read_user(**q), (*q)->column_int64(9) != 0};
+    return token_subject{sqlite_steps::read_user(**q), (*q)->column_int64(9) != 0};
 }
 
 result<user> sqlite_store::find_user_by_email(std::string_view email) {
@@ -131,7 +130,7 @@ result<user> sqlite_store::find_user_by_email(std::string_view email) {
     if (!c) return c.error();
     auto q = first_row(**c, sql::user_by_email, email);
     if (!q) return q.error();
-    return read_user(**q);
+    return sqlite_steps::read_user(**q);
 }
 
 result<user> sqlite_store::update_user(user_id id, user_update const& change, std::int64_t now) {
@@ -219,7 +218,7 @@ result<user_page> sqlite_store::list_users(std::int64_t limit, std::int64_t offs
             auto row = (*q)->step();
             if (!row) return row.error();
             if (!*row) break;
-            page.items.push_back(read_user(**q));
+            page.items.push_back(sqlite_steps::read_user(**q));
         }
     }
     if (auto r = tx->commit(); !r) return r.error();

@@ -1,0 +1,67 @@
+#pragma once
+// A deployment's whole store as plain rows, to move it to another backend (`warden db copy`);
+// see store.hpp for the calling rules.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <warden/core/result.hpp>
+#include <warden/store/errc.hpp>
+#include <warden/store/records.hpp>
+
+namespace warden::store {
+
+struct family_row {
+    std::string id;
+    user_id user = 0;
+    std::int64_t created_at = 0;
+    std::int64_t expires_at = 0;
+    std::optional<std::int64_t> revoked_at;
+    bool operator==(family_row const&) const = default;
+};
+
+struct refresh_row {
+    std::string token_hash;  ///< exact bytes
+    std::string family_id;
+    std::string scope;
+    std::int64_t issued_at = 0;
+    std::int64_t expires_at = 0;
+    std::optional<std::int64_t> spent_at;
+    bool operator==(refresh_row const&) const = default;
+};
+
+struct access_row {
+    std::string jti;
+    std::string family_id;
+    std::int64_t expires_at = 0;
+    bool operator==(access_row const&) const = default;
+};
+
+/// Everything but the login-failure counters (transient: a copy starts without lockouts).
+struct store_rows {
+    std::vector<user> users;  ///< ordered by id, ids kept
+    /// The highest user id ever handed out (deleted users included): the target never hands it
+    /// out again, so an old token's `sub` cannot name a new user.
+    user_id last_user_id = 0;
+    std::vector<family_row> families;
+    std::vector<refresh_row> refresh_tokens;
+    std::vector<access_row> access_tokens;
+    jti_list revoked;  ///< the database's revocation list (not one kept in Redis)
+};
+
+class transfer_store {
+  public:
+    virtual ~transfer_store() = default;
+    /// Every row, from one consistent snapshot.
+    [[nodiscard]] virtual result<store_rows> read_all() = 0;
+    /// True when there is no user, session or revocation.
+    [[nodiscard]] virtual result<bool> empty() = 0;
+    /// Writes `rows` in one transaction, ids and hashes kept; with `replace`, everything the
+    /// store held is deleted first (in the same transaction). Errors: `errc::invalid_argument`
+    /// (a row the store cannot keep: nothing is written), `errc::email_taken`, and a key that
+    /// exists already without `replace`: `errc::invalid_argument`.
+    [[nodiscard]] virtual result<void> write_all(store_rows const& rows, bool replace) = 0;
+};
+
+}  // namespace warden::store

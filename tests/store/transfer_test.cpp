@@ -1,0 +1,124 @@
+// transfer_store: a whole deployment read from one backend and written to another (both ways),
+// ids, hashes, sessions and revocations kept; the target never reuses a deleted user's id.
+#include <warden/store/store.hpp>
+
+#include <gtest/gtest.h>
+
+#include "store_fixture.hpp"
+
+namespace warden::store {
+namespace {
+
+class transfer : public test::store_test {
+  protected:
+    // A deployment with a deleted user, a live and a revoked session, a spent refresh token, a
+    // binary token hash and a revocation.
+    void fill() {
+        auto const ada = add_user("ada@x.io");
+        auto const gone = add_user("gone@x.io");
+        ASSERT_TRUE(s_.users->update_user(
+            ada.id, {.full_name = "Ada L\xc3\xb6we", .scopes = std::vector<std::string>{"admin"}},
+            1500));
+        ASSERT_TRUE(s_.users->delete_user(gone.id));
+        auto const bob = add_user("Bob@X.io");
+        std::string const binary_hash{"\x00\xff\x10h", 4};
+        grant const live{refresh_token{binary_hash, "f-live", ada.id, "admin", 100, 9000}, "j-1",
+                         4000};
+        ASSERT_TRUE(s_.sessions->start_session({ada.id, 0, ada.password_hash}, live, "", 100));
+        grant const next{refresh_token{"h-2", "f-live", ada.id, "admin", 200, 9100}, "j-2", 4100};
+        ASSERT_TRUE(s_.sessions->rotate_refresh(binary_hash, {ada.id, 0, ""}, next, 200));
+        grant const old{refresh_token{"h-3", "f-old", bob.id, "", 100, 9000}, "j-3", 4000};
+        ASSERT_TRUE(s_.sessions->start_session({bob.id, 0, bob.password_hash}, old, "", 100));
+        ASSERT_TRUE(s_.sessions->revoke_family("f-old", 300));
+        ASSERT_TRUE(s_.revocations->revoke_jti("j-loose", 5000));
+    }
+
+    // A fresh empty store of the given kind ("other process": its own connections).
+    std::optional<backends> target(test::backend kind) {
+        std::string why;
+        if (kind == test::backend::postgresql) {
+            std::string skip;
+            if (test::require_postgres(target_db_, &skip) != test::postgres_outcome::ready) {
+                return std::nullopt;
+            }
+            auto r = open(target_db_->url(), &why);
+            EXPECT_TRUE(r.has_value()) << why;
+            return r.has_value() ? std::optional{*r} : std::nullopt;
+        }
+        auto r = open(test::sqlite_url(dir_.path() / "target.db"), &why);
+        EXPECT_TRUE(r.has_value()) << why;
+        return r.has_value() ? std::optional{*r} : std::nullopt;
+    }
+
+    std::optional<test::postgres_database> target_db_;
+};
+
+void expect_same(store_rows const& a, store_rows const& b) {
+    ASSERT_EQ(a.users.size(), b.users.size());
+    for (std::size_t i = 0; i < a.users.size(); ++i) {
+        EXPECT_EQ(a.users[i].id, b.users[i].id);
+        EXPECT_EQ(a.users[i].email, b.users[i].email);
+        EXPECT_EQ(a.users[i].password_hash, b.users[i].password_hash);
+        EXPECT_EQ(a.users[i].full_name, b.users[i].full_name);
+        EXPECT_EQ(a.users[i].is_active, b.users[i].is_active);
+        EXPECT_EQ(a.users[i].scopes, b.users[i].scopes);
+        EXPECT_EQ(a.users[i].created_at, b.users[i].created_at);
+        EXPECT_EQ(a.users[i].updated_at, b.users[i].updated_at);
+        EXPECT_EQ(a.users[i].token_version, b.users[i].token_version);
+    }
+    EXPECT_EQ(a.families, b.families);
+    EXPECT_EQ(a.refresh_tokens, b.refresh_tokens);
+    EXPECT_EQ(a.access_tokens, b.access_tokens);
+    EXPECT_EQ(a.revoked, b.revoked);
+}
+
+TEST_P(transfer, a_deployment_moves_to_either_backend_whole) {
+    fill();
+    auto const source = s_.transfer->read_all();
+    ASSERT_TRUE(source.has_value());
+    EXPECT_EQ(source->users.size(), 2U);
+    EXPECT_EQ(source->last_user_id, 3);  // the deleted user's id 2 is not handed out again
+    EXPECT_EQ(source->refresh_tokens.size(), 3U);
+    for (auto const kind : {test::backend::sqlite, test::backend::postgresql}) {
+        SCOPED_TRACE(test::to_string(kind));
+        auto to = target(kind);
+        if (!to) continue;  // no PostgreSQL here: the SQLite target still ran
+        EXPECT_TRUE(*to->transfer->empty());
+        ASSERT_TRUE(to->transfer->write_all(*source, false));
+        EXPECT_FALSE(*to->transfer->empty());
+        auto const copied = to->transfer->read_all();
+        ASSERT_TRUE(copied.has_value());
+        expect_same(*source, *copied);
+        EXPECT_EQ(copied->last_user_id, 3);
+        // The copy serves: the live session rotates on, the old one stays revoked, and a new
+        // user gets a fresh id.
+        auto const state = to->sessions->consume_refresh_token("h-2", 300);
+        ASSERT_TRUE(state.has_value());
+        EXPECT_EQ(state->state, refresh_state::fresh);
+        EXPECT_EQ(to->sessions->consume_refresh_token("h-3", 300)->state,
+                  refresh_state::family_revoked);
+        EXPECT_EQ(to->users->find_user_by_email("bob@x.io")->id, 3);
+        auto const next = to->users->create_user({.email = "new@x.io", .password_hash = "h"}, 9);
+        ASSERT_TRUE(next.has_value());
+        EXPECT_EQ(next->id, 4);
+        // Into a deployment that has rows: refused unless it is replaced, and then whole.
+        EXPECT_FALSE(to->transfer->write_all(*source, false).has_value());
+        ASSERT_TRUE(to->transfer->write_all(*source, true));
+        expect_same(*source, *to->transfer->read_all());
+    }
+}
+
+TEST_P(transfer, a_row_the_target_cannot_keep_writes_nothing) {
+    store_rows rows;
+    rows.users.push_back({.id = 1, .email = "a@x.io", .password_hash = "h"});
+    rows.users.push_back({.id = 2, .email = "A@x.io", .password_hash = "h"});  // taken, any case
+    EXPECT_EQ(s_.transfer->write_all(rows, false).error(), errc::email_taken);
+    rows.users[1] = {.id = 2, .email = std::string{"b\0@x.io", 7}, .password_hash = "h"};
+    EXPECT_EQ(s_.transfer->write_all(rows, false).error(), errc::invalid_argument);
+    EXPECT_TRUE(*s_.transfer->empty());
+}
+
+WARDEN_ON_EVERY_BACKEND(transfer);
+
+}  // namespace
+}  // namespace warden::store
