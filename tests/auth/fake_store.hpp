@@ -257,7 +257,7 @@ class fake_store final : public store::user_store,
     result<std::int64_t> purge_expired_sessions(std::int64_t) override { return 0; }
 
     [[nodiscard]] store::backends backends(std::shared_ptr<fake_store> const& self) const {
-        return {self, self, self, self};
+        return {self, self, self, self, nullptr};  // no transfer_store: nothing here copies
     }
 
     int user_lookups = 0;
