@@ -4,14 +4,29 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/system/errc.hpp>
+#include <cctype>
+#include <filesystem>
+#include <optional>
 #include <string_view>
+#include <warden/core/redact_url.hpp>
 #include <warden/store/backup.hpp>
 #include <warden/store/errc.hpp>
+#include <warden/store/store.hpp>
 
 #include "app/cli/exit_status.hpp"
 
 namespace warden::app::cli {
 namespace {
+
+// The file of a sqlite:/// URL (SQLAlchemy's form: the path is everything after the scheme).
+std::optional<std::filesystem::path> sqlite_path(std::string_view url) {
+    constexpr std::string_view scheme = "sqlite:///";
+    if (url.size() <= scheme.size()) return std::nullopt;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(url[i])) != scheme[i]) return std::nullopt;
+    }
+    return std::filesystem::path{std::string{url.substr(scheme.size())}};
+}
 
 constexpr std::string_view config_footer =
     "Configuration options (--data-dir, --database, ...) and WARDEN_* variables apply as for\n"
@@ -20,7 +35,7 @@ constexpr std::string_view config_footer =
 }  // namespace
 
 database_commands::database_commands(CLI::App& root) {
-    group_ = root.add_subcommand("db", "The database as a whole: backup.");
+    group_ = root.add_subcommand("db", "The database as a whole: backup, copy.");
     group_->require_subcommand(1)->fallthrough()->footer(std::string{config_footer});
 
     backup_ = group_->add_subcommand(
@@ -39,11 +54,68 @@ database_commands::database_commands(CLI::App& root) {
         ->required()
         ->type_name("FILE");
     backup_->add_flag("--force", force_, "Replace FILE if it exists.")->disable_flag_override();
+
+    copy_ = group_->add_subcommand(
+        "copy", "Move a deployment to another database, e.g. from SQLite to PostgreSQL.");
+    copy_->fallthrough()->footer(
+        "Copies the users (ids, password hashes, scopes, state), the refresh-token families with\n"
+        "their tokens, the access-token records and the database's revocation list, read from\n"
+        "one snapshot of --from and written to --to in one transaction (all or nothing). Both\n"
+        "are database URLs (sqlite:///PATH, postgresql://...); --to gets warden's schema if it\n"
+        "has none. Login-failure counters are not copied, nor revocations kept in Redis (point\n"
+        "the new deployment at the same Redis). Stop wardend first: what it writes after the\n"
+        "snapshot is not copied. Users keep their passwords; tokens signed with the same secret\n"
+        "or key stay valid.\n"
+        "Exit status: 0 copied; 1 --from missing or unreadable, --to not empty (without --force)\n"
+        "or not writable; 2 bad usage.\n" +
+        std::string{config_footer});
+    copy_->add_option("--from", from_, "The database to copy (URL).")->required()->type_name("URL");
+    copy_->add_option("--to", to_, "The database to fill (URL).")->required()->type_name("URL");
+    copy_->add_flag("--force", force_, "Replace whatever --to holds.")->disable_flag_override();
 }
 
 bool database_commands::selected() const { return group_->parsed(); }
 
 int database_commands::run(config const& settings) const {
+    return copy_->parsed() ? copy() : backup(settings);
+}
+
+int database_commands::copy() const {
+    // A SQLite file that does not exist would be created empty: a typo would copy nothing.
+    if (auto const path = sqlite_path(from_); path && !std::filesystem::exists(*path)) {
+        return fail(exit_status::failed, fmt::format("no database at {}", path->string()));
+    }
+    std::string why;
+    auto source = store::open(from_, &why);
+    if (!source) {
+        return fail(exit_status::failed,
+                    fmt::format("cannot open --from {}: {}", redact_url(from_), why));
+    }
+    auto target = store::open(to_, &why);
+    if (!target) {
+        return fail(exit_status::failed,
+                    fmt::format("cannot open --to {}: {}", redact_url(to_), why));
+    }
+    auto const empty = target->transfer->empty();
+    if (!empty) return fail(exit_status::failed, "cannot read --to: " + empty.error().message());
+    if (!*empty && !force_) {
+        return fail(
+            exit_status::failed,
+            fmt::format("{} is not empty; --force replaces what it holds", redact_url(to_)));
+    }
+    auto const rows = source->transfer->read_all();
+    if (!rows) return fail(exit_status::failed, "cannot read --from: " + rows.error().message());
+    if (auto const written = target->transfer->write_all(*rows, force_); !written) {
+        return fail(exit_status::failed,
+                    "cannot write --to (nothing was written): " + written.error().message());
+    }
+    note(fmt::format("copied {} users, {} sessions and {} revocations from {} to {}",
+                     rows->users.size(), rows->families.size(), rows->revoked.size(),
+                     redact_url(from_), redact_url(to_)));
+    return code(exit_status::ok);
+}
+
+int database_commands::backup(config const& settings) const {
     std::string why;
     store::backup_options options;
     options.overwrite = force_;

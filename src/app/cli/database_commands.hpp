@@ -1,5 +1,6 @@
 #pragma once
-// `warden db backup FILE [--force]`: the database itself, as opposed to its rows (issue 9).
+// `warden db backup FILE [--force]` and `warden db copy --from URL --to URL [--force]`: the
+// database as a whole, as opposed to its rows one by one (issue 9).
 #include <string>
 
 #include "app/config/config.hpp"
@@ -30,8 +31,14 @@ class database_commands {
   private:
     CLI::App* group_ = nullptr;
     CLI::App* backup_ = nullptr;
+    CLI::App* copy_ = nullptr;
+
+    [[nodiscard]] int backup(config const& settings) const;
+    [[nodiscard]] int copy() const;
 
     std::string file_;  ///< FILE of backup
+    std::string from_;  ///< --from of copy
+    std::string to_;    ///< --to of copy
     bool force_ = false;
 };
 
