@@ -44,8 +44,9 @@ class redis_store final : public revocation_store, public counter_store {
 
     redis_store(redis_endpoint at, options opts);
 
-    /// A PING round trip. Errors: `errc::unavailable` when Redis does not answer in time.
-    [[nodiscard]] result<void> ping();
+    /// A PING round trip (readiness). Errors: `errc::unavailable` when Redis does not answer in
+    /// time.
+    [[nodiscard]] result<void> ping() override;
 
     // revocation_store
     [[nodiscard]] result<void> revoke_jti(std::string_view jti, std::int64_t expires_at) override;
