@@ -261,7 +261,8 @@ result<void> backup_sqlite(std::string_view database_url, fs::path const& target
     if (!created) return created.error();
     temporary_file temporary{std::move(*created)};
     {
-        auto destination = open_database(temporary.path().string(), SQLITE_OPEN_READWRITE, why);
+        auto destination =
+            open_database(as_file_name(temporary.path().string()), SQLITE_OPEN_READWRITE, why);
         if (!destination) return destination.error();
         if (auto copied = copy_pages(source->get(), destination->get(), options, why); !copied) {
             return copied.error();
