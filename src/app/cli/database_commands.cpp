@@ -77,21 +77,24 @@ database_commands::database_commands(CLI::App& root) {
 bool database_commands::selected() const { return group_->parsed(); }
 
 int database_commands::run(config const& settings) const {
-    return copy_->parsed() ? copy() : backup(settings);
+    return copy_->parsed() ? copy(settings) : backup(settings);
 }
 
-int database_commands::copy() const {
+int database_commands::copy(config const& settings) const {
     // A SQLite file that does not exist would be created empty: a typo would copy nothing.
     if (auto const path = sqlite_path(from_); path && !std::filesystem::exists(*path)) {
         return fail(exit_status::failed, fmt::format("no database at {}", path->string()));
     }
     std::string why;
-    auto source = store::open(from_, &why);
+    // The database's rows only: revocations kept in Redis stay there.
+    store::open_options options;
+    options.connect_timeout = settings.connect_timeout;
+    auto source = store::open(from_, options, &why);
     if (!source) {
         return fail(exit_status::failed,
                     fmt::format("cannot open --from {}: {}", redact_url(from_), why));
     }
-    auto target = store::open(to_, &why);
+    auto target = store::open(to_, options, &why);
     if (!target) {
         return fail(exit_status::failed,
                     fmt::format("cannot open --to {}: {}", redact_url(to_), why));

@@ -34,7 +34,7 @@ class database_commands {
     CLI::App* copy_ = nullptr;
 
     [[nodiscard]] int backup(config const& settings) const;
-    [[nodiscard]] int copy() const;
+    [[nodiscard]] int copy(config const& settings) const;
 
     std::string file_;  ///< FILE of backup
     std::string from_;  ///< --from of copy
