@@ -25,6 +25,10 @@ PostgreSQL refuses to run as root: as root every server command runs as the `pos
 superuser `warden` connects without a password on loopback (and through the socket, which only the
 server's user can reach); every other role needs its password (scram-sha-256), so tests can make
 roles with passwords. fsync is off: a crash loses the cluster, which is a test cluster.
+
+Each server directory records its owner (owner.json: the test process, or the CLI's DIR); every
+start first stops and deletes the servers whose owner is gone (a test killed by CTest's timeout
+runs no cleanup), so they do not pile up over a CI run.
 """
 import glob
 import itertools
@@ -134,16 +138,75 @@ def _port_open(port, timeout=0.2):
         return False
 
 
-def _make_base_dir(prefix, for_user=None):
+def _make_base_dir(prefix, for_user=None, state_dir=None):
     """A fresh 0700 temp dir; as root for another user, under /tmp (traversable by anyone) and
-    owned by that user."""
+    owned by that user. It records its owner (see reap_orphans)."""
     if for_user is not None:
         path = tempfile.mkdtemp(prefix=prefix, dir="/tmp")
         entry = pwd.getpwnam(for_user)
         os.chown(path, entry.pw_uid, entry.pw_gid)
     else:
         path = tempfile.mkdtemp(prefix=prefix)
+    owner = {"pid": os.getpid(), "start": _process_start(os.getpid()), "state_dir": state_dir}
+    with open(os.path.join(path, "owner.json"), "w") as f:
+        json.dump(owner, f)
     return path
+
+
+def _process_start(pid):
+    """The process's start time (clock ticks after boot): a pid and this name one process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _owner_alive(base_dir):
+    """False when the server in base_dir belongs to no one any more: the test process that
+    started it is gone (killed by a timeout before it could stop it), or, for the CLI, its state
+    directory no longer names it. True when unsure."""
+    try:
+        with open(os.path.join(base_dir, "owner.json")) as f:
+            owner = json.load(f)
+    except (OSError, ValueError):
+        return True  # being created, or not ours
+    pid = owner.get("pid")
+    if pid is not None and _process_start(pid) == owner.get("start"):
+        return True  # its creator runs (the CLI: still starting it)
+    if owner.get("state_dir"):
+        try:
+            with open(_state_path(owner["state_dir"])) as f:
+                return json.load(f).get("base_dir") == base_dir
+        except (OSError, ValueError):
+            return False
+    return False
+
+
+def reap_orphans():
+    """Stops and deletes the throwaway servers whose owner is gone (a test process killed by
+    CTest's timeout runs no cleanup). Servers of live owners, and directories without an owner
+    record, are left alone."""
+    roots = {"/tmp", tempfile.gettempdir()}
+    for root in roots:
+        for base_dir in glob.glob(os.path.join(root, "warden-pg-*")):
+            if os.path.isdir(base_dir) and not _owner_alive(base_dir):
+                try:
+                    PostgresServer(base_dir=base_dir).destroy()
+                except Exception:  # another process reaping it at the same time
+                    pass
+        for base_dir in glob.glob(os.path.join(root, "warden-redis-*")):
+            if os.path.isdir(base_dir) and not _owner_alive(base_dir):
+                server = RedisServer(base_dir=base_dir)
+                try:
+                    with open(os.path.join(base_dir, "redis.pid")) as f:
+                        server.pid = int(f.read().strip())
+                except (OSError, ValueError):
+                    pass
+                try:
+                    server.destroy()
+                except Exception:
+                    pass
 
 
 def _tail(path, lines=30):
@@ -210,12 +273,13 @@ class PostgresServer:
     """One throwaway cluster. `start()` initialises and starts it; `stop()`/`start_again()` keep
     its data and port; `destroy()` removes everything. A context manager (destroys on exit)."""
 
-    def __init__(self, base_dir=None, port=None):
+    def __init__(self, base_dir=None, port=None, _state_dir=None):
         self.bindir = postgres_bindir()
         self.run_as = POSTGRES_USER if _is_root() else None
-        self.base_dir = base_dir  # holds data/, the socket and the log
+        self.base_dir = base_dir  # holds data/, the socket, the log and owner.json
         self.port = port
         self._initialised = False
+        self._state_dir = _state_dir  # the CLI's DIR: owns the cluster while it names it
 
     # paths
     @property
@@ -254,8 +318,9 @@ class PostgresServer:
         ok, why = available("postgres")
         if not ok:
             raise RuntimeError(why)
+        reap_orphans()
         if self.base_dir is None:
-            self.base_dir = _make_base_dir("warden-pg-", self.run_as)
+            self.base_dir = _make_base_dir("warden-pg-", self.run_as, self._state_dir)
         self._initdb()
         fixed_port = self.port is not None
         for attempt in range(8):
@@ -427,7 +492,7 @@ class RedisServer:
     def _command(self):
         cmd = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                "--dir", self.base_dir, "--daemonize", "no", "--logfile", self.log_file,
-               "--protected-mode", "yes"]
+               "--pidfile", os.path.join(self.base_dir, "redis.pid"), "--protected-mode", "yes"]
         if self.appendonly:
             cmd += ["--appendonly", "yes", "--appendfsync", "always"]
         else:
@@ -440,6 +505,7 @@ class RedisServer:
         ok, why = available("redis")
         if not ok:
             raise RuntimeError(why)
+        reap_orphans()
         if self.base_dir is None:
             self.base_dir = _make_base_dir("warden-redis-")
         fixed_port = self.port is not None
@@ -594,6 +660,38 @@ class _redis_server_selftest(unittest.TestCase):
             self.assertEqual(redis_command(r.port, "GET", "k", password="s3cret"), "$-1")
 
 
+class _orphan_selftest(unittest.TestCase):
+    def _started_then_killed(self, kind):
+        code = ("import sys, time, test_servers as t\n"
+                f"s = t.{'PostgresServer' if kind == 'postgres' else 'RedisServer'}().start()\n"
+                "print(s.base_dir, s.port, flush=True)\n"
+                "time.sleep(300)\n")
+        env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
+        child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                                 env=env)
+        try:
+            base_dir, port = child.stdout.readline().split()
+        finally:
+            child.kill()  # as CTest's timeout does: no cleanup runs
+            child.wait()
+            child.stdout.close()
+        return base_dir, int(port)
+
+    def test_a_server_whose_test_was_killed_is_reaped_by_the_next_start(self):
+        for kind in ("postgres", "redis"):
+            with self.subTest(kind):
+                require_or_skip(kind, self)
+                base_dir, port = self._started_then_killed(kind)
+                self.assertTrue(_port_open(port))
+                with PostgresServer() if kind == "redis" else RedisServer() as other:
+                    self.assertTrue(os.path.isdir(other.base_dir))  # a live owner: kept
+                self.assertFalse(os.path.exists(base_dir))
+                deadline = time.monotonic() + 10
+                while _port_open(port) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                self.assertFalse(_port_open(port))
+
+
 class _availability_selftest(unittest.TestCase):
     def test_missing_binaries_skip_outside_ci_and_fail_in_ci(self):
         saved = {k: os.environ.get(k) for k in ("WARDEN_PG_BINDIR", "CI")}
@@ -618,7 +716,8 @@ class _availability_selftest(unittest.TestCase):
 
 def _selftest():
     suite = unittest.TestSuite()
-    for case in (_postgres_server_selftest, _redis_server_selftest, _availability_selftest):
+    for case in (_postgres_server_selftest, _redis_server_selftest, _orphan_selftest,
+                 _availability_selftest):
         suite.addTests(unittest.defaultTestLoader.loadTestsFromTestCase(case))
     result = unittest.TextTestRunner(verbosity=2).run(suite)
     return 0 if result.wasSuccessful() else 1
@@ -669,7 +768,7 @@ def _start_dir(kind, state_dir):
         return 0
     os.makedirs(state_dir, exist_ok=True)
     if kind == "postgres":
-        server = PostgresServer()
+        server = PostgresServer(_state_dir=state_dir)
         try:
             server.start()
         except Exception:
@@ -677,8 +776,9 @@ def _start_dir(kind, state_dir):
             raise
         state = {"kind": kind, "base_dir": server.base_dir, "port": server.port}
     else:
+        reap_orphans()
         server = RedisServer()
-        server.base_dir = _make_base_dir("warden-redis-")
+        server.base_dir = _make_base_dir("warden-redis-", state_dir=state_dir)
         for attempt in range(8):
             server.port = free_port()
             try:
