@@ -29,13 +29,19 @@ std::string_view field(PGresult const* r, int code) noexcept {
     return v == nullptr ? std::string_view{} : std::string_view{v};
 }
 
-// libpq's messages end with a newline.
+// libpq's messages span lines (a hint on a tab-indented second line) and end with a newline:
+// one line, each run of spaces, tabs and newlines one space.
 std::string one_line(char const* message) {
-    std::string out = message == nullptr ? "" : message;
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    for (char& ch : out) {
-        if (ch == '\n') ch = ' ';
+    std::string out;
+    for (char const* p = message == nullptr ? "" : message; *p != '\0'; ++p) {
+        bool const space = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+        if (!space) {
+            out += *p;
+        } else if (!out.empty() && out.back() != ' ') {
+            out += ' ';
+        }
     }
+    if (!out.empty() && out.back() == ' ') out.pop_back();
     return out;
 }
 
