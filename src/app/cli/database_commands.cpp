@@ -14,6 +14,7 @@
 #include <warden/store/store.hpp>
 
 #include "app/cli/exit_status.hpp"
+#include "app/data_files.hpp"
 
 namespace warden::app::cli {
 namespace {
@@ -94,6 +95,9 @@ int database_commands::copy(config const& settings) const {
         return fail(exit_status::failed,
                     fmt::format("cannot open --from {}: {}", redact_url(from_), why));
     }
+    // A new SQLite --to is created 0600 first, as wardend creates its database: SQLite would
+    // create it (and its -wal and -shm) readable by everyone under the usual umask.
+    prepare_database_file(to_, note);
     auto target = store::open(to_, options, &why);
     if (!target) {
         return fail(exit_status::failed,
