@@ -1,7 +1,13 @@
 """The warden admin CLI (SPEC §5) against the real binaries: users, tokens, hashes and imports,
-on the same data directory as a running wardend (both open the SQLite file; WAL makes it safe)."""
+on the same data directory as a running wardend (both open the SQLite file; WAL makes it safe).
+
+Every CliCase class runs a second time on PostgreSQL (test_cli_postgres.py), so a test reaches the
+store only through CliCase's database hooks (`create_database`, `database_args`, `database_env`,
+`database_url`, `query_value`), never by naming <data-dir>/warden.db itself. (SQLite files that
+are an import's source are the test's own and stay SQLite in both runs.)"""
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -37,11 +43,17 @@ def json_lines(text):
 
 
 class CliCase(unittest.TestCase):
-    """One wardend with a data dir the CLI shares."""
+    """One wardend with a data dir the CLI shares, and the store both use. By default that is the
+    SQLite file in the data dir, named by no flag (the default path is what is tested); a subclass
+    puts the store elsewhere by overriding the database hooks below."""
+
+    database = None  # the store's URL when it is not the default; set by create_database()
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Wardend(*FAST_HASHING, "--login-max-failures", "1000")
+        cls.database = cls.create_database()
+        cls.server = Wardend(*FAST_HASHING, "--login-max-failures", "1000", *cls.database_args())
+        cls.addClassCleanup(cls.server.cleanup)  # also when start() fails; runs before the database's
         cls.server.start()
         cls.data_dir = cls.server.data_dir
 
@@ -51,6 +63,42 @@ class CliCase(unittest.TestCase):
         cls.server.cleanup()
         assert status == 0, f"wardend exited with {status}: {cls.server.stderr()}"
 
+    # --- database hooks ---------------------------------------------------------------------
+
+    @classmethod
+    def create_database(cls):
+        """A URL for a fresh store (registering its removal with cls.addClassCleanup), or None
+        for the default: <data-dir>/warden.db."""
+        return None
+
+    @classmethod
+    def database_args(cls):
+        """What wardend and every CLI call get to open the store: [] for the default."""
+        return ["--database", cls.database] if cls.database else []
+
+    @classmethod
+    def database_env(cls):
+        """The same as WARDEN_* variables."""
+        return {"WARDEN_DATABASE": cls.database} if cls.database else {}
+
+    @classmethod
+    def database_url(cls):
+        """The store's URL, spelled out also for the default."""
+        return cls.database or "sqlite:///" + os.path.join(cls.data_dir, "warden.db")
+
+    def query_value(self, sql):
+        """Runs one statement on the store and commits; the first column of its first row as text
+        (None without a row). SQL both engines take (TRUE, RETURNING)."""
+        db = sqlite3.connect(os.path.join(self.data_dir, "warden.db"))
+        try:
+            row = db.execute(sql).fetchone()
+            db.commit()
+        finally:
+            db.close()
+        return None if row is None else str(row[0])
+
+    # --- helpers ------------------------------------------------------------------------------
+
     _counter = 0
 
     def unique_email(self, prefix="cli"):
@@ -58,7 +106,7 @@ class CliCase(unittest.TestCase):
         return f"{prefix}{CliCase._counter}.{time.monotonic_ns()}@example.com"
 
     def warden(self, *args, **kw):
-        return cli("--data-dir", self.data_dir, *args, **kw)
+        return cli("--data-dir", self.data_dir, *self.database_args(), *args, **kw)
 
     def ok(self, *args, **kw):
         r = self.warden(*args, **kw)
@@ -78,11 +126,10 @@ class CliCase(unittest.TestCase):
             self.assertIn(fragment, r.stderr)
 
     def stored_hash(self, user_id):
-        db = sqlite3.connect(os.path.join(self.data_dir, "warden.db"))
-        try:
-            return db.execute("SELECT password_hash FROM users WHERE id = ?", (user_id,)).fetchone()[0]
-        finally:
-            db.close()
+        return self.query_value(f"SELECT password_hash FROM users WHERE id = {int(user_id)}")
+
+    def user_count(self):
+        return int(self.query_value("SELECT count(*) FROM users"))
 
     def secret(self):
         with open(os.path.join(self.data_dir, "secret.key")) as f:
@@ -137,15 +184,14 @@ class user_commands(CliCase):
 
     def test_configuration_before_or_after_the_command_or_from_the_environment(self):
         user = self.add_user()
-        after = cli("user", "show", str(user["id"]), "--data-dir", self.data_dir)
-        before = cli("--data-dir", self.data_dir, "user", "show", str(user["id"]))
-        env = cli("user", "show", str(user["id"]), env={"WARDEN_DATA_DIR": self.data_dir})
-        for r in (after, before, env):
+        after = cli("user", "show", str(user["id"]), "--data-dir", self.data_dir, *self.database_args())
+        before = cli("--data-dir", self.data_dir, *self.database_args(), "user", "show", str(user["id"]))
+        env = cli("user", "show", str(user["id"]), env={"WARDEN_DATA_DIR": self.data_dir, **self.database_env()})
+        database = cli("user", "show", str(user["id"]), "--data-dir", self.data_dir,
+                       "--database", self.database_url())  # explicit also for the default
+        for r in (after, before, env, database):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(json.loads(r.stdout)["email"], user["email"])
-        database = cli("user", "show", str(user["id"]), "--data-dir", self.data_dir,
-                       "--database", "sqlite:///" + os.path.join(self.data_dir, "warden.db"))
-        self.assertEqual(database.returncode, 0, database.stderr)
 
     def test_show_by_id_or_email_in_any_case(self):
         user = self.add_user()
@@ -396,7 +442,7 @@ class token_commands(CliCase):
 
     def test_verify_without_a_key_is_exit_1_and_creates_nothing(self):
         empty = tempfile.mkdtemp(prefix="warden-cli-")
-        r = cli("token", "verify", "a.b.c", "--data-dir", empty)
+        r = cli("token", "verify", "a.b.c", "--data-dir", empty, *self.database_args())
         self.assert_fails(r, 1, "does not exist")
         self.assertEqual(os.listdir(empty), [])
         os.rmdir(empty)
@@ -488,13 +534,6 @@ def write_csv(text, suffix=".csv"):
 
 
 class import_commands(CliCase):
-    def user_count(self):
-        db = sqlite3.connect(os.path.join(self.data_dir, "warden.db"))
-        try:
-            return db.execute("SELECT count(*) FROM users").fetchone()[0]
-        finally:
-            db.close()
-
     def test_passlib_bcrypt_users_log_in_and_are_rehashed_to_argon2id(self):
         users = [(self.unique_email("bc"), f"password {i} secret") for i in range(3)]
         rows = "".join(f"{email},{passlib_bcrypt.using(rounds=4).hash(pw)}\r\n" for email, pw in users)
@@ -672,6 +711,59 @@ class import_commands(CliCase):
         db.close()
         self.ok(*base, "--dry-run")
         os.unlink(path)
+
+
+class database_commands(CliCase):
+    """`db copy`, `db backup` and `user normalize-emails`: the store as a whole."""
+
+    def scratch_dir(self):
+        path = tempfile.mkdtemp(prefix="warden-cli-db-")
+        self.addCleanup(shutil.rmtree, path, True)
+        return path
+
+    def test_copy_to_a_new_sqlite_file_holds_every_user_and_is_private(self):
+        user = self.add_user(None, "--scopes", "admin reports")
+        target = "sqlite:///" + os.path.join(self.scratch_dir(), "copy.db")
+        r = self.ok("db", "copy", "--from", self.database_url(), "--to", target)
+        self.assertIn(f"copied {self.user_count()} users", r.stderr)
+        self.assertEqual(os.stat(target.removeprefix("sqlite:///")).st_mode & 0o777, 0o600)
+        copied = cli("--data-dir", self.data_dir, "--database", target, "user", "show", user["email"])
+        self.assertEqual(copied.returncode, 0, copied.stderr)
+        self.assertEqual(json.loads(copied.stdout), json.loads(self.ok("user", "show", user["email"]).stdout))
+        self.assert_fails(self.warden("db", "copy", "--from", self.database_url(), "--to", target), 1,
+                          "is not empty; --force replaces")
+        self.ok("db", "copy", "--from", self.database_url(), "--to", target, "--force")
+        self.assert_fails(self.warden("db", "copy", "--from", target + ".typo", "--to", self.database_url()), 1,
+                          "no database at")
+        self.assert_fails(self.warden("db", "copy", "--from", target), 2)
+
+    def test_backup_copies_a_sqlite_store_and_refuses_any_other(self):
+        user = self.add_user()
+        copy = os.path.join(self.scratch_dir(), "backup.db")
+        r = self.warden("db", "backup", copy)
+        if self.database_url().startswith("sqlite:"):
+            self.assertEqual(r.returncode, 0, r.stderr)
+            backed_up = cli("--data-dir", self.data_dir, "--database", "sqlite:///" + copy, "user", "show",
+                            str(user["id"]))
+            self.assertEqual(json.loads(backed_up.stdout)["email"], user["email"], backed_up.stderr)
+        else:
+            self.assert_fails(r, 1, "use pg_dump, or warden db copy")
+            self.assertNotIn(self.database_url(), r.stderr)
+            self.assertFalse(os.path.exists(copy))
+
+    def test_normalize_emails_rewrites_a_legacy_address(self):
+        source = self.add_user()
+        legacy = f"JOS\u00c9.{time.monotonic_ns()}@Example.com"  # stored before the rule: not case-folded
+        legacy_id = int(self.query_value(
+            "INSERT INTO users (email, password_hash, full_name, is_active, scopes, created_at, updated_at) "
+            f"SELECT '{legacy}', password_hash, '', TRUE, '', 1, 1 FROM users WHERE id = {source['id']} "
+            "RETURNING id"))
+        r = self.ok("user", "normalize-emails")
+        self.assertEqual(json_lines(r.stdout), [{"id": legacy_id, "from": legacy, "to": legacy.casefold()}])
+        again = self.ok("user", "normalize-emails")
+        self.assertEqual(again.stdout, "")
+        nfd_upper = legacy.replace("\u00c9", "E\u0301").upper()
+        self.assertEqual(self.server.login(nfd_upper, PASSWORD).status_code, 200)
 
 
 if __name__ == "__main__":
