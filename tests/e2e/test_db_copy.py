@@ -7,6 +7,7 @@ secret accepts the old access token, rotates the old refresh token, and logs eve
 the same password. A second copy into the now non-empty database is refused without --force."""
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -32,6 +33,7 @@ class db_copy(unittest.TestCase):
         self.target = self.postgres.create_database()
         self.addCleanup(self.postgres.drop_database, self.target)
         self.data_dir = tempfile.mkdtemp(prefix="warden-copy-")
+        self.addCleanup(shutil.rmtree, self.data_dir, ignore_errors=True)
         self.sqlite_url = "sqlite:///" + os.path.join(self.data_dir, "warden.db")
 
     def server(self, *args):
@@ -75,7 +77,8 @@ class db_copy(unittest.TestCase):
                 self.assertEqual(b.login(email, "not the password").status_code, 401, email)
                 token = b.token(email, pw)["access_token"]
                 self.assertEqual(b.get("/api/users/me", token=token).json()["email"], email)
-            listed = json.loads("[" + ",".join(cli("--database", self.target, "user", "list")
+            listed = json.loads("[" + ",".join(cli("--data-dir", self.data_dir, "--database",
+                                                   self.target, "user", "list")
                                                .stdout.split("\n")[:-1]) + "]")
             self.assertEqual(sorted(u["email"] for u in listed), sorted(passwords))
 

@@ -2,6 +2,7 @@
 // advisory lock; a newer schema or another application's tables are refused.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -101,6 +102,18 @@ TEST_F(postgres_schema, emails_are_unique_in_ascii_case_only) {
     // Non-ASCII letters compare exactly, as on SQLite (the application folds them first).
     ASSERT_TRUE(s->users->create_user({.email = "\xc3\x89@x.io", .password_hash = "h"}, 1));
     EXPECT_TRUE(s->users->create_user({.email = "\xc3\xa9@x.io", .password_hash = "h"}, 1));
+}
+
+TEST_F(postgres_schema, a_server_that_refuses_for_good_fails_at_once) {
+    // Waiting would not create the database: no retrying for the whole connect timeout.
+    auto const missing = test::with_database(db_->url(), "no_such_warden_database");
+    std::string why;
+    auto const started = std::chrono::steady_clock::now();
+    auto r = open(missing, {.connect_timeout = std::chrono::seconds{20}}, &why);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error(), errc::unavailable);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{10});
+    EXPECT_NE(why.find("does not exist"), std::string::npos) << why;
 }
 
 }  // namespace

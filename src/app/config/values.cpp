@@ -392,11 +392,17 @@ result<void> check_database_url(std::string_view text, std::string* why) {
 }
 
 result<void> check_redis_url(std::string_view text, std::string* why) {
-    for (std::string_view const scheme : {"redis://", "rediss://", "unix://"}) {
+    if (starts_with(text, "rediss://")) {
+        // Debian 12's hiredis (0.14) has no TLS: refused here rather than at the first connect.
+        return fail(why,
+                    "rediss:// (TLS) is not supported by this build's hiredis; reach Redis "
+                    "over a Unix socket (unix:///path) or a TLS tunnel");
+    }
+    for (std::string_view const scheme : {"redis://", "unix://"}) {
         if (starts_with(text, scheme) && text.size() > scheme.size()) return {};
     }
-    return fail(why, fmt::format("not a Redis URL ({}); use redis://HOST:PORT[/DB], "
-                                 "rediss://... or unix:///path/to/socket",
+    return fail(why, fmt::format("not a Redis URL ({}); use redis://[:PASSWORD@]HOST:PORT[/DB] "
+                                 "or unix:///path/to/socket",
                                  scheme_of(text)));
 }
 

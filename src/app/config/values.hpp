@@ -63,8 +63,8 @@ inline constexpr std::chrono::seconds max_duration{std::chrono::hours{24 * 36500
 /// Errors: `bad_value`.
 [[nodiscard]] result<void> check_database_url(std::string_view text, std::string* why);
 
-/// Checks a Redis URL: `redis://...`, `rediss://...` or `unix://...` with something after the
-/// scheme. Errors: `bad_value`.
+/// Checks a Redis URL: `redis://...` or `unix://...` with something after the scheme
+/// (`rediss://` is refused: no TLS in Debian 12's hiredis). Errors: `bad_value`.
 [[nodiscard]] result<void> check_redis_url(std::string_view text, std::string* why);
 
 /// Checks free text (issuer, audience, a path): not empty, no control characters.

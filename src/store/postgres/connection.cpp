@@ -149,7 +149,9 @@ result<pg_result> pg_connection::run(sql_pg q, pg_params const& params) {
             return errc::invalid_argument;
         }
     }
-    std::string const name = "w" + std::to_string(i);
+    // Appended, not "w" + to_string(i): GCC 12 at -O3 reports a bogus -Wrestrict for the latter.
+    std::string name = "w";
+    name += std::to_string(i);
     if (!prepared_.test(i)) {
         std::string const text{sql_pg_text[i]};
         auto prepared = checked(PQprepare(c_, name.c_str(), text.c_str(), 0, nullptr));

@@ -8,6 +8,20 @@
 #include "store/postgres/schema.hpp"
 
 namespace warden::store {
+namespace {
+
+// A server that answered and refused (a wrong password, no such database or role, pg_hba.conf):
+// waiting will not change its mind. Anything else (refused, unreachable, starting up, too many
+// connections) may pass: retried.
+bool refused_for_good(std::string_view message) noexcept {
+    for (std::string_view const mark : {"password authentication failed", "no password supplied",
+                                        "does not exist", "pg_hba.conf"}) {
+        if (message.find(mark) != std::string_view::npos) return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 result<std::shared_ptr<postgres_store>> postgres_store::open(
     std::string const& url, pg_pool::options opts, std::chrono::milliseconds connect_timeout,
@@ -26,7 +40,7 @@ result<std::shared_ptr<postgres_store>> postgres_store::open(
                                                     std::move(revocations));
         }
         auto const now = std::chrono::steady_clock::now();
-        if (now >= deadline) break;
+        if (now >= deadline || refused_for_good(reason)) break;
         std::this_thread::sleep_for(
             std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
         pause = std::min(pause * 2, std::chrono::milliseconds{2'000});

@@ -153,10 +153,13 @@ result<std::vector<redis_reply>> redis_store::run_scripts(std::vector<script_cal
         auto const script = static_cast<std::size_t>(call.script);
         redis_command command;
         command.reserve(3 + call.keys.size() + call.args.size());
+        // push_back, not insert({...}): GCC 12 at -O3 reports a bogus overflow for the latter.
         if (auto const sha = (*c)->sha(script); by_sha && !sha.empty()) {
-            command.insert(command.end(), {"EVALSHA", sha});
+            command.push_back("EVALSHA");
+            command.push_back(sha);
         } else {
-            command.insert(command.end(), {"EVAL", redis_script_text[script]});
+            command.push_back("EVAL");
+            command.push_back(redis_script_text[script]);
         }
         command.push_back(key_counts[i]);
         command.insert(command.end(), call.keys.begin(), call.keys.end());
