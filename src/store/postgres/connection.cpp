@@ -1,7 +1,10 @@
 #include "store/postgres/connection.hpp"
 
+#include <cerrno>
 #include <charconv>
 #include <limits>
+
+#include <poll.h>
 
 namespace warden::store {
 namespace {
@@ -109,6 +112,12 @@ result<std::unique_ptr<pg_connection>> pg_connection::connect(std::string const&
         PQfinish(c);
         return errc::unavailable;
     }
+    // Statements are sent without blocking and their replies awaited with a deadline.
+    if (PQsetnonblocking(c, 1) != 0) {
+        if (why != nullptr) *why = one_line(PQerrorMessage(c));
+        PQfinish(c);
+        return errc::unavailable;
+    }
     // Notices (e.g. "relation already exists, skipping") would go to stderr.
     PQsetNoticeProcessor(
         c, [](void*, char const*) {}, nullptr);
@@ -117,12 +126,70 @@ result<std::unique_ptr<pg_connection>> pg_connection::connect(std::string const&
 
 pg_connection::~pg_connection() { PQfinish(c_); }
 
-bool pg_connection::usable() const noexcept { return PQstatus(c_) == CONNECTION_OK; }
+bool pg_connection::usable() const noexcept { return !abandoned_ && PQstatus(c_) == CONNECTION_OK; }
 
 bool pg_connection::alive() noexcept {
     // libpq's socket is non-blocking for reads: this takes what has arrived, e.g. the server's
     // "terminating connection" and the end of the stream.
     return PQconsumeInput(c_) == 1 && usable();
+}
+
+bool pg_connection::wait_for(short events, std::chrono::steady_clock::time_point deadline) const {
+    pollfd p{PQsocket(c_), events, 0};
+    for (;;) {
+        int timeout_ms = -1;
+        if (deadline != std::chrono::steady_clock::time_point::max()) {
+            auto const left = std::chrono::ceil<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return false;
+            timeout_ms = static_cast<int>(std::min<std::int64_t>(left.count(), 60'000));
+        }
+        int const n = ::poll(&p, 1, timeout_ms);
+        if (n > 0) return true;
+        if (n == 0 && timeout_ms != 60'000) return false;
+        if (n < 0 && errno != EINTR) return true;  // libpq reports the socket's error
+    }
+}
+
+result<pg_result> pg_connection::await_reply(int sent) {
+    if (sent == 0) return checked(nullptr);
+    auto const deadline = reply_timeout_.count() > 0
+                              ? std::chrono::steady_clock::now() + reply_timeout_
+                              : std::chrono::steady_clock::time_point::max();
+    auto const timed_out = [this] {
+        // The statement may still run: this connection cannot be used again.
+        abandoned_ = true;
+        last_state_.clear();
+        last_message_ =
+            "no reply from the server within " + std::to_string(reply_timeout_.count()) + " ms";
+        return result<pg_result>{boost::system::in_place_error, errc::unavailable};
+    };
+    for (int flushed = PQflush(c_); flushed != 0; flushed = PQflush(c_)) {
+        if (flushed < 0) return checked(nullptr);
+        if (!wait_for(POLLOUT | POLLIN, deadline)) return timed_out();
+        if (PQconsumeInput(c_) == 0) return checked(nullptr);
+    }
+    // One result per statement (several for a multi-statement text): the first error wins, else
+    // the last result.
+    pg_result kept{nullptr};
+    bool failed = false;
+    for (;;) {
+        while (PQisBusy(c_) != 0) {
+            if (!wait_for(POLLIN, deadline)) return timed_out();
+            if (PQconsumeInput(c_) == 0) return checked(nullptr);  // the connection is gone
+        }
+        PGresult* r = PQgetResult(c_);
+        if (r == nullptr) break;
+        auto const status = PQresultStatus(r);
+        bool const ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+        if (!failed) {
+            kept = pg_result{r};
+            failed = !ok;
+        } else {
+            PQclear(r);
+        }
+    }
+    return checked(kept.release());
 }
 
 result<pg_result> pg_connection::checked(PGresult* r) {
@@ -154,15 +221,17 @@ result<pg_result> pg_connection::run(sql_pg q, pg_params const& params) {
     name += std::to_string(i);
     if (!prepared_.test(i)) {
         std::string const text{sql_pg_text[i]};
-        auto prepared = checked(PQprepare(c_, name.c_str(), text.c_str(), 0, nullptr));
+        auto prepared = await_reply(PQsendPrepare(c_, name.c_str(), text.c_str(), 0, nullptr));
         if (!prepared) return prepared.error();
         prepared_.set(i);
     }
-    return checked(PQexecPrepared(c_, name.c_str(), params.size(), values.data(), lengths.data(),
-                                  params.formats().data(), 0));
+    return await_reply(PQsendQueryPrepared(c_, name.c_str(), params.size(), values.data(),
+                                           lengths.data(), params.formats().data(), 0));
 }
 
-result<pg_result> pg_connection::exec(char const* text) { return checked(PQexec(c_, text)); }
+result<pg_result> pg_connection::exec(char const* text) {
+    return await_reply(PQsendQuery(c_, text));
+}
 
 result<pg_transaction> pg_transaction::begin(pg_connection& c) {
     if (auto r = c.exec("BEGIN"); !r) return r.error();

@@ -3,6 +3,7 @@
 // value bound as a parameter (never formatted into SQL). Each connection prepares each statement
 // of queries.hpp once, on first use.
 #include <bitset>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -42,6 +43,8 @@ class pg_result {
     [[nodiscard]] bool boolean(int row, int col) const noexcept { return text(row, col) == "t"; }
     /// Rows an INSERT/UPDATE/DELETE touched.
     [[nodiscard]] std::int64_t affected() const noexcept;
+    /// Gives up ownership (null for a result that holds none).
+    [[nodiscard]] PGresult* release() noexcept { return r_.release(); }
 
   private:
     struct clear {
@@ -96,6 +99,14 @@ class pg_connection {
     /// Runs a statement without parameters or preparation (migrations, BEGIN/COMMIT).
     [[nodiscard]] result<pg_result> exec(char const* text);
 
+    /// The longest wait for the server's reply to one statement (0: no limit). A server that
+    /// does not answer in time (frozen, cut off) costs the connection: it is abandoned
+    /// (`usable()` turns false, the pool drops it) and the call fails with `errc::unavailable`.
+    /// Returns the previous value.
+    std::chrono::milliseconds set_reply_timeout(std::chrono::milliseconds t) noexcept {
+        return std::exchange(reply_timeout_, t);
+    }
+
     /// False once the connection to the server is lost: the pool then drops it.
     [[nodiscard]] bool usable() const noexcept;
     /// As `usable`, after reading what the server sent meanwhile (without blocking): an idle
@@ -108,8 +119,15 @@ class pg_connection {
   private:
     explicit pg_connection(PGconn* c) noexcept : c_(c) {}
     result<pg_result> checked(PGresult* r);
+    /// After a PQsend*: flushes the statement and collects its result(s) within the reply
+    /// timeout, without blocking past it (the socket is in non-blocking mode).
+    result<pg_result> await_reply(int sent);
+    /// Waits for `events` on the socket until `deadline`; false when it passed.
+    bool wait_for(short events, std::chrono::steady_clock::time_point deadline) const;
 
     PGconn* c_;
+    std::chrono::milliseconds reply_timeout_{0};
+    bool abandoned_ = false;
     std::bitset<sql_pg_count> prepared_;
     std::string last_state_;
     std::string last_message_;

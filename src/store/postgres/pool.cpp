@@ -6,6 +6,7 @@ pg_pool::pg_pool(std::string conninfo, options opts, std::unique_ptr<pg_connecti
     : conninfo_(std::move(conninfo)), opts_(opts) {
     idle_.reserve(opts_.max_connections);
     if (first) {
+        first->set_reply_timeout(opts_.reply_timeout);
         idle_.push_back(std::move(first));
         open_ = 1;
     }
@@ -34,6 +35,7 @@ result<pg_pool::lease> pg_pool::acquire() {
         idle_available_.notify_one();
         return c.error();
     }
+    (*c)->set_reply_timeout(opts_.reply_timeout);
     return lease{this, std::move(*c)};
 }
 

@@ -24,6 +24,9 @@ class pg_pool {
         std::size_t max_connections = 8;
         /// The longest wait for a free connection before `errc::unavailable`.
         std::chrono::milliseconds wait_timeout{2'000};
+        /// The longest wait for the server's reply to one statement (`set_reply_timeout`): a
+        /// frozen or cut-off server is a 503 within this, never a hang.
+        std::chrono::milliseconds reply_timeout{2'000};
     };
 
     /// Takes `first` (connected and migrated) as its first idle connection.

@@ -33,6 +33,21 @@ result<void> read_rows(pg_connection& c, sql_pg q, std::vector<Row>& out, Read r
     return {};
 }
 
+// A whole table in one statement may take longer than a request's reply timeout: no limit, for
+// the lease's duration.
+class unlimited_replies {
+  public:
+    explicit unlimited_replies(pg_connection& c)
+        : c_(c), saved_(c.set_reply_timeout(std::chrono::milliseconds{0})) {}
+    unlimited_replies(unlimited_replies const&) = delete;
+    unlimited_replies& operator=(unlimited_replies const&) = delete;
+    ~unlimited_replies() { c_.set_reply_timeout(saved_); }
+
+  private:
+    pg_connection& c_;
+    std::chrono::milliseconds saved_;
+};
+
 result<void> execute(pg_connection& c, sql_pg q, auto const&... args) {
     auto r = run(c, q, args...);
     if (!r) return r.error();
@@ -44,6 +59,7 @@ result<void> execute(pg_connection& c, sql_pg q, auto const&... args) {
 result<store_rows> postgres_store::read_all() {
     auto c = pool_.acquire();
     if (!c) return c.error();
+    unlimited_replies const patient{**c};
     auto tx = pg_transaction::begin_snapshot(**c);  // one snapshot for every table
     if (!tx) return tx.error();
     store_rows out;
@@ -95,6 +111,7 @@ result<bool> postgres_store::empty() {
 result<void> postgres_store::write_all(store_rows const& rows, bool replace) {
     auto c = pool_.acquire();
     if (!c) return c.error();
+    unlimited_replies const patient{**c};
     auto tx = pg_transaction::begin(**c);
     if (!tx) return tx.error();
     if (replace) {
