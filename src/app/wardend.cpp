@@ -137,13 +137,26 @@ int main(int argc, char** argv) {
     auto const say = [&](std::string const& text) { log->info(quoted_if_json(settings, text)); };
 
     std::unique_ptr<app::services> svc;
-    try {
-        svc = app::build_services(settings, [&](std::string_view notice) {
-            log->warn(quoted_if_json(settings, std::string{notice}));
-        });
-    } catch (app::startup_error const& e) {
-        std::fprintf(stderr, "wardend: %s\n", e.what());
-        return 1;
+    {
+        // Opening the store may wait up to --connect-timeout for PostgreSQL or Redis: a stop
+        // meanwhile ends the process at once (nothing has been served yet) instead of after it.
+        std::jthread const stop_during_start{[&stop_signals](std::stop_token const& done) {
+            timespec const tick{0, 100'000'000};
+            while (!done.stop_requested()) {
+                if (int const sig = sigtimedwait(&stop_signals, nullptr, &tick); sig > 0) {
+                    std::fprintf(stderr, "wardend: signal %d during start-up: not started\n", sig);
+                    std::_Exit(1);
+                }
+            }
+        }};
+        try {
+            svc = app::build_services(settings, [&](std::string_view notice) {
+                log->warn(quoted_if_json(settings, std::string{notice}));
+            });
+        } catch (app::startup_error const& e) {
+            std::fprintf(stderr, "wardend: %s\n", e.what());
+            return 1;
+        }
     }
 
     // The failed-login floor needs the cost of the slowest accepted verification: measured off
