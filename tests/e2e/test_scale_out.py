@@ -4,13 +4,15 @@ rotations, revocations, failure counters, users, deactivations) the other honour
 races that one process settles with transactions are settled across both by the database.
 
 The shared test body is `scale_out_tests`; a concrete class adds the servers' extra arguments:
-`without_redis` here (the database holds revocations and counters). A Redis variant subclasses it
-and returns `["--redis", url]` from `extra_args` (starting its RedisServer there, with a class
-cleanup). The database is a fresh one on the shared CTest cluster (WARDEN_TEST_POSTGRES_URL_FILE);
-without PostgreSQL the tests skip outside CI and fail with CI=true.
+`without_redis` (the database holds revocations and counters) and `with_redis` (both processes
+get `--redis` to one throwaway redis-server, which then holds the revoked jtis and the failure
+counters; it adds checks that they are Redis keys and not rows). The database is a fresh one on
+the shared CTest cluster (WARDEN_TEST_POSTGRES_URL_FILE); without PostgreSQL (or redis-server,
+for `with_redis`) the tests skip outside CI and fail with CI=true.
 
 Races are bounded (a fixed number of requests, pre-connected clients released together, several
 offsets) and every assertion is an exact outcome, never a timing."""
+import base64
 import http.client
 import json
 import os
@@ -24,7 +26,7 @@ import unittest
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-from test_servers import shared_postgres
+from test_servers import RedisServer, redis_command, require_or_skip, shared_postgres
 from wardend import FAST_HASHING, WARDEN_CLI, Wardend
 
 PASSWORD = "correct horse"
@@ -311,8 +313,9 @@ class scale_out_tests:
         self.assertEqual(self.login(self.b, email, PASSWORD, self.address()).status_code, 200)
 
     def test_a_burst_of_guesses_over_both_servers_admits_exactly_the_limit(self):
-        # Attempts are reserved in the database before the password is checked: of 20 guesses
-        # released together over A and B (each from its own address), exactly the limit is verified.
+        # Attempts are reserved in the store (the database, or Redis) before the password is
+        # checked: of 20 guesses released together over A and B (each from its own address),
+        # exactly the limit is verified.
         for attempt in range(2):
             with self.subTest(attempt=attempt):
                 email = self.unique_email("burst")
@@ -404,6 +407,62 @@ class scale_out_tests:
 
 class without_redis(scale_out_tests, unittest.TestCase):
     """A and B on PostgreSQL alone: revocations and failure counters are rows in the database."""
+
+
+def jti_of(token):
+    """The jti claim of a JWT (its payload decoded, the signature not checked)."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["jti"]
+
+
+class with_redis(scale_out_tests, unittest.TestCase):
+    """A and B on PostgreSQL with one Redis: the revoked jtis and the failure counters are Redis
+    keys (docs/store.md, "Redis"), users and sessions stay in the database."""
+
+    @classmethod
+    def extra_args(cls):
+        require_or_skip("redis", cls)
+        cls.redis = RedisServer()
+        cls.addClassCleanup(cls.redis.destroy)
+        cls.redis.start()
+        return ["--redis", cls.redis.url]
+
+    def rows(self, sql):
+        return self.postgres.psql(sql, database=self.database.rsplit("/", 1)[1]).strip()
+
+    def test_a_logout_puts_the_jti_on_redis_with_a_ttl_and_not_in_the_database(self):
+        email = self.unique_email("redislogout")
+        self.a.register(email)
+        tokens = self.b.token(email)
+        jti = jti_of(tokens["access_token"])
+        key = f"warden:revoked:{jti}"
+        self.assertEqual(redis_command(self.redis.port, "EXISTS", key), ":0")
+        r = self.a.post("/api/auth/logout", token=tokens["access_token"])
+        self.assertEqual(r.status_code, 204, r.text)
+        self.assertEqual(redis_command(self.redis.port, "EXISTS", key), ":1")
+        ttl = redis_command(self.redis.port, "TTL", key)
+        # The token's remaining life (minutes) plus the 5-minute margin: positive, bounded.
+        self.assertTrue(ttl.startswith(":"), ttl)
+        self.assertGreater(int(ttl[1:]), 5 * 60, ttl)
+        self.assertLess(int(ttl[1:]), 24 * 3600, ttl)
+        self.assertEqual(self.rows(f"SELECT count(*) FROM revoked_jtis WHERE jti = '{jti}'"), "0")
+        self.assert_refused_everywhere(tokens)
+
+    def test_failure_counters_are_redis_keys_not_database_rows(self):
+        email = self.unique_email("rediscount")
+        self.a.register(email)
+        source = self.address()
+        for i in range(3):
+            name, server = self.servers()[i % 2]
+            r = self.login(server, email, WRONG, source)
+            self.assertEqual((r.status_code, r.json()["detail"]), (401, BAD_LOGIN), r.text)
+        for key in (f"warden:failures:account:{email.lower()}",
+                    f"warden:failures:address:{source}"):
+            with self.subTest(key=key):
+                self.assertEqual(redis_command(self.redis.port, "HGET", key, "count"), "3")
+                ttl = redis_command(self.redis.port, "TTL", key)
+                self.assertGreater(int(ttl[1:]), 0, ttl)
+        self.assertEqual(self.rows("SELECT count(*) FROM login_failures"), "0")
 
 
 if __name__ == "__main__":
