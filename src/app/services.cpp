@@ -54,7 +54,9 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
                                             .connect_timeout = settings.connect_timeout};
     auto stores = store::open(settings.database, store_options, &why);
     if (!stores) {
-        throw startup_error(fmt::format("cannot open the database {}: {}",
+        // With Redis the failure may be Redis's: `why` says which.
+        throw startup_error(fmt::format("cannot open the {} {}: {}",
+                                        settings.redis ? "store (with Redis) on" : "database",
                                         redact_url(settings.database),
                                         why.empty() ? stores.error().message() : why));
     }
