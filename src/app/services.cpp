@@ -55,10 +55,9 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
     auto stores = store::open(settings.database, store_options, &why);
     if (!stores) {
         // With Redis the failure may be Redis's: `why` says which.
-        throw startup_error(fmt::format("cannot open the {} {}: {}",
-                                        settings.redis ? "store (with Redis) on" : "database",
-                                        redact_url(settings.database),
-                                        why.empty() ? stores.error().message() : why));
+        throw startup_error(fmt::format(
+            "cannot open the {} {}: {}", settings.redis ? "store (with Redis) on" : "database",
+            redact_url(settings.database), why.empty() ? stores.error().message() : why));
     }
     auto const cores = std::max(1U, std::thread::hardware_concurrency());
     svc->store_pool = std::make_unique<work_pool>(
