@@ -3,11 +3,13 @@ server process stopped with SIGSTOP, as a hung host or a cut-off network looks t
 
 wardend gives each statement 2 s for its reply and a connection attempt libpq's 2 s: a request that
 needs the store is answered 503 {"detail": "Service unavailable"} within about that (never a
-hang), /readyz turns 503, and once the server runs again the pool reconnects by itself."""
+hang), also when many wait at once; /readyz turns 503, and once the server runs again the pool
+reconnects by itself."""
 import os
 import signal
 import time
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 from test_servers import PostgresServer, require_or_skip
 from wardend import FAST_HASHING, Wardend
@@ -63,6 +65,15 @@ class frozen_postgres(unittest.TestCase):
                 self.assertEqual(r.status_code, 503, r.text)
                 self.assertEqual(r.json(), UNAVAILABLE)
                 self.assertIn("Retry-After", r.headers)
+                self.assertLess(took, ANSWER_WITHIN)
+            # Many at once: a breaker refuses the callers behind the one that waits, so no
+            # request waits for the others' timeouts in turn.
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                results = list(pool.map(
+                    lambda _: self.timed(lambda: self.server.get("/api/users/me", token=self.token)),
+                    range(16)))
+            for r, took in results:
+                self.assertEqual(r.status_code, 503, r.text)
                 self.assertLess(took, ANSWER_WITHIN)
             r, took = self.timed(lambda: self.server.post(
                 "/api/auth/register", json={"email": "during@x.io", "password": "correct horse"}))

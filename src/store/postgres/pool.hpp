@@ -3,6 +3,11 @@
 // open lazily; one that lost its server is dropped when given back (with every idle one, which
 // lost it too), so the next call connects again: the pool recovers by itself when the server
 // returns. The lock only guards the idle list, never a query or a connect.
+//
+// A circuit breaker keeps a server that does not answer from costing every caller its timeout in
+// turn: once a connection is lost or a connect fails, callers are refused at once (`unavailable`)
+// for `retry_interval`; then one caller at a time probes the server, and the first connection
+// that comes back usable closes the breaker.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -27,6 +32,8 @@ class pg_pool {
         /// The longest wait for the server's reply to one statement (`set_reply_timeout`): a
         /// frozen or cut-off server is a 503 within this, never a hang.
         std::chrono::milliseconds reply_timeout{2'000};
+        /// How long the breaker refuses callers after a failure before the next probe.
+        std::chrono::milliseconds retry_interval{250};
     };
 
     /// Takes `first` (connected and migrated) as its first idle connection.
@@ -59,6 +66,10 @@ class pg_pool {
 
   private:
     void give_back(std::unique_ptr<pg_connection> c) noexcept;
+    /// Under the lock: the breaker refuses this caller (down, and a probe is out or due later).
+    [[nodiscard]] bool refused_while_down() const noexcept;
+    /// Under the lock: the server failed a caller; refuse the next ones for a while.
+    void trip() noexcept;
 
     std::string const conninfo_;
     options const opts_;
@@ -66,6 +77,9 @@ class pg_pool {
     std::condition_variable idle_available_;
     std::vector<std::unique_ptr<pg_connection>> idle_;
     std::size_t open_ = 0;  // idle and lent out
+    bool down_ = false;     // the breaker is open
+    bool probing_ = false;  // a caller is finding out whether the server is back
+    std::chrono::steady_clock::time_point down_since_;
 };
 
 }  // namespace warden::store
