@@ -1,5 +1,10 @@
 // Uses each installed module once; exits 0 only if all of them work.
 #include <cstdio>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include <unistd.h>
 
 #include <warden/jwt.hpp>
 #include <warden/password.hpp>
@@ -24,8 +29,20 @@ int main() {
     bool const password_ok =
         hash && ctx.verify("consumer password", *hash).value() == password::verdict::match;
 
-    bool const store_ok =
-        store::open("postgresql://nowhere").error() == condition::invalid_configuration;
+    // A real round trip on a SQLite file, and a URL no backend takes (no server needed).
+    auto const file = std::filesystem::temp_directory_path() /
+                      ("warden-consumer-" + std::to_string(::getpid()) + ".db");
+    bool store_ok = store::open("mysql://nowhere").error() == condition::invalid_configuration;
+    if (auto db = store::open("sqlite:///" + file.string())) {
+        auto const added = db->users->create_user({"c@x.io", "h", "C", true, {}}, 1);
+        store_ok = store_ok && added && db->users->find_user_by_email("C@X.IO").has_value();
+    } else {
+        store_ok = false;
+    }
+    for (auto const* suffix : {"", "-wal", "-shm"}) {
+        std::error_code ignored;
+        std::filesystem::remove(file.string() + suffix, ignored);
+    }
     std::printf("jwt=%d password=%d store=%d\n", jwt_ok, password_ok, store_ok);
     return jwt_ok && password_ok && store_ok ? 0 : 1;
 }
