@@ -25,6 +25,7 @@ import unittest
 import requests
 
 from test_servers import RedisServer, free_port, redis_command, require_or_skip, shared_postgres
+from test_store_faults import ClientLoop as StoreClientLoop
 from wardend import FAST_HASHING, Wardend
 
 UNAVAILABLE = {"detail": "Service unavailable"}
@@ -39,71 +40,14 @@ def jti_of(token):
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["jti"]
 
 
-class Sample:
-    """One request of the client loop: when it started and ended, what it got."""
-
-    def __init__(self, kind, started, ended, status, body=None, retry_after=None, email=None):
-        self.kind = kind
-        self.started = started
-        self.ended = ended
-        self.status = status
-        self.body = body
-        self.retry_after = retry_after
-        self.email = email
-
-    def __repr__(self):
-        return (f"{self.kind} {self.status} at {self.started:.2f}+{self.ended - self.started:.2f}s "
-                f"{self.body!r} retry-after={self.retry_after!r}")
-
-
-class ClientLoop:
-    """`threads` clients, each in turn registering a user, reading /me with a valid token and with
-    a revoked one, and logging in, a few ms apart; and one poller of /readyz and /healthz; until
-    stop(). Times are time.monotonic()."""
+class ClientLoop(StoreClientLoop):
+    """test_store_faults' loop (registration, /me, a /readyz and /healthz poller), each client also
+    reading /me with a revoked token and logging in."""
 
     def __init__(self, server, login_email, access, revoked, threads=3, pause=0.01):
-        self.server = server
         self.login_email = login_email
-        self.access = access
         self.revoked = revoked
-        self.pause = pause
-        self.samples = []
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self.errors = []
-        self.threads = [threading.Thread(target=self._client, args=(i,)) for i in range(threads)]
-        self.threads.append(threading.Thread(target=self._probes))
-
-    def start(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def stop(self):
-        self.stopping.set()
-        for t in self.threads:
-            t.join(timeout=120)
-        if self.errors:
-            raise self.errors[0]
-
-    def _record(self, sample):
-        with self.lock:
-            self.samples.append(sample)
-
-    def _send(self, session, kind, method, path, email=None, **kw):
-        started = time.monotonic()
-        try:
-            r = session.request(method, self.server.url + path, timeout=30, **kw)
-        except requests.RequestException as e:  # a dropped connection is a failure too
-            self._record(Sample(kind, started, time.monotonic(), None, repr(e), email=email))
-            return
-        ended = time.monotonic()
-        try:
-            body = r.json()
-        except ValueError:
-            body = r.text
-        self._record(Sample(kind, started, ended, r.status_code, body,
-                            r.headers.get("Retry-After"), email))
+        super().__init__(server, access, threads=threads, pause=pause)
 
     def _client(self, n):
         try:
@@ -125,16 +69,6 @@ class ClientLoop:
                                data={"username": self.login_email, "password": PASSWORD})
                     time.sleep(self.pause)
         except BaseException as e:  # re-raised by stop()
-            self.errors.append(e)
-
-    def _probes(self):
-        try:
-            with requests.Session() as session:
-                while not self.stopping.is_set():
-                    self._send(session, "readyz", "GET", "/readyz")
-                    self._send(session, "healthz", "GET", "/healthz")
-                    time.sleep(0.05)
-        except BaseException as e:
             self.errors.append(e)
 
 
