@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include <warden/core/result.hpp>
+#include <warden/store/change_feed.hpp>
 #include <warden/store/counter_store.hpp>
 #include <warden/store/errc.hpp>
 #include <warden/store/records.hpp>
@@ -29,6 +30,8 @@ struct backends {
     std::shared_ptr<revocation_store> revocations;
     std::shared_ptr<counter_store> counters;
     std::shared_ptr<transfer_store> transfer;  ///< the database's rows, for `warden db copy`
+    /// The changes of users and revocations, wherever they are kept (with Redis: both).
+    std::shared_ptr<change_feed> feed;
 };
 
 /// How to open a store; the defaults suit a single process.
