@@ -40,21 +40,21 @@ result<backends> open(std::string_view url, open_options const& options, std::st
         redis = std::move(*opened);
     }
     // With Redis, it keeps the revocation list and the counters; the database the rest.
-    auto const with_redis = [&redis](auto const& db) {
-        if (redis == nullptr) return backends{db, db, db, db, db};
-        return backends{db, db, redis, redis, db};
+    auto const with_redis = [&redis](auto const& db, std::shared_ptr<change_feed> feed) {
+        if (redis == nullptr) return backends{db, db, db, db, db, std::move(feed)};
+        return backends{db, db, redis, redis, db, nullptr};
     };
     if (parsed->kind == database_url::backend::postgresql) {
         auto store = postgres_store::open(std::string{url}, {.max_connections = connections},
                                           options.connect_timeout, redis, why);
         if (!store) return store.error();
-        return with_redis(*store);
+        return with_redis(*store, nullptr);
     }
     sqlite_pool::options opts;
     opts.max_connections = connections;
     auto store = sqlite_store::open(as_file_name(std::move(parsed->path)), opts, redis, why);
     if (!store) return store.error();
-    return with_redis(*store);
+    return with_redis(*store, *store);
 }
 
 }  // namespace warden::store

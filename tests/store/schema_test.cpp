@@ -278,5 +278,29 @@ TEST_F(migrations, a_database_ahead_of_the_list_is_refused) {
     EXPECT_NE(why.find("newer than this build knows (1)"), std::string::npos) << why;
 }
 
+TEST_F(migrations, a_version_1_database_gets_the_change_feed_and_keeps_its_users) {
+    {
+        auto c = connect();
+        ASSERT_TRUE(migrate(*c, std::vector<sqlite_migration>{first_}, nullptr));
+    }
+    auto const file = dir_.path() / "m.db";
+    raw_db{file}.exec(
+        "INSERT INTO users (email, password_hash, full_name, is_active, scopes, created_at,"
+        " updated_at) VALUES ('a@x.io', 'h', 'A', 1, '', 1, 1)");
+    std::string why;
+    auto s = open(sqlite_url(file), &why);
+    ASSERT_TRUE(s.has_value()) << why;
+    EXPECT_EQ(version(), std::to_string(sqlite_schema_version()));
+    auto const start = s->feed->feed_end().value();
+    EXPECT_EQ(start, "0");
+    user_update rename;
+    rename.full_name = "B";
+    ASSERT_TRUE(s->users->update_user(1, rename, 2));
+    auto page = s->feed->read_feed(start, 10);
+    ASSERT_TRUE(page.has_value());
+    ASSERT_EQ(page->entries.size(), 1U);
+    EXPECT_EQ(page->entries[0].user, 1);
+}
+
 }  // namespace
 }  // namespace warden::store

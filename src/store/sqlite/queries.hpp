@@ -69,6 +69,11 @@ enum class sql : std::size_t {
     import_access,
     import_sequence,
     raise_sequence,
+    // the change feed
+    feed_end,
+    feed_read,
+    feed_revoked,
+    feed_trim,
     count_  // number of statements, not a statement
 };
 
@@ -169,6 +174,14 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "INSERT INTO sqlite_sequence(name, seq) SELECT 'users', 0"
     " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users')",
     "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'users'",
+    // the change feed
+    "SELECT coalesce(max(position), 0) FROM change_feed",
+    "SELECT position, user_id, jti, expires_at FROM change_feed WHERE position > ?1"
+    " ORDER BY position LIMIT ?2",
+    "SELECT jti, expires_at FROM revoked_jtis WHERE expires_at > ?1 ORDER BY jti",
+    // the newest entry stays: feed_end never moves back
+    "DELETE FROM change_feed WHERE created_at < ?1"
+    " AND position < (SELECT max(position) FROM change_feed)",
 };
 
 #undef WARDEN_USER_COLUMNS

@@ -68,8 +68,42 @@ CREATE INDEX login_failures_window ON login_failures (window_started_at);
 PRAGMA application_id = 2002874980;  -- 0x77617264, 'ward'
 )sql";
 
-constexpr std::array<sqlite_migration, 1> migrations{{
+// Migration 2: the change feed (docs/store.md "The change feed"). Triggers append to it in the
+// writing transaction itself, so every write path (use cases, the CLI, another process) is
+// covered and a rolled-back change appends nothing. AUTOINCREMENT: a position is never reused,
+// even after the newest rows are deleted, so a reader's cursor never points into a restart.
+// Commits are serialized on SQLite, so positions are in commit order.
+constexpr char const* migration_2 = R"sql(
+CREATE TABLE change_feed (
+    position   INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    INTEGER NOT NULL DEFAULT 0,   -- nonzero: this user's row changed or was deleted
+    jti        TEXT    NOT NULL DEFAULT '',  -- non-empty: this access token was revoked
+    expires_at INTEGER NOT NULL DEFAULT 0,   -- with jti: the token's expiry
+    created_at INTEGER NOT NULL              -- Unix seconds, for trimming
+) STRICT;
+CREATE INDEX change_feed_created ON change_feed (created_at);
+
+-- Any update: email, name, active flag, scopes, token version, hash (a cache may hold any).
+CREATE TRIGGER change_feed_user_updated AFTER UPDATE ON users BEGIN
+    INSERT INTO change_feed (user_id, created_at) VALUES (NEW.id, unixepoch());
+END;
+CREATE TRIGGER change_feed_user_deleted AFTER DELETE ON users BEGIN
+    INSERT INTO change_feed (user_id, created_at) VALUES (OLD.id, unixepoch());
+END;
+-- A revocation is an upsert: a new jti fires the INSERT trigger, a known one the UPDATE one.
+CREATE TRIGGER change_feed_jti_revoked AFTER INSERT ON revoked_jtis BEGIN
+    INSERT INTO change_feed (jti, expires_at, created_at)
+    VALUES (NEW.jti, NEW.expires_at, unixepoch());
+END;
+CREATE TRIGGER change_feed_jti_revoked_again AFTER UPDATE ON revoked_jtis BEGIN
+    INSERT INTO change_feed (jti, expires_at, created_at)
+    VALUES (NEW.jti, NEW.expires_at, unixepoch());
+END;
+)sql";
+
+constexpr std::array<sqlite_migration, 2> migrations{{
     {1, migration_1},
+    {2, migration_2},
 }};
 
 result<std::int64_t> read_int(sqlite_connection& c, std::string_view text) {

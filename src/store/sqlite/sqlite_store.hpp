@@ -1,5 +1,7 @@
 #pragma once
 // The SQLite backend: one object implementing every store interface over a connection pool.
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,7 +19,8 @@ class sqlite_store final : public user_store,
                            public session_store,
                            public revocation_store,
                            public counter_store,
-                           public transfer_store {
+                           public transfer_store,
+                           public change_feed {
   public:
     /// Opens `path` (a file name; created if missing, its directory is not), switches it to WAL
     /// and runs pending migrations. With `revocations`, that store keeps the revocation list
@@ -96,6 +99,14 @@ class sqlite_store final : public user_store,
     [[nodiscard]] result<store_rows> read_all() override;
     [[nodiscard]] result<bool> empty() override;
     [[nodiscard]] result<void> write_all(store_rows const& rows, bool replace) override;
+
+    // change_feed (table change_feed, filled by triggers; cursor: the decimal position)
+    [[nodiscard]] result<std::string> feed_end() override;
+    [[nodiscard]] result<feed_page> read_feed(std::string_view cursor, std::size_t limit) override;
+    /// Sleeps for `timeout`: SQLite cannot notify another process (the caller polls).
+    [[nodiscard]] result<void> wait_for_changes(std::chrono::milliseconds timeout) override;
+    [[nodiscard]] result<jti_list> revoked_jtis(std::int64_t now) override;
+    [[nodiscard]] result<std::int64_t> trim_feed(std::int64_t before) override;
 
   private:
     sqlite_pool pool_;
