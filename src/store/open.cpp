@@ -48,7 +48,7 @@ result<backends> open(std::string_view url, open_options const& options, std::st
         auto store = postgres_store::open(std::string{url}, {.max_connections = connections},
                                           options.connect_timeout, redis, why);
         if (!store) return store.error();
-        return with_redis(*store, nullptr);
+        return with_redis(*store, *store);
     }
     sqlite_pool::options opts;
     opts.max_connections = connections;

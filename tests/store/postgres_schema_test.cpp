@@ -39,7 +39,7 @@ class postgres_schema : public ::testing::Test {
 TEST_F(postgres_schema, a_fresh_database_gets_the_schema_and_reopening_changes_nothing) {
     std::string why;
     ASSERT_TRUE(open(db_->url(), &why).has_value()) << why;
-    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "1");
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "2");
     auto first = open(db_->url(), &why);
     ASSERT_TRUE(first.has_value()) << why;
     ASSERT_TRUE(first->users->create_user({.email = "a@x.io", .password_hash = "h"}, 1));
@@ -64,7 +64,7 @@ TEST_F(postgres_schema, processes_opening_at_once_apply_each_migration_once) {
     for (int i = 0; i < openers; ++i) {
         EXPECT_TRUE(opened[static_cast<std::size_t>(i)]) << reasons[static_cast<std::size_t>(i)];
     }
-    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "1");
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "2");
     EXPECT_EQ(sql("SELECT count(*) FROM warden_schema"), "1");
 }
 
@@ -75,7 +75,7 @@ TEST_F(postgres_schema, a_newer_schema_is_refused_with_a_clear_message) {
     auto r = open(db_->url(), &why);
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error(), errc::migration_failed);
-    EXPECT_NE(why.find("version 7, newer than this build knows (1)"), std::string::npos) << why;
+    EXPECT_NE(why.find("version 7, newer than this build knows (2)"), std::string::npos) << why;
     EXPECT_EQ(sql("SELECT version FROM warden_schema"), "7");  // left as it was
 }
 

@@ -229,6 +229,21 @@ result<pg_result> pg_connection::run(sql_pg q, pg_params const& params) {
                                            lengths.data(), params.formats().data(), 0));
 }
 
+result<bool> pg_connection::await_notification(std::chrono::milliseconds timeout) {
+    auto const deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (PQconsumeInput(c_) == 0 || !usable()) return errc::unavailable;
+        bool arrived = false;
+        while (PGnotify* n = PQnotifies(c_)) {
+            arrived = true;
+            PQfreemem(n);
+        }
+        if (arrived) return true;
+        // Anything else the server sends (a parameter status, a notice) wakes the poll too.
+        if (!wait_for(POLLIN, deadline)) return false;
+    }
+}
+
 result<pg_result> pg_connection::exec(char const* text) {
     return await_reply(PQsendQuery(c_, text));
 }

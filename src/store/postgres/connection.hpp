@@ -107,6 +107,11 @@ class pg_connection {
         return std::exchange(reply_timeout_, t);
     }
 
+    /// On a connection that ran LISTEN: waits until a notification arrives or `timeout` passes,
+    /// and consumes every notification received. True if one arrived. Errors:
+    /// `errc::unavailable` (the connection is lost).
+    [[nodiscard]] result<bool> await_notification(std::chrono::milliseconds timeout);
+
     /// False once the connection to the server is lost: the pool then drops it.
     [[nodiscard]] bool usable() const noexcept;
     /// As `usable`, after reading what the server sent meanwhile (without blocking): an idle

@@ -2,6 +2,7 @@
 // The PostgreSQL backend: one object implementing every store interface over a connection pool.
 // Calls block (libpq's synchronous API) and run on the store's work pool, as SQLite's do.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include <warden/store/store.hpp>
 
+#include "store/postgres/feed_listener.hpp"
 #include "store/postgres/pool.hpp"
 
 namespace warden::store {
@@ -19,7 +21,8 @@ class postgres_store final : public user_store,
                              public session_store,
                              public revocation_store,
                              public counter_store,
-                             public transfer_store {
+                             public transfer_store,
+                             public change_feed {
   public:
     /// Connects to `url` (a libpq URI), retrying with back-off for `connect_timeout`, and runs
     /// pending migrations. With `revocations`, that store keeps the revocation list (Redis):
@@ -30,7 +33,9 @@ class postgres_store final : public user_store,
         std::shared_ptr<revocation_store> revocations, std::string* why);
     postgres_store(std::string url, pg_pool::options opts, std::unique_ptr<pg_connection> first,
                    std::shared_ptr<revocation_store> revocations)
-        : pool_(std::move(url), opts, std::move(first)), external_(std::move(revocations)) {}
+        : pool_(url, opts, std::move(first)),
+          listener_(std::move(url)),
+          external_(std::move(revocations)) {}
 
     // user_store
     [[nodiscard]] result<user> create_user(new_user const& u, std::int64_t now) override;
@@ -98,8 +103,18 @@ class postgres_store final : public user_store,
     [[nodiscard]] result<bool> empty() override;
     [[nodiscard]] result<void> write_all(store_rows const& rows, bool replace) override;
 
+    // change_feed (table change_feed, filled by deferred triggers in commit order; cursor: the
+    // decimal position)
+    [[nodiscard]] result<std::string> feed_end() override;
+    [[nodiscard]] result<feed_page> read_feed(std::string_view cursor, std::size_t limit) override;
+    /// Woken by NOTIFY warden_feed on a connection of its own.
+    [[nodiscard]] result<void> wait_for_changes(std::chrono::milliseconds timeout) override;
+    [[nodiscard]] result<jti_list> revoked_jtis(std::int64_t now) override;
+    [[nodiscard]] result<std::int64_t> trim_feed(std::int64_t before) override;
+
   private:
     pg_pool pool_;
+    pg_feed_listener listener_;
     std::shared_ptr<revocation_store> const external_;
 };
 

@@ -65,6 +65,11 @@ enum class sql_pg : std::size_t {
     import_refresh,
     import_access,
     raise_sequence,
+    // the change feed
+    feed_end,
+    feed_read,
+    feed_revoked,
+    feed_trim,
     count_  // number of statements, not a statement
 };
 
@@ -185,6 +190,14 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     "SELECT setval(pg_get_serial_sequence('users', 'id'), greatest($1::bigint,"
     " (SELECT coalesce(max(id), 0) FROM users), 1), greatest($1::bigint,"
     " (SELECT coalesce(max(id), 0) FROM users)) > 0)",
+    // the change feed
+    "SELECT coalesce(max(position), 0) FROM change_feed",
+    "SELECT position, user_id, jti, expires_at FROM change_feed WHERE position > $1::bigint"
+    " ORDER BY position LIMIT $2::bigint",
+    "SELECT jti, expires_at FROM revoked_jtis WHERE expires_at > $1::bigint ORDER BY jti",
+    // the newest entry stays: feed_end never moves back
+    "DELETE FROM change_feed WHERE created_at < $1::bigint"
+    " AND position < (SELECT max(position) FROM change_feed)",
 };
 
 #undef WARDEN_PG_USER_COLUMNS

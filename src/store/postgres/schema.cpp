@@ -73,8 +73,59 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_window ON login_failures (window_started_at);
 )sql";
 
-constexpr std::array<pg_migration, 1> migrations{{
+// Migration 2: the change feed (docs/store.md "The change feed"). Rows are appended by
+// triggers, so every write path is covered and a rolled-back change appends nothing.
+//
+// Sequence order is not commit order: a transaction that takes position 10 may commit after
+// one that took 11, and a reader that saw 11 would never see 10. So the triggers are deferred
+// to the commit (constraint triggers, INITIALLY DEFERRED) and take a transaction-level advisory
+// lock (pg_feed_lock, not the migration lock) before they insert: feed-writing transactions
+// take their positions one at a time, and each holds the lock until its commit is visible.
+// Deferred, the lock is taken after every row lock of the transaction, so it can never be part
+// of a deadlock with them. NOTIFY is transactional: listeners hear of it at the commit.
+constexpr char const* migration_2 = R"sql(
+CREATE TABLE change_feed (
+    position   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id    BIGINT NOT NULL DEFAULT 0,                -- nonzero: this user changed or went
+    jti        TEXT   COLLATE "C" NOT NULL DEFAULT '',   -- non-empty: this token was revoked
+    expires_at BIGINT NOT NULL DEFAULT 0,                -- with jti: the token's expiry
+    created_at BIGINT NOT NULL
+        DEFAULT floor(extract(epoch FROM clock_timestamp()))::bigint  -- for trimming
+);
+CREATE INDEX change_feed_created ON change_feed (created_at);
+
+CREATE FUNCTION warden_feed_user() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(8602282538794575204);  -- pg_feed_lock: 'wardfeed'
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO change_feed (user_id) VALUES (OLD.id);
+    ELSE
+        INSERT INTO change_feed (user_id) VALUES (NEW.id);
+    END IF;
+    PERFORM pg_notify('warden_feed', '');
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION warden_feed_jti() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(8602282538794575204);  -- pg_feed_lock: 'wardfeed'
+    INSERT INTO change_feed (jti, expires_at) VALUES (NEW.jti, NEW.expires_at);
+    PERFORM pg_notify('warden_feed', '');
+    RETURN NULL;
+END
+$$;
+
+-- Any update of a user (a cache may hold any of its fields); a revocation is an upsert.
+CREATE CONSTRAINT TRIGGER change_feed_user AFTER UPDATE OR DELETE ON users
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION warden_feed_user();
+CREATE CONSTRAINT TRIGGER change_feed_jti AFTER INSERT OR UPDATE ON revoked_jtis
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION warden_feed_jti();
+)sql";
+
+constexpr std::array<pg_migration, 2> migrations{{
     {1, migration_1},
+    {2, migration_2},
 }};
 
 void explain(std::string* why, std::string text) {

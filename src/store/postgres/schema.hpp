@@ -19,6 +19,11 @@ struct pg_migration {
 /// The advisory lock key migrations hold: 'ward' in ASCII, as SQLite's application id.
 inline constexpr std::int64_t pg_migration_lock = 0x77617264;
 
+/// The transaction-level advisory lock the change feed's triggers take before they append
+/// ('wardfeed' in ASCII; migration 2 writes it as the decimal 8602282538794575204): feed-writing
+/// transactions then commit in position order.
+inline constexpr std::int64_t pg_feed_lock = 0x7761726466656564;
+
 /// The migrations this build knows, in order.
 [[nodiscard]] std::span<pg_migration const> pg_migrations() noexcept;
 
