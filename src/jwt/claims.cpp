@@ -7,6 +7,10 @@ namespace warden::jwt {
 
 namespace json = boost::json;
 
+// Not defaulted in the class: a user-provided constructor makes value-initialisation (as in
+// `result<claims>{in_place_value}`) skip zero-filling ~900 bytes of inline storage per verify.
+claims::claims() noexcept = default;
+
 claims::member const* claims::find(std::string_view name) const noexcept {
     for (auto const& m : members_) {
         if (view(m.name) == name) return &m;

@@ -18,7 +18,8 @@ namespace warden::jwt {
 // The implicit moves move small_vectors of trivially copyable elements, which do not throw.
 class claims {  // NOLINT(bugprone-exception-escape)
   public:
-    claims() = default;
+    // Defined out of line, so `claims{}` does not zero the inline buffers before constructing.
+    claims() noexcept;
 
     // The verifier has checked the registered claims' types: these never see a wrong one.
     /// `iss` (issuer) when present.
