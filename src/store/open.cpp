@@ -5,6 +5,7 @@
 
 #include <warden/store/store.hpp>
 
+#include "store/combined_feed.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/redis/redis_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -40,21 +41,23 @@ result<backends> open(std::string_view url, open_options const& options, std::st
         redis = std::move(*opened);
     }
     // With Redis, it keeps the revocation list and the counters; the database the rest.
-    auto const with_redis = [&redis](auto const& db, std::shared_ptr<change_feed> feed) {
-        if (redis == nullptr) return backends{db, db, db, db, db, std::move(feed)};
-        return backends{db, db, redis, redis, db, nullptr};
+    // The feed: the database's, or with Redis both (users from the database, revocations from
+    // Redis).
+    auto const with_redis = [&redis](auto const& db) {
+        if (redis == nullptr) return backends{db, db, db, db, db, db};
+        return backends{db, db, redis, redis, db, std::make_shared<combined_feed>(db, redis)};
     };
     if (parsed->kind == database_url::backend::postgresql) {
         auto store = postgres_store::open(std::string{url}, {.max_connections = connections},
                                           options.connect_timeout, redis, why);
         if (!store) return store.error();
-        return with_redis(*store, *store);
+        return with_redis(*store);
     }
     sqlite_pool::options opts;
     opts.max_connections = connections;
     auto store = sqlite_store::open(as_file_name(std::move(parsed->path)), opts, redis, why);
     if (!store) return store.error();
-    return with_redis(*store, *store);
+    return with_redis(*store);
 }
 
 }  // namespace warden::store

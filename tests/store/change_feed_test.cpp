@@ -31,7 +31,6 @@ std::int64_t unix_now() {
 class change_feeds : public test::store_test {
   protected:
     void SetUp() override {
-        if (uses_redis()) GTEST_SKIP() << "not yet";
         store_test::SetUp();
         ASSERT_NE(s_.feed, nullptr);
         alice_ = add_user("alice@x.io");
@@ -325,12 +324,7 @@ TEST_P(change_feeds, a_reader_following_concurrent_writers_misses_nothing) {
 WARDEN_ON_EVERY_BACKEND(change_feeds);
 
 // PostgreSQL's wait is woken by NOTIFY from the committing transaction.
-class postgres_feed_waits : public test::store_test {
-    void SetUp() override {
-        if (uses_redis()) GTEST_SKIP() << "not yet";
-        store_test::SetUp();
-    }
-};
+class postgres_feed_waits : public test::store_test {};
 
 TEST_P(postgres_feed_waits, a_commit_elsewhere_wakes_the_waiter_early) {
     auto const u = add_user("alice@x.io");

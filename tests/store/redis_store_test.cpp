@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <chrono>
@@ -120,13 +121,15 @@ class redis_test : public ::testing::Test {
 using redis_revocations = redis_test;
 
 TEST_F(redis_revocations, a_revoked_jti_is_revoked_and_no_other) {
-    ASSERT_TRUE(store_->revoke_jti("j1", unix_now() + 600));
+    auto const expires_at = unix_now() + 600;
+    ASSERT_TRUE(store_->revoke_jti("j1", expires_at));
     EXPECT_TRUE(*store_->is_revoked("j1"));
     EXPECT_FALSE(*store_->is_revoked("j2"));
     EXPECT_FALSE(*store_->is_revoked("J1"));
     EXPECT_FALSE(*store_->is_revoked("j1 "));
     EXPECT_FALSE(*store_->is_revoked(""));
-    EXPECT_EQ(raw_text({"GET", "warden:revoked:j1"}), "1");
+    // The value is the token's expiry (the change feed's revoked_jtis reads it).
+    EXPECT_EQ(raw_text({"GET", "warden:revoked:j1"}), std::to_string(expires_at));
 }
 
 TEST_F(redis_revocations, the_key_expires_a_margin_after_the_token) {
@@ -213,7 +216,19 @@ TEST_F(redis_revocations, jtis_may_hold_any_bytes) {
     }
     EXPECT_FALSE(*store_->is_revoked("a"));
     EXPECT_FALSE(*store_->is_revoked("a\0c"s));
-    EXPECT_EQ(raw_int({"DBSIZE"}), static_cast<long long>(odd.size()));
+    // A key per jti, and the change feed's stream.
+    EXPECT_EQ(raw_int({"DBSIZE"}), static_cast<long long>(odd.size()) + 1);
+    auto listed = store_->revoked_jtis(unix_now()).value();
+    ASSERT_EQ(listed.size(), odd.size());
+    auto page = store_->read_feed("0-0", 100).value();
+    ASSERT_EQ(page.entries.size(), odd.size());
+    for (std::size_t i = 0; i < odd.size(); ++i) EXPECT_EQ(page.entries[i].jti, odd[i]);
+    for (auto const& jti : odd) {
+        EXPECT_NE(std::find_if(listed.begin(), listed.end(),
+                               [&](auto const& e) { return e.first == jti; }),
+                  listed.end())
+            << jti;
+    }
 }
 
 TEST_F(redis_revocations, purge_has_nothing_to_do) {

@@ -215,8 +215,9 @@ result<void> redis_store::revoke_jtis(jti_list const& jtis) {
     calls.reserve(jtis.size());
     for (auto const& [jti, expires_at] : jtis) {
         calls.push_back({redis_script::revoke,
-                         {key_of(revoked_prefix, jti)},
-                         {std::to_string(revocation_ttl_ms(expires_at, now_ms))}});
+                         {key_of(revoked_prefix, jti), std::string{feed_key}},
+                         {std::to_string(revocation_ttl_ms(expires_at, now_ms)), jti,
+                          std::to_string(expires_at), std::to_string(feed_length_cap)}});
     }
     auto r = run_scripts(calls);
     if (!r) return r.error();

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include <warden/store/change_feed.hpp>
 #include <warden/store/counter_store.hpp>
 #include <warden/store/revocation_store.hpp>
 
@@ -20,8 +21,13 @@
 
 namespace warden::store {
 
-class redis_store final : public revocation_store, public counter_store {
+class redis_store final : public revocation_store, public counter_store, public change_feed {
   public:
+    /// The stream every revocation is appended to, in the script that revokes it.
+    static constexpr std::string_view feed_key = "warden:feed";
+    /// The stream is capped at about this many entries (XADD MAXLEN ~), whatever trim_feed does.
+    static constexpr std::int64_t feed_length_cap = 100'000;
+
     struct options {
         std::size_t max_connections = 4;                    ///< bounded pool (0: 4)
         std::chrono::milliseconds connect_timeout{30'000};  ///< open(): retry with back-off
@@ -72,6 +78,17 @@ class redis_store final : public revocation_store, public counter_store {
     /// 0: a counter's key expires with its window.
     [[nodiscard]] result<std::int64_t> purge_expired_failures(std::int64_t now,
                                                               std::int64_t window_seconds) override;
+
+    // change_feed: the revocations only (the database's feed has the users). Cursor: a stream id
+    // `<ms>-<seq>`, "0-0" before the first entry.
+    [[nodiscard]] result<std::string> feed_end() override;
+    [[nodiscard]] result<feed_page> read_feed(std::string_view cursor, std::size_t limit) override;
+    /// Sleeps for `timeout` (the combined feed waits on the database's).
+    [[nodiscard]] result<void> wait_for_changes(std::chrono::milliseconds timeout) override;
+    /// Every `warden:revoked:*` key (SCAN) whose expires_at, its value, is after `now`.
+    [[nodiscard]] result<jti_list> revoked_jtis(std::int64_t now) override;
+    /// XTRIM MINID: entries Redis added before `before` (its clock, in ms), but the newest.
+    [[nodiscard]] result<std::int64_t> trim_feed(std::int64_t before) override;
 
   private:
     struct script_call {

@@ -41,11 +41,22 @@ enum class redis_script : std::size_t { revoke, add_failure, reserve_attempt, re
     "end\n"
 
 inline constexpr std::array<std::string_view, 4> redis_script_text{
-    // revoke: KEYS[1] warden:revoked:<jti>; ARGV[1] how long to keep it, in ms (>= 1). Keeps
-    // the later expiry: never shortens one, never adds one to a key kept without expiry.
+    // revoke: KEYS[1] warden:revoked:<jti>, KEYS[2] the feed stream; ARGV[1] how long to keep
+    // it, in ms (>= 1), ARGV[2] the jti, ARGV[3] the token's expires_at, ARGV[4] the stream's
+    // approximate length cap. The value is the later expires_at (revoked_jtis reads it). Keeps
+    // the later expiry: never shortens one, never adds one to a key kept without expiry. Appends
+    // the revocation to the feed in the same atomic step.
+    WARDEN_REDIS_LUA_GT
+    "local exp = ARGV[3]\n"
+    "local old = redis.call('GET', KEYS[1])\n"
+    "if old and tonumber(old) and gt(old, exp) then exp = old end\n"
     "local left = redis.call('PTTL', KEYS[1])\n"
-    "if left == -1 then return 0 end\n"
-    "if left < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end\n"
+    "if left ~= -1 and left < tonumber(ARGV[1]) then\n"
+    "  redis.call('SET', KEYS[1], exp, 'PX', ARGV[1])\n"
+    "else\n"
+    "  redis.call('SET', KEYS[1], exp, 'KEEPTTL')\n"
+    "end\n"
+    "redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'jti', ARGV[2], 'exp', exp)\n"
     "return 1\n",
 
     // add_failure: KEYS[1] the counter; ARGV now, cutoff, ttl. Returns {count, window start}.
