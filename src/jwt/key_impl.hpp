@@ -1,6 +1,6 @@
 #pragma once
 // The inside of `jwt::key`: the algorithm binding, key id, permitted operations and the OpenSSL
-// material (a pooled keyed HMAC for HS*, an EVP_PKEY otherwise).
+// material (a keyed HMAC for HS*, an EVP_PKEY otherwise).
 #include <optional>
 #include <string>
 #include <string_view>
