@@ -76,7 +76,7 @@ TEST(jwt_hmac, keys_of_different_hashes_interleave_on_one_thread_and_across_thre
     std::atomic<int> failures{0};
     std::vector<std::thread> threads;
     for (int t = 0; t < 6; ++t) {
-        threads.emplace_back([&] {
+        threads.emplace_back([&, t] {
             for (int i = 0; i < 500; ++i) {
                 std::size_t const k = static_cast<std::size_t>(i + t) % macs.size();
                 if (!macs[k].verify(data, expected[k])) ++failures;
