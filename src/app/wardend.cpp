@@ -169,9 +169,11 @@ int main(int argc, char** argv) {
         log->warn(quoted_if_json(settings, *notice));
     }
     auto const routes = app::make_router(*svc);
-    asio::io_context io{static_cast<int>(settings.threads)};
-    http::server server{io, routes, limits, app::make_access_logger(log, settings.log_format),
+    // One event loop per I/O thread; loop 0 also runs the housekeeping timers and the signal set.
+    http::server server{settings.threads, routes, limits,
+                        app::make_access_logger(log, settings.log_format),
                         http::cors_policy{settings.cors_origins}};
+    asio::io_context& io = server.loop(0);
     // A host name (e.g. localhost) resolves to its first address.
     boost::system::error_code ec;
     asio::ip::tcp::resolver resolver{io};
@@ -210,10 +212,7 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);  // a pending stop is handled now
     server.start();
 
-    std::vector<std::thread> threads;
-    for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&io] { io.run(); });
-    io.run();
-    for (auto& t : threads) t.join();
+    server.run();  // loop 0 here, the others on threads of their own; returns when all are done
     // The pools' threads may still be dropping their copies of the I/O executors: let them finish
     // while the io_context exists (ThreadSanitizer saw a destroyed strand mutex locked otherwise).
     svc->hashes->join();

@@ -1,16 +1,22 @@
 #include <warden/http/server.hpp>
 
+#include <sys/socket.h>
+
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_set>
+#include <utility>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -54,93 +60,170 @@ bool acceptable_request_id(std::string_view id) {
     return true;
 }
 
+/// SO_REUSEPORT (Linux 3.9): several listening sockets on one port, new connections spread
+/// over them by the kernel.
+error_code set_reuse_port(tcp::acceptor& acceptor) {
+    int const on = 1;
+    if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0)
+        return {errno, boost::system::system_category()};
+    return {};
+}
+
 }  // namespace
 
 struct server::connection {
     explicit connection(tcp::socket s) : stream(std::move(s)) {}
     beast::tcp_stream stream;
-    bool busy = false;  // touched only on the connection's strand
+    bool busy = false;  // touched only on the connection's loop
 };
+
+/// One io_context, run by one thread, and what lives on it. Every member but `io` is touched only
+/// on that thread (stop() posts there).
+struct server::event_loop {
+    explicit event_loop(std::unique_ptr<asio::io_context> own)
+        : owned(std::move(own)), io(*owned) {}
+    explicit event_loop(asio::io_context& external) : io(external) {}
+
+    std::unique_ptr<asio::io_context> owned;  // null when the caller owns and runs `io`
+    asio::io_context& io;
+    tcp::acceptor acceptor{io};
+    bool stopping = false;
+    std::unordered_set<connection*> live;  // each removed by its serve() before it is freed
+    std::string request_id_prefix;         // random, one per loop: no counter is shared
+    std::uint64_t request_counter = 0;
+
+    std::string next_request_id() {
+        return request_id_prefix + '-' + std::to_string(++request_counter);
+    }
+};
+
+namespace {
+
+std::string random_request_id_prefix() {
+    auto const prefix = random_bytes(6);
+    return prefix ? base64url_encode(*prefix) : std::string{"warden"};
+}
+
+}  // namespace
+
+server::server(std::size_t loops, router const& routes, limits lim, access_logger log,
+               cors_policy cors)
+    : routes_(routes), limits_(lim), log_(std::move(log)), cors_(std::move(cors)) {
+    if (loops == 0) throw std::invalid_argument{"http::server needs at least one event loop"};
+    for (std::size_t i = 0; i < loops; ++i) {
+        // Concurrency hint 1: one thread runs the loop, so Asio queues what that thread posts to
+        // itself without locking; posts from the pools' threads (a hash, a store call handing
+        // back its result) still take the scheduler's lock, which stays on.
+        loops_.push_back(std::make_unique<event_loop>(
+            std::make_unique<asio::io_context>(BOOST_ASIO_CONCURRENCY_HINT_1)));
+    }
+    for (auto& lp : loops_) lp->request_id_prefix = random_request_id_prefix();
+}
 
 server::server(asio::io_context& io, router const& routes, limits lim, access_logger log,
                cors_policy cors)
-    : io_(io),
-      routes_(routes),
-      limits_(lim),
-      log_(std::move(log)),
-      cors_(std::move(cors)),
-      acceptor_(asio::make_strand(io)) {
-    auto const prefix = random_bytes(6);
-    request_id_prefix_ = prefix ? base64url_encode(*prefix) : std::string{"warden"};
+    : routes_(routes), limits_(lim), log_(std::move(log)), cors_(std::move(cors)) {
+    loops_.push_back(std::make_unique<event_loop>(io));
+    loops_.front()->request_id_prefix = random_request_id_prefix();
 }
 
 server::~server() = default;
 
+asio::io_context& server::loop(std::size_t i) noexcept { return loops_[i]->io; }
+
 result<tcp::endpoint> server::listen(tcp::endpoint at) {
     error_code ec;
-    acceptor_.open(at.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(at, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (loops_.size() == 1) {
+        auto& acceptor = loops_.front()->acceptor;
+        acceptor.open(at.protocol(), ec);
+        if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) acceptor.bind(at, ec);
+        if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) return ec;
+        auto bound = acceptor.local_endpoint(ec);
+        if (ec) return ec;
+        return bound;
+    }
+    // Several acceptors on one port need SO_REUSEPORT, which would also let this server join a
+    // group that another process (another wardend) already listens with. A probe without it is
+    // bound first: it fails if anyone listens on the port, and with port 0 it picks the port.
+    // Bound but not listening, it does not keep the acceptors (SO_REUSEADDR) from binding.
+    tcp::acceptor probe{loops_.front()->io};
+    probe.open(at.protocol(), ec);
+    if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) probe.bind(at, ec);
     if (ec) return ec;
-    auto bound = acceptor_.local_endpoint(ec);
+    at = probe.local_endpoint(ec);
     if (ec) return ec;
-    return bound;
+    for (auto& lp : loops_) {
+        lp->acceptor.open(at.protocol(), ec);
+        if (!ec) lp->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) ec = set_reuse_port(lp->acceptor);
+        if (!ec) lp->acceptor.bind(at, ec);
+        if (!ec) lp->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) {
+            for (auto& opened : loops_) opened->acceptor.close(ec);
+            return ec;
+        }
+    }
+    return at;
 }
 
-void server::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+void server::start() {
+    for (auto& lp : loops_) asio::co_spawn(lp->io, accept_loop(*lp), asio::detached);
+}
+
+void server::run() {
+    std::vector<std::thread> threads;
+    threads.reserve(loops_.size() - 1);
+    for (std::size_t i = 1; i < loops_.size(); ++i)
+        threads.emplace_back([&io = loops_[i]->io] { io.run(); });
+    loops_.front()->io.run();
+    for (auto& t : threads) t.join();
+}
 
 void server::stop() {
     if (stopping_.exchange(true)) return;
-    asio::post(acceptor_.get_executor(), [this] {
-        error_code ignored;
-        acceptor_.close(ignored);
-    });
-    std::lock_guard const lock{connections_mutex_};
-    for (auto const& [raw, weak] : live_) {
-        if (auto conn = weak.lock()) {
+    for (auto& owned : loops_) {
+        asio::post(owned->io, [&lp = *owned] {
+            lp.stopping = true;
+            error_code ignored;
+            lp.acceptor.close(ignored);
             // Idle connections are waiting for a next request that must not come: cancel the
-            // read. Busy ones see `stopping_` after their response and close.
-            asio::post(conn->stream.get_executor(), [conn] {
-                error_code ignored;  // the connection may have closed meanwhile
+            // read. Busy ones see `stopping` after their response and close.
+            for (connection* conn : lp.live)
                 if (!conn->busy) conn->stream.socket().cancel(ignored);
-            });
-        }
+        });
     }
 }
 
-asio::awaitable<void> server::accept_loop() {
-    asio::steady_timer backoff{acceptor_.get_executor()};
-    while (!stopping_) {
-        auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), use_tuple);
+asio::awaitable<void> server::accept_loop(event_loop& lp) {
+    asio::steady_timer backoff{lp.io};
+    while (!lp.stopping) {
+        // The socket is on this loop: the connection stays here from accept to close.
+        auto [ec, socket] = co_await lp.acceptor.async_accept(lp.io, use_tuple);
         if (ec) {
-            if (ec == asio::error::operation_aborted || stopping_) break;
+            if (ec == asio::error::operation_aborted || lp.stopping) break;
             // Out of descriptors or a transient failure: breathe instead of spinning.
             backoff.expires_after(std::chrono::milliseconds{50});
             co_await backoff.async_wait(use_tuple);
             continue;
         }
-        if (connection_count_.load() >= limits_.max_connections) {
+        if (lp.stopping) break;  // accepted just before stop(): the listener is gone
+        // Shared by every loop, but only counted (relaxed): no ordering rides on it.
+        if (connection_count_.fetch_add(1, std::memory_order_relaxed) >= limits_.max_connections) {
+            connection_count_.fetch_sub(1, std::memory_order_relaxed);
             socket.close(ec);
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
         auto conn = std::make_shared<connection>(std::move(socket));
-        {
-            std::lock_guard const lock{connections_mutex_};
-            live_.emplace(conn.get(), conn);
-        }
-        connection_count_.fetch_add(1);
-        auto executor = conn->stream.get_executor();
-        asio::co_spawn(executor, serve(std::move(conn)), asio::detached);
+        lp.live.insert(conn.get());
+        asio::co_spawn(lp.io, serve(lp, std::move(conn)), asio::detached);
     }
 }
 
-std::string server::next_request_id() {
-    return request_id_prefix_ + '-' + std::to_string(request_counter_.fetch_add(1) + 1);
-}
-
-asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
+asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> conn) {
     auto& stream = conn->stream;
     beast::flat_buffer buffer;
     std::string client;
@@ -160,7 +243,7 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     };
 
     bool linger = false;  // a response ended the connection: let the client finish sending
-    while (!stopping_) {
+    while (!lp.stopping) {
         if (buffer.size() == 0) {
             // Wait for the first byte of the next request under the idle timeout.
             stream.expires_after(limits_.idle_timeout);
@@ -207,7 +290,7 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
         if (read_ec) {
             auto res = read_error_response(read_ec);
             if (res) {
-                auto const id = next_request_id();
+                auto const id = lp.next_request_id();
                 res->version(11);
                 res->keep_alive(false);
                 res->set("X-Request-Id", id);
@@ -224,10 +307,10 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
         auto const incoming = ctx.req.find("X-Request-Id");
         ctx.request_id = incoming != ctx.req.end() && acceptable_request_id(incoming->value())
                              ? std::string{incoming->value()}
-                             : next_request_id();
+                             : lp.next_request_id();
 
         response res = co_await dispatch(routes_, cors_, ctx);
-        bool const keep_alive = ctx.req.keep_alive() && !stopping_;
+        bool const keep_alive = ctx.req.keep_alive() && !lp.stopping;
         res.version(ctx.req.version());
         res.keep_alive(keep_alive);
         res.set("X-Request-Id", ctx.request_id);
@@ -256,11 +339,8 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
         }
     }
     stream.socket().close(ignored);
-    {
-        std::lock_guard const lock{connections_mutex_};
-        live_.erase(conn.get());
-    }
-    connection_count_.fetch_sub(1);
+    lp.live.erase(conn.get());
+    connection_count_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 }  // namespace warden::http

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -28,7 +29,7 @@ using tcp = asio::ip::tcp;
 // A running server on a free loopback port, with a few routes that exercise the server itself.
 class server_fixture : public ::testing::Test {
   protected:
-    void start(limits lim = {}, cors_policy cors = {}) {
+    void start(limits lim = {}, cors_policy cors = {}, std::size_t loops = 2) {
         routes_.add(verb::get, "/hello", [](request_context&) -> asio::awaitable<response> {
             co_return detail_response(status::ok, "hello");
         });
@@ -51,7 +52,7 @@ class server_fixture : public ::testing::Test {
             co_return detail_response(status::ok, "user");
         });
         server_ = std::make_unique<server>(
-            io_, routes_, lim,
+            loops, routes_, lim,
             [this](access_entry const& e) {
                 std::lock_guard const lock{log_mutex_};
                 log_.push_back(std::string{e.method} + " " + std::string{e.path} + " " +
@@ -64,7 +65,7 @@ class server_fixture : public ::testing::Test {
         ASSERT_TRUE(bound.has_value());
         port_ = bound->port();
         server_->start();
-        for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+        threads_.emplace_back([this] { server_->run(); });
     }
 
     void TearDown() override {
@@ -107,7 +108,6 @@ class server_fixture : public ::testing::Test {
         return log_;
     }
 
-    asio::io_context io_;
     asio::io_context client_io_;
     router routes_;
     std::unique_ptr<server> server_;
@@ -477,6 +477,119 @@ TEST_F(server_fixture, stop_finishes_in_flight_requests_and_closes_idle_ones) {
     tcp::socket late{client_io_};
     late.connect({asio::ip::make_address("127.0.0.1"), port_}, ec);
     EXPECT_TRUE(ec);  // the listener is gone
+}
+
+/// The loop that made a request id: each loop has a prefix of its own ("<prefix>-<counter>").
+std::string loop_of(std::string_view request_id) {
+    return std::string{request_id.substr(0, request_id.rfind('-'))};
+}
+
+TEST_F(server_fixture, connections_on_every_loop_are_served_and_stop_finishes_them_all) {
+    start({}, {}, 4);
+    std::vector<tcp::socket> sockets;
+    for (int i = 0; i < 32; ++i) sockets.push_back(connect());
+    std::set<std::string> loops;
+    boost::beast::flat_buffer buffer;
+    request hello{verb::get, "/hello", 11};
+    hello.set(field::host, "x");
+    for (auto& s : sockets) {
+        for (int i = 0; i < 2; ++i) {
+            bhttp::write(s, hello);
+            auto const res = read_response(s, buffer);
+            ASSERT_EQ(res.result(), status::ok);
+            EXPECT_TRUE(res.keep_alive());
+            loops.insert(loop_of(res["X-Request-Id"]));
+        }
+    }
+    // The kernel spreads connections by their addresses: 32 on one loop of 4 would be a fluke.
+    EXPECT_GE(loops.size(), 2U);
+    EXPECT_EQ(server_->connections(), sockets.size());
+
+    // Every other connection busy on a slow request when the stop comes, the rest idle.
+    request slow{verb::get, "/slow", 11};
+    slow.set(field::host, "x");
+    for (std::size_t i = 0; i < sockets.size(); i += 2) bhttp::write(sockets[i], slow);
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    server_->stop();
+    for (std::size_t i = 0; i < sockets.size(); ++i) {
+        error_code ec;
+        if (i % 2 == 0) {
+            auto const res = read_response(sockets[i], buffer);
+            EXPECT_EQ(res.result(), status::ok);
+            EXPECT_EQ(res.body(), R"({"detail":"slow done"})");
+            EXPECT_FALSE(res.keep_alive());
+        }
+        std::string out;
+        asio::read(sockets[i], asio::dynamic_buffer(out), ec);
+        EXPECT_EQ(ec, asio::error::eof) << i;
+        EXPECT_TRUE(out.empty()) << i;
+        sockets[i].close();  // the server need not linger for our end of the stream
+    }
+    for (auto& t : threads_) t.join();  // run() returns on every loop
+    threads_.clear();
+    EXPECT_EQ(server_->connections(), 0U);
+    error_code ec;
+    tcp::socket late{client_io_};
+    late.connect({asio::ip::make_address("127.0.0.1"), port_}, ec);
+    EXPECT_TRUE(ec);  // no loop listens any more
+}
+
+TEST_F(server_fixture, request_ids_are_unique_across_loops) {
+    start({}, {}, 3);
+    std::set<std::string> ids;
+    boost::beast::flat_buffer buffer;
+    request hello{verb::get, "/hello", 11};
+    hello.set(field::host, "x");
+    for (int c = 0; c < 12; ++c) {
+        auto s = connect();
+        for (int i = 0; i < 5; ++i) {
+            bhttp::write(s, hello);
+            ids.insert(std::string{read_response(s, buffer)["X-Request-Id"]});
+        }
+    }
+    EXPECT_EQ(ids.size(), 60U);
+}
+
+TEST_F(server_fixture, several_loops_do_not_join_a_port_another_server_listens_on) {
+    start({}, {}, 2);
+    router other_routes;
+    server other{2, other_routes, {}, {}};
+    auto const taken = other.listen({asio::ip::make_address("127.0.0.1"), port_});
+    ASSERT_FALSE(taken.has_value());
+    EXPECT_EQ(taken.error(), asio::error::address_in_use);
+    // A plain listener (no SO_REUSEPORT) keeps the port too.
+    tcp::acceptor plain{client_io_, {asio::ip::make_address("127.0.0.1"), 0}};
+    auto const also_taken = other.listen(plain.local_endpoint());
+    ASSERT_FALSE(also_taken.has_value());
+    EXPECT_EQ(also_taken.error(), asio::error::address_in_use);
+}
+
+TEST(server, one_loop_on_the_callers_io_context) {
+    router routes;
+    routes.add(verb::get, "/hello", [](request_context&) -> asio::awaitable<response> {
+        co_return detail_response(status::ok, "hello");
+    });
+    asio::io_context io{1};
+    server srv{io, routes, {}, {}};
+    EXPECT_EQ(srv.loop_count(), 1U);
+    EXPECT_EQ(&srv.loop(0), &io);
+    auto const bound = srv.listen({asio::ip::make_address("127.0.0.1"), 0});
+    ASSERT_TRUE(bound.has_value());
+    srv.start();
+    std::thread runner{[&io] { io.run(); }};
+    asio::io_context client_io;
+    tcp::socket s{client_io};
+    s.connect(*bound);
+    request req{verb::get, "/hello", 11};
+    req.set(field::host, "x");
+    bhttp::write(s, req);
+    boost::beast::flat_buffer buffer;
+    response res;
+    bhttp::read(s, buffer, res);
+    EXPECT_EQ(res.result(), status::ok);
+    srv.stop();
+    runner.join();  // the idle connection closed, the listener gone: run() returned
+    EXPECT_EQ(srv.connections(), 0U);
 }
 
 }  // namespace

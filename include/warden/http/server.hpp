@@ -1,16 +1,23 @@
 #pragma once
-// The HTTP/1.1 server: Boost.Beast on one io_context run by N threads, keep-alive and
-// pipelining, the limits and timeouts of SPEC §5, request ids, an access-log callback, and a
-// graceful stop (stop accepting, close idle connections, finish in-flight requests).
+// The HTTP/1.1 server: Boost.Beast with one event loop per thread, keep-alive and pipelining,
+// the limits and timeouts of SPEC §5, request ids, an access-log callback, and a graceful stop
+// (stop accepting, close idle connections, finish in-flight requests).
+//
+// Each loop is an io_context run by exactly one thread, with its own acceptor on the shared port
+// (SO_REUSEPORT: the kernel spreads new connections over the loops). A connection lives on the
+// loop that accepted it from accept to close, so the request path takes no strand, no lock and
+// no hop to another thread unless a handler awaits a pool (hashing, the store), whose result is
+// posted back to the connection's loop. What the server keeps per connection (the live set, the
+// request-id counter) is per loop; only the connection count is shared (a relaxed atomic).
 #include <atomic>
 #include <chrono>
-#include <cstdint>
+#include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -32,44 +39,61 @@ struct access_entry {
     std::string_view client_address;
 };
 
+/// Called on the loop's thread after each response; called from every loop at once, so it must
+/// be thread-safe (and should not take a shared lock: it runs once per request).
 using access_logger = std::function<void(access_entry const&)>;
 
 class server {
   public:
+    /// `loops` event loops, each an io_context of its own (concurrency hint 1), owned by the
+    /// server and run by `run()`, one thread each. At least one.
+    server(std::size_t loops, router const& routes, limits lim, access_logger log,
+           cors_policy cors = {});
+    /// One event loop on the caller's `io`, which the caller runs on exactly one thread (a
+    /// connection is not guarded against two threads running its loop).
     server(boost::asio::io_context& io, router const& routes, limits lim, access_logger log,
            cors_policy cors = {});
     server(server const&) = delete;
     server& operator=(server const&) = delete;
     ~server();
 
-    /// Binds and listens; returns the bound endpoint (port 0 picks a free port).
+    /// Binds and listens on every loop; returns the bound endpoint (port 0 picks a free port,
+    /// which every loop then shares). Fails if something already listens there.
     [[nodiscard]] result<boost::asio::ip::tcp::endpoint> listen(boost::asio::ip::tcp::endpoint at);
-    /// Starts accepting connections (call after listen, before running the io_context).
+    /// Starts accepting connections (call after listen, before running the loops).
     void start();
+    /// Runs every loop, loop 0 on the calling thread and each other one on a thread of its own,
+    /// and returns when all of them have run out of work (after `stop()`, once every connection
+    /// is gone and whatever else the caller put on a loop has finished).
+    void run();
     /// Graceful stop: no new connections; idle ones close now, busy ones after their response.
-    /// The io_context's run() returns once every connection is gone. Thread-safe, idempotent.
+    /// Each loop's run() returns once its connections are gone. Thread-safe, idempotent.
     void stop();
 
-    [[nodiscard]] std::size_t connections() const noexcept { return connection_count_.load(); }
+    /// The number of event loops.
+    [[nodiscard]] std::size_t loop_count() const noexcept { return loops_.size(); }
+    /// Loop `i` (< loop_count()), for the caller's own work: timers, a signal_set. Whatever is
+    /// put there runs on that loop's thread and keeps its run() going until it finishes.
+    [[nodiscard]] boost::asio::io_context& loop(std::size_t i) noexcept;
+
+    /// Open connections over every loop (exact once the loops have stopped).
+    [[nodiscard]] std::size_t connections() const noexcept {
+        return connection_count_.load(std::memory_order_relaxed);
+    }
 
   private:
     struct connection;
-    boost::asio::awaitable<void> accept_loop();
-    boost::asio::awaitable<void> serve(std::shared_ptr<connection> conn);
-    std::string next_request_id();
+    struct event_loop;
+    boost::asio::awaitable<void> accept_loop(event_loop& lp);
+    boost::asio::awaitable<void> serve(event_loop& lp, std::shared_ptr<connection> conn);
 
-    boost::asio::io_context& io_;
+    std::vector<std::unique_ptr<event_loop>> loops_;
     router const& routes_;
     limits limits_;
     access_logger log_;
     cors_policy cors_;
-    boost::asio::ip::tcp::acceptor acceptor_;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> connection_count_{0};
-    std::atomic<std::uint64_t> request_counter_{0};
-    std::string request_id_prefix_;
-    std::mutex connections_mutex_;
-    std::unordered_map<connection*, std::weak_ptr<connection>> live_;
 };
 
 }  // namespace warden::http
