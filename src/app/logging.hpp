@@ -12,10 +12,16 @@
 namespace warden::app {
 
 /// The process logger, writing to stderr at `settings.log_level` in `settings.log_format`.
-/// Output is buffered: warnings flush at once; call `flush()` periodically and at exit.
+/// Access lines are buffered per thread without a lock: call `flush()` periodically (wardend:
+/// every second) and at exit (destroying the last logger flushes too). Every other message is
+/// written at once, after the access lines buffered before it.
 [[nodiscard]] std::shared_ptr<spdlog::logger> make_logger(config const& settings);
+/// As above, writing to `fd` (tests).
+[[nodiscard]] std::shared_ptr<spdlog::logger> make_logger(config const& settings, int fd);
 
-/// An access logger writing one line per request to `log` at info level.
+/// An access logger writing one line per request at info level through a copy of `log` named
+/// "access" (same sinks, level and pattern): with `make_logger`'s sink, the line goes to the
+/// calling thread's buffer, with no lock and no write(2) per request.
 [[nodiscard]] http::access_logger make_access_logger(std::shared_ptr<spdlog::logger> log,
                                                      log_format format);
 

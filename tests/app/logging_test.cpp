@@ -3,8 +3,17 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 
-#include <boost/json/parse.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <regex>
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/json/parse.hpp>
 
 #include "app/log_safe.hpp"
 
@@ -56,6 +65,152 @@ TEST(access_log, a_hostile_path_or_method_is_valid_json) {
     auto const parsed = boost::json::parse(line);
     EXPECT_EQ(parsed.at("path").as_string(), log_safe(hostile_path));
     EXPECT_EQ(parsed.at("method").as_string(), "G\\x85T");
+}
+
+/// A temporary file the logger under test writes to.
+class log_file {
+  public:
+    log_file() : file_(std::tmpfile()) {}
+    ~log_file() { std::fclose(file_); }
+    log_file(log_file const&) = delete;
+    log_file& operator=(log_file const&) = delete;
+
+    [[nodiscard]] int fd() const { return fileno(file_); }
+    [[nodiscard]] std::string contents() const {
+        std::string out;
+        char chunk[65536];
+        for (off_t at = 0;;) {
+            auto const n = ::pread(fd(), chunk, sizeof chunk, at);
+            if (n <= 0) return out;
+            out.append(chunk, static_cast<std::size_t>(n));
+            at += n;
+        }
+    }
+    [[nodiscard]] std::vector<std::string> lines() const {
+        std::vector<std::string> out;
+        std::istringstream in{contents()};
+        for (std::string line; std::getline(in, line);) out.push_back(line);
+        return out;
+    }
+
+  private:
+    std::FILE* file_;
+};
+
+config settings_in(log_format format) {
+    config settings;
+    settings.log_format = format;
+    settings.log_level = log_level::info;
+    return settings;
+}
+
+http::access_entry entry(std::string_view path, std::string_view rid = "rid-1") {
+    return http::access_entry{"GET", path, 200,        std::chrono::microseconds{1250},
+                              {},    rid,  "127.0.0.1"};
+}
+
+TEST(access_log, text_lines_keep_their_format) {
+    log_file file;
+    auto log = make_logger(settings_in(log_format::text), file.fd());
+    make_access_logger(log, log_format::text)(entry("/api/users/me"));
+    log->flush();
+    auto const lines = file.lines();
+    ASSERT_EQ(lines.size(), 1U) << file.contents();
+    std::regex const expected{
+        R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info GET /api/users/me 200 1\.250ms )"
+        R"(user=- rid=rid-1 client=127\.0\.0\.1)"};
+    EXPECT_TRUE(std::regex_match(lines[0], expected)) << lines[0];
+}
+
+TEST(access_log, json_lines_keep_their_format) {
+    log_file file;
+    auto log = make_logger(settings_in(log_format::json), file.fd());
+    make_access_logger(log, log_format::json)(entry("/api/users/me"));
+    log->flush();
+    auto const lines = file.lines();
+    ASSERT_EQ(lines.size(), 1U) << file.contents();
+    std::regex const expected{
+        R"(\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z","level":"info","msg":)"
+        R"(\{"method":"GET","path":"/api/users/me","status":200,"latency_ms":1.25E0,"user":"-",)"
+        R"("request_id":"rid-1","client":"127.0.0.1"\}\})"};
+    EXPECT_TRUE(std::regex_match(lines[0], expected)) << lines[0];
+}
+
+TEST(access_log, lines_wait_in_their_threads_buffer_until_a_flush) {
+    log_file file;
+    auto log = make_logger(settings_in(log_format::text), file.fd());
+    auto const access = make_access_logger(log, log_format::text);
+    access(entry("/one"));
+    access(entry("/two"));
+    EXPECT_EQ(file.contents(), "");  // no write(2) per request
+    log->flush();
+    auto const lines = file.lines();
+    ASSERT_EQ(lines.size(), 2U);
+    EXPECT_NE(lines[0].find(" /one "), std::string::npos);
+    EXPECT_NE(lines[1].find(" /two "), std::string::npos);
+}
+
+TEST(access_log, a_message_goes_out_at_once_after_the_lines_buffered_before_it) {
+    log_file file;
+    auto log = make_logger(settings_in(log_format::text), file.fd());
+    auto const access = make_access_logger(log, log_format::text);
+    std::thread{[&] { access(entry("/from-another-thread")); }}.join();
+    access(entry("/from-this-thread"));
+    log->warn("the store is down");
+    auto const lines = file.lines();
+    ASSERT_EQ(lines.size(), 3U) << file.contents();
+    EXPECT_NE(lines[2].find(" warning the store is down"), std::string::npos) << lines[2];
+    log->info("stopped");
+    EXPECT_EQ(file.lines().size(), 4U);  // info too: messages are rare, they are not buffered
+}
+
+TEST(access_log, nothing_is_lost_when_the_logger_goes) {
+    log_file file;
+    {
+        auto log = make_logger(settings_in(log_format::text), file.fd());
+        auto const access = make_access_logger(log, log_format::text);
+        std::thread{[&] { access(entry("/a")); }}.join();  // its thread is gone, its lines not
+        access(entry("/b"));
+    }
+    EXPECT_EQ(file.lines().size(), 2U) << file.contents();
+}
+
+TEST(access_log, lines_from_many_threads_are_whole_in_order_per_thread_and_all_there) {
+    log_file file;
+    constexpr int threads = 4;
+    constexpr int per_thread = 5000;  // ~500 KiB per thread: its 64 KiB buffer fills many times
+    {
+        auto log = make_logger(settings_in(log_format::text), file.fd());
+        auto const access = make_access_logger(log, log_format::text);
+        std::vector<std::thread> writers;
+        for (int t = 0; t < threads; ++t) {
+            writers.emplace_back([&access, t] {
+                for (int i = 0; i < per_thread; ++i) {
+                    auto const path = "/t" + std::to_string(t) + "/" + std::to_string(i) + "/" +
+                                      std::string(40, 'x');
+                    access(entry(path));
+                }
+            });
+        }
+        // The periodic flush runs meanwhile.
+        for (int i = 0; i < 20; ++i) {
+            log->flush();
+            std::this_thread::sleep_for(std::chrono::milliseconds{1});
+        }
+        for (auto& w : writers) w.join();
+    }
+    std::regex const line{
+        R"(\S+ info GET /t(\d)/(\d+)/x{40} 200 1\.250ms user=- rid=rid-1 client=127\.0\.0\.1)"};
+    std::vector<int> next(threads, 0);
+    auto const lines = file.lines();
+    ASSERT_EQ(lines.size(), std::size_t{threads} * per_thread);
+    for (auto const& text : lines) {
+        std::smatch m;
+        ASSERT_TRUE(std::regex_match(text, m, line)) << text;
+        auto const t = std::stoi(m[1]);
+        ASSERT_EQ(std::stoi(m[2]), next[static_cast<std::size_t>(t)]) << text;
+        ++next[static_cast<std::size_t>(t)];
+    }
 }
 
 }  // namespace
