@@ -18,7 +18,7 @@ using namespace warden;
 
 asio::awaitable<http::response> list_things(http::request_context&, auth::principal caller) {
     co_return http::json_response(http::status::ok,
-                                  {{"owner", caller.user.email}, {"things", {"a", "b"}}});
+                                  {{"owner", caller.user->email}, {"things", {"a", "b"}}});
 }
 
 int main(int argc, char** argv) {
@@ -36,7 +36,12 @@ int main(int argc, char** argv) {
     auth::database db{store::open("sqlite:///" + dir + "/warden.db").value(), pool};
     auth::token_service const tokens{
         jwt::signer::create(key).value(), std::move(verifier), {}, clock};
-    auth::guard const guard{tokens, db};
+    // The guard reads users from memory, following the store's change feed (a change made by
+    // wardend or the CLI is enforced within a second); `stored` alone reads the store per request.
+    auth::store_subjects stored{db};
+    auth::subject_cache cache{stored, *db.feed(), clock, {}};
+    if (!cache.start()) return 1;
+    auth::guard const guard{tokens, cache};
 
     http::router routes;
     routes.add(http::verb::get, "/things", guard.require({"read"}),

@@ -12,5 +12,8 @@
 #include <warden/auth/principal.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/sessions.hpp>
+#include <warden/auth/store_subjects.hpp>
+#include <warden/auth/subject.hpp>
+#include <warden/auth/subject_cache.hpp>
 #include <warden/auth/tokens.hpp>
 #include <warden/auth/verification_floor.hpp>

@@ -89,7 +89,20 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
         auth::account_policy{settings.registration == registration_policy::open,
                              settings.default_scopes},
         svc->clock);
-    svc->guard = std::make_unique<auth::guard>(*svc->tokens, *svc->db);
+    svc->stored_subjects = std::make_unique<auth::store_subjects>(*svc->db);
+    auth::subject_source* subjects = svc->stored_subjects.get();
+    if (settings.cache_size > 0 && svc->db->feed() != nullptr) {
+        svc->cache = std::make_unique<auth::subject_cache>(
+            *svc->stored_subjects, *svc->db->feed(), svc->clock,
+            auth::cache_options{.capacity = settings.cache_size,
+                                .sync_interval = settings.sync_interval});
+        if (auto started = svc->cache->start(); !started) {
+            throw startup_error("cannot read the change feed: " + started.error().message());
+        }
+        svc->db->observe_changes([cache = svc->cache.get()] { (void)cache->catch_up(); });
+        subjects = svc->cache.get();
+    }
+    svc->guard = std::make_unique<auth::guard>(*svc->tokens, *subjects);
     return svc;
 }
 

@@ -45,6 +45,9 @@ struct services {
     auth::verification_floor login_floor;
     std::unique_ptr<auth::login_service> logins;
     std::unique_ptr<auth::account_service> accounts;
+    std::unique_ptr<auth::store_subjects> stored_subjects;
+    /// The guard's reads from memory; null with `--cache-size 0`.
+    std::unique_ptr<auth::subject_cache> cache;
     std::unique_ptr<auth::guard> guard;
 };
 

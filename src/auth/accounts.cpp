@@ -47,7 +47,7 @@ asio::awaitable<result<store::user>> account_service::update(store::user_id id,
     // Deactivation outdates every access token and revokes every family in the same commit.
     update.bump_token_version = change.is_active == false;
     auto const at = now();
-    auto updated = co_await db_.run([&]() { return db_.users().update_user(id, update, at); });
+    auto updated = co_await db_.write([&]() { return db_.users().update_user(id, update, at); });
     if (!updated) co_return translate(updated.error());
     co_return updated;
 }
@@ -57,15 +57,22 @@ asio::awaitable<password_change_outcome> account_service::change_password(
     auto const allowed = hashes_.hashing_context().check_new_password(replacement.view());
     if (!allowed) co_return password_change_outcome{allowed.error()};
     auto const at = now();
+    // The guard's view of the user carries no hash: the row the password is checked against.
+    auto const stored = co_await db_.run([&]() { return db_.users().find_user(caller.user->id); });
+    if (!stored) {
+        co_return password_change_outcome{stored.error() == store::errc::not_found
+                                              ? make_error_code(errc::user_gone)
+                                              : stored.error()};
+    }
     // A stolen access token must not buy unlimited guesses at the password: counted as logins.
     auto const attempt =
-        co_await db_.run([&]() { return limiter_.admit(caller.user.email, client_address, at); });
+        co_await db_.run([&]() { return limiter_.admit(stored->email, client_address, at); });
     if (!attempt) co_return password_change_outcome{attempt.error()};
     if (!attempt->admitted) {
         co_return password_change_outcome{make_error_code(errc::locked_out), attempt->retry_after};
     }
     auto const matched =
-        co_await hashes_.verify(secret_bytes{current.view()}, caller.user.password_hash);
+        co_await hashes_.verify(secret_bytes{current.view()}, stored->password_hash);
     if (!matched && matched.error() == condition::unavailable) {
         (void)co_await db_.run([&]() { return limiter_.withdrawn(*attempt, at); });
         co_return password_change_outcome{matched.error()};
@@ -82,10 +89,10 @@ asio::awaitable<password_change_outcome> account_service::change_password(
     // Compare-and-set over the hash just verified, with the sweep of the other sessions. A
     // login's re-hash of the same password (a legacy hash upgraded) may commit in between: then
     // the current password is checked again against the hash that is there now, a few times.
-    std::string verified = caller.user.password_hash;
+    std::string verified = stored->password_hash;
     for (int round = 0;; ++round) {
-        auto const replaced = co_await db_.run([&]() {
-            return db_.users().replace_password(caller.user.id, verified, *hash,
+        auto const replaced = co_await db_.write([&]() {
+            return db_.users().replace_password(caller.user->id, verified, *hash,
                                                 caller.token.session_id, at);
         });
         if (replaced) co_return password_change_outcome{};
@@ -98,7 +105,7 @@ asio::awaitable<password_change_outcome> account_service::change_password(
             co_return password_change_outcome{replaced.error()};
         }
         auto const now_stored =
-            co_await db_.run([&]() { return db_.users().find_user(caller.user.id); });
+            co_await db_.run([&]() { return db_.users().find_user(caller.user->id); });
         if (!now_stored) co_return password_change_outcome{now_stored.error()};
         auto const still =
             co_await hashes_.verify(secret_bytes{current.view()}, now_stored->password_hash);
@@ -121,7 +128,7 @@ asio::awaitable<result<store::user_page>> account_service::list(std::int64_t lim
 }
 
 asio::awaitable<result<void>> account_service::remove(store::user_id id) {
-    co_return co_await db_.run([&]() { return db_.users().delete_user(id); });
+    co_return co_await db_.write([&]() { return db_.users().delete_user(id); });
 }
 
 }  // namespace warden::auth

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include <warden/auth/errc.hpp>
-#include <warden/store/errc.hpp>
 
 namespace warden::auth {
 
@@ -33,26 +32,21 @@ asio::awaitable<result<principal>> guard::authenticate(std::string_view authoriz
                                                        scope_list const& required) const {
     auto const token = bearer_token(authorization);
     if (token.empty()) co_return make_error_code(errc::missing_credentials);
-    // Signature and claims on this thread (CPU only); then one lookup in the store for the
-    // user's row and the revocation list.
+    // Signature and claims on this thread (CPU only); then the user and the revocation list,
+    // from memory when cached.
     auto claims = tokens_.read_access(token);
     if (!claims) co_return claims.error();
-    auto subject = co_await db_.lookup([&]() -> result<store::token_subject> {
-        auto found = db_.users().find_token_subject(claims->user, claims->jti);
-        if (!found && found.error() == store::errc::not_found)
-            return make_error_code(errc::user_gone);
-        return found;
-    });
-    if (!subject) co_return subject.error();
-    auto& row = subject->row;
+    auto found = co_await subjects_.find(claims->user, claims->jti, claims->expires_at);
+    if (!found) co_return found.error();
+    auto const& user = *found->user;
     // While the user is inactive that is the answer (400 "Inactive user", as FastAPI's
     // get_current_active_user), also for the tokens its deactivation revoked and outdated.
-    if (!row.is_active) co_return make_error_code(errc::inactive_user);
-    if (subject->jti_revoked) co_return make_error_code(errc::token_revoked);
-    if (claims->token_version < row.token_version) co_return make_error_code(errc::token_outdated);
-    auto scopes = intersect(claims->scopes, row.scopes);
+    if (!user.is_active) co_return make_error_code(errc::inactive_user);
+    if (found->jti_revoked) co_return make_error_code(errc::token_revoked);
+    if (claims->token_version < user.token_version) co_return make_error_code(errc::token_outdated);
+    auto scopes = intersect(claims->scopes, user.scopes);
     if (!includes_all(scopes, required)) co_return make_error_code(errc::insufficient_scope);
-    co_return principal{std::move(row), std::move(*claims), std::move(scopes)};
+    co_return principal{std::move(found->user), std::move(*claims), std::move(scopes)};
 }
 
 }  // namespace warden::auth

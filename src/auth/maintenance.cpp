@@ -11,7 +11,13 @@ boost::asio::awaitable<result<std::int64_t>> purge_expired(database& db, std::in
         if (!sessions) return sessions;
         auto const counters = db.counters().purge_expired_failures(now, window.count());
         if (!counters) return counters;
-        return *revocations + *sessions + *counters;
+        std::int64_t trimmed = 0;
+        if (auto* feed = db.feed()) {
+            auto const removed = feed->trim_feed(now - change_feed_retention.count());
+            if (!removed) return removed;
+            trimmed = *removed;
+        }
+        return *revocations + *sessions + *counters + trimmed;
     });
 }
 

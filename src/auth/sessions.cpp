@@ -42,7 +42,7 @@ asio::awaitable<result<token_response>> session_service::refresh(
     std::string refresh_token, std::optional<scope_list> requested) {
     auto const hash = token_service::refresh_token_hash(refresh_token);
     auto const now = tokens_.now();
-    co_return co_await db_.run([&]() -> result<token_response> {
+    co_return co_await db_.write([&]() -> result<token_response> {
         // A read first: the scope check (before anything is spent, so a bad request costs no
         // session), the user and the new pair need the token's record. The rotation re-checks
         // all of it in its own transaction.
@@ -96,7 +96,7 @@ asio::awaitable<result<token_response>> session_service::refresh(
 asio::awaitable<result<void>> session_service::end(std::string session_id, std::string jti,
                                                    std::int64_t expires_at) {
     auto const now = tokens_.now();
-    co_return co_await db_.run([&]() -> result<void> {
+    co_return co_await db_.write([&]() -> result<void> {
         if (!session_id.empty()) {
             // The family and every access token issued in it, in one transaction.
             auto jtis = db_.sessions().revoke_family(session_id, now);
@@ -125,7 +125,7 @@ asio::awaitable<result<void>> session_service::revoke(std::string token, std::st
     };
     // An access token is verified first: only a genuine token of ours may put a jti on the list.
     auto const access = tokens_.read_access(token);
-    co_return co_await db_.run([&]() -> result<void> {
+    co_return co_await db_.write([&]() -> result<void> {
         bool found = false;
         if (hint != "access_token") {
             auto done = revoke_refresh(found);
@@ -141,7 +141,7 @@ asio::awaitable<result<void>> session_service::revoke(std::string token, std::st
 asio::awaitable<result<void>> session_service::revoke_user_sessions(store::user_id user,
                                                                     std::string keep_session) {
     auto const now = tokens_.now();
-    co_return co_await db_.run([&]() -> result<void> {
+    co_return co_await db_.write([&]() -> result<void> {
         auto jtis = db_.sessions().revoke_user_families(user, keep_session, now);
         if (!jtis) return jtis.error();
         return {};

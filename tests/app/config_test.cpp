@@ -353,6 +353,10 @@ std::vector<precedence_case> precedence_cases() {
         {"--default-scopes", "WARDEN_DEFAULT_SCOPES", "default_scopes = \"file\"", "flag", "env",
          [](config const& c) { return c.default_scopes.empty() ? "" : c.default_scopes[0]; }, "",
          "file", "env", "flag"},
+        {"--cache-size", "WARDEN_CACHE_SIZE", "cache_size = 5", "0", "6",
+         [](config const& c) { return std::to_string(c.cache_size); }, "100000", "5", "6", "0"},
+        {"--sync-interval", "WARDEN_SYNC_INTERVAL", "sync_interval = \"2s\"", "1h", "3m",
+         [](config const& c) { return format_duration(c.sync_interval); }, "1s", "2s", "3m", "1h"},
         {"--registration", "WARDEN_REGISTRATION", "registration = \"closed\"", "open", "closed",
          [](config const& c) { return std::string{to_string(c.registration)}; }, "open", "closed",
          "closed", "open"},
@@ -371,6 +375,15 @@ TEST(config_precedence, flag_beats_environment_beats_file_beats_default) {
         EXPECT_EQ(k.show(run({k.flag, k.flag_value}, env)), k.shown_flag);
         EXPECT_EQ(k.show(run({}, env)), k.shown_env);
     }
+}
+
+TEST(cache_settings, reject_values_out_of_range) {
+    EXPECT_TRUE(contains(failure({"--sync-interval", "0s"}), "zero"));
+    EXPECT_TRUE(contains(failure({"--sync-interval", "2h"}), "1s to 1h"));
+    EXPECT_FALSE(failure({"--sync-interval", "fast"}).empty());
+    EXPECT_FALSE(failure({"--cache-size", "-1"}).empty());
+    EXPECT_FALSE(failure({"--cache-size", "100000001"}).empty());
+    EXPECT_EQ(run({"--cache-size", "100000000"}).cache_size, 100'000'000U);
 }
 
 TEST(config_precedence, a_valid_flag_hides_a_bad_environment_value) {

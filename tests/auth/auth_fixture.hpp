@@ -6,6 +6,7 @@
 
 #include <warden/auth/database.hpp>
 #include <warden/auth/guard.hpp>
+#include <warden/auth/store_subjects.hpp>
 #include <warden/auth/tokens.hpp>
 #include <warden/core/work_pool.hpp>
 #include <warden/jwt/key_set.hpp>
@@ -26,7 +27,8 @@ class auth_fixture : public ::testing::Test {
         tokens_ = std::make_unique<auth::token_service>(std::move(signer), std::move(verifier),
                                                         auth::token_settings{}, clock_);
         db_ = std::make_unique<auth::database>(store_->backends(store_), pool_);
-        guard_ = std::make_unique<auth::guard>(*tokens_, *db_);
+        subjects_ = std::make_unique<auth::store_subjects>(*db_);
+        guard_ = std::make_unique<auth::guard>(*tokens_, *subjects_);
     }
 
     store::user add_user(std::vector<std::string> scopes = {}, bool active = true) {
@@ -46,6 +48,7 @@ class auth_fixture : public ::testing::Test {
     work_pool pool_{{.threads = 1, .queue_limit = 16}};
     std::unique_ptr<auth::token_service> tokens_;
     std::unique_ptr<auth::database> db_;
+    std::unique_ptr<auth::store_subjects> subjects_;
     std::unique_ptr<auth::guard> guard_;
 };
 

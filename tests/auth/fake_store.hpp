@@ -257,7 +257,8 @@ class fake_store final : public store::user_store,
     result<std::int64_t> purge_expired_sessions(std::int64_t) override { return 0; }
 
     [[nodiscard]] store::backends backends(std::shared_ptr<fake_store> const& self) const {
-        return {self, self, self, self, nullptr};  // no transfer_store: nothing here copies
+        // No transfer_store (nothing here copies) and no change feed (subject_cache_test has one).
+        return {self, self, self, self, nullptr, nullptr};
     }
 
     int user_lookups = 0;

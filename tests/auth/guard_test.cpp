@@ -48,7 +48,8 @@ TEST_F(guard_test, reads_on_the_lookup_pool_even_when_the_main_pool_is_stuck) {
     work_pool writes{{.threads = 1, .queue_limit = 4}};
     work_pool lookups{{.threads = 1, .queue_limit = 4}};
     database db{store_->backends(store_), writes, lookups};
-    guard separate{*tokens_, db};
+    store_subjects subjects{db};
+    guard separate{*tokens_, subjects};
     std::promise<void> release;
     bool released = false;
     auto release_once = [&] {
@@ -86,7 +87,7 @@ TEST_F(guard_test, accepts_a_valid_token_and_returns_the_current_row) {
     auto const u = add_user({"read"});
     auto const p = check("Bearer " + access_for(u, {"read"}));
     ASSERT_TRUE(p.has_value()) << p.error().message();
-    EXPECT_EQ(p->user.id, u.id);
+    EXPECT_EQ(p->user->id, u.id);
     EXPECT_EQ(p->scopes, (scope_list{"read"}));
     EXPECT_EQ(p->token.session_id, "family-1");
     EXPECT_FALSE(p->token.jti.empty());

@@ -9,6 +9,7 @@
 #include <warden/auth/errc.hpp>
 #include <warden/auth/login.hpp>
 #include <warden/auth/sessions.hpp>
+#include <warden/auth/store_subjects.hpp>
 #include <warden/jwt/key_set.hpp>
 
 #include "auth/auth_fixture.hpp"
@@ -29,7 +30,8 @@ class sqlite_auth : public ::testing::Test {
         db_ = std::make_unique<database>(
             store::open("sqlite:///" + (dir_.path() / "w.db").string()).value(), pool_);
         sessions_ = std::make_unique<session_service>(*tokens_, *db_);
-        guard_ = std::make_unique<guard>(*tokens_, *db_);
+        subjects_ = std::make_unique<store_subjects>(*db_);
+        guard_ = std::make_unique<guard>(*tokens_, *subjects_);
     }
 
     std::int64_t now() const { return to_unix_seconds(clock_.now()); }
@@ -40,6 +42,7 @@ class sqlite_auth : public ::testing::Test {
     std::unique_ptr<token_service> tokens_;
     std::unique_ptr<database> db_;
     std::unique_ptr<session_service> sessions_;
+    std::unique_ptr<store_subjects> subjects_;
     std::unique_ptr<guard> guard_;
 };
 

@@ -8,6 +8,7 @@
 // it never queues behind a write waiting for its disk sync, and one busy thread answers a stream
 // of short reads with far fewer thread wake-ups than a pool of several (measured:
 // docs/benchmarks.md).
+#include <functional>
 #include <utility>
 
 #include <warden/core/work_pool.hpp>
@@ -27,6 +28,22 @@ class database {
         return pool_.run(std::move(task));
     }
 
+    /// As `run`, for a use case that may change a user or revoke a token: once it has finished
+    /// (whatever its result: a refused refresh may have revoked a family), the change observer
+    /// runs on the same pool thread before the caller resumes. The guard's cache reads the change
+    /// feed there, so this process's next request sees the change.
+    template <class Task>
+    [[nodiscard]] auto write(Task task) {
+        return pool_.run([this, task = std::move(task)]() mutable {
+            auto outcome = task();
+            if (change_observer_) change_observer_();
+            return outcome;
+        });
+    }
+
+    /// Sets the observer `write` runs (before any request is served; not thread-safe).
+    void observe_changes(std::function<void()> observer) { change_observer_ = std::move(observer); }
+
     /// As `run`, for short reads on the request path (the guard's): they must not write.
     template <class Task>
     [[nodiscard]] auto lookup(Task task) {
@@ -39,11 +56,14 @@ class database {
         return *stores_.revocations;
     }
     [[nodiscard]] store::counter_store& counters() const noexcept { return *stores_.counters; }
+    /// The change feed; null for stores without one.
+    [[nodiscard]] store::change_feed* feed() const noexcept { return stores_.feed.get(); }
 
   private:
     store::backends stores_;
     work_pool& pool_;
     work_pool& lookups_;
+    std::function<void()> change_observer_;
 };
 
 }  // namespace warden::auth

@@ -2,23 +2,25 @@
 // The guard: the C++ form of FastAPI's `Depends(get_current_active_user)` (SPEC §3). Built once;
 // each route states its requirement with `require(...)`, and the HTTP layer runs it before the
 // handler, which receives the `principal`. Checked on every request: the bearer header, the
-// token's signature and claims, the revocation list, and the user's current row (exists, active,
-// sessions not revoked since the token was issued, scopes still held).
+// token's signature and claims, the revocation list, and the user as it is now (exists, active,
+// sessions not revoked since the token was issued, scopes still held), read from a
+// `subject_source`: the store, or the in-memory cache in front of it.
 #include <string>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
-#include <warden/auth/database.hpp>
 #include <warden/auth/principal.hpp>
 #include <warden/auth/scopes.hpp>
+#include <warden/auth/subject.hpp>
 #include <warden/auth/tokens.hpp>
 
 namespace warden::auth {
 
 class guard {
   public:
-    guard(token_service const& tokens, database& db) : tokens_(tokens), db_(db) {}
+    guard(token_service const& tokens, subject_source& subjects)
+        : tokens_(tokens), subjects_(subjects) {}
 
     /// A route requirement: an authenticated, active user holding every scope of `scopes`.
     /// Satisfies `http::bearer_check`.
@@ -31,7 +33,7 @@ class guard {
         }
         [[nodiscard]] std::string required_scope() const { return join_scopes(scopes_); }
         [[nodiscard]] std::string log_identity(principal const& p) const {
-            return std::to_string(p.user.id);
+            return std::to_string(p.user->id);
         }
 
       private:
@@ -52,7 +54,7 @@ class guard {
 
   private:
     token_service const& tokens_;
-    database& db_;
+    subject_source& subjects_;
 };
 
 /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive, RFC 6750

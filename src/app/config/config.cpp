@@ -102,6 +102,8 @@ std::string describe(config const& settings) {
     optional_line(out, "redis", settings.redis, true);
     line(out, "database_pool", std::to_string(settings.database_pool));
     line(out, "connect_timeout", toml_string(format_duration(settings.connect_timeout)));
+    line(out, "cache_size", std::to_string(settings.cache_size));
+    line(out, "sync_interval", toml_string(format_duration(settings.sync_interval)));
     out += settings.secret_key ? "# secret_key: set (not shown)\n" : "# secret_key: not set\n";
     line(out, "secret_file", toml_string(settings.secret_file.string()));
     line(out, "algorithm", toml_string(settings.algorithm));

@@ -45,6 +45,8 @@ struct config {
     std::optional<std::string> redis;  ///< none: the database holds revocations and counters
     unsigned database_pool = 0;        ///< most database connections; 0: 2 x threads
     std::chrono::seconds connect_timeout{30};  ///< how long start-up waits for PostgreSQL/Redis
+    std::size_t cache_size = 100'000;          ///< users the guard keeps in memory; 0: no cache
+    std::chrono::seconds sync_interval{1};     ///< how soon others' changes are enforced
     std::optional<secret_bytes> secret_key;    ///< none: read from `secret_file`, else generated
     bool secret_key_on_command_line = false;   ///< `--secret-key` was given (others see argv)
     std::filesystem::path secret_file;         ///< default: `<data_dir>/secret.key`

@@ -168,6 +168,17 @@ error_code apply_database_pool(config& c, raw_value& v, std::string* why) {
 error_code apply_connect_timeout(config& c, raw_value& v, std::string* why) {
     return assign(parse_duration(text_of(v), why), c.connect_timeout);
 }
+error_code apply_cache_size(config& c, raw_value& v, std::string* why) {
+    return assign_integer(v, 0, 100'000'000, why, c.cache_size);
+}
+error_code apply_sync_interval(config& c, raw_value& v, std::string* why) {
+    auto interval = parse_duration(text_of(v), why);
+    if (interval && (*interval < std::chrono::seconds{1} || *interval > std::chrono::hours{1})) {
+        set_why(why, "the sync interval must be from 1s to 1h");
+        return config_errc::bad_value;
+    }
+    return assign(std::move(interval), c.sync_interval);
+}
 error_code apply_login_max_failures(config& c, raw_value& v, std::string* why) {
     return assign_integer(v, 1, 0xFFFFFFFFU, why, c.login_max_failures);
 }
@@ -190,7 +201,7 @@ error_code apply_log_format(config& c, raw_value& v, std::string* why) {
 }
 
 // SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
-constexpr std::array<setting, 25> setting_table{{
+constexpr std::array<setting, 27> setting_table{{
     {"listen", "WARDEN_LISTEN", "HOST:PORT",
      "Address to serve on; IPv6 as [::1]:8000; port 0 picks a free port and prints it.",
      "127.0.0.1:8000", value_kind::text, apply_listen},
@@ -212,6 +223,14 @@ constexpr std::array<setting, 25> setting_table{{
     {"connect_timeout", "WARDEN_CONNECT_TIMEOUT", "DURATION",
      "How long start-up retries an unreachable PostgreSQL or Redis before giving up.", "30s",
      value_kind::text, apply_connect_timeout},
+    {"cache_size", "WARDEN_CACHE_SIZE", "N",
+     "Users whose state the guard keeps in memory (0 to 100000000; 0: read the store\n"
+     "on every request).",
+     "100000", value_kind::integer, apply_cache_size},
+    {"sync_interval", "WARDEN_SYNC_INTERVAL", "DURATION",
+     "How soon a change made by another process or the CLI is enforced (1s to 1h); also\n"
+     "how long the cache is trusted when the change feed cannot be read.",
+     "1s", value_kind::text, apply_sync_interval},
     {"secret_key", "WARDEN_SECRET_KEY", "STRING",
      "Secret for HS256/384/512 tokens, used as its UTF-8 bytes; at least 32 bytes.",
      "read from --secret-file, else generated", value_kind::text, apply_secret_key},

@@ -18,7 +18,7 @@ std::string rfc3339(std::int64_t unix_seconds) {
                        time.hours().count(), time.minutes().count(), time.seconds().count());
 }
 
-boost::json::object user_json(store::user const& u) {
+boost::json::object user_json(auth::subject const& u) {
     boost::json::array scopes;
     for (auto const& s : u.scopes) scopes.emplace_back(s);
     return {
@@ -30,5 +30,7 @@ boost::json::object user_json(store::user const& u) {
         {"created_at", rfc3339(u.created_at)},
     };
 }
+
+boost::json::object user_json(store::user const& u) { return user_json(auth::subject::of(u)); }
 
 }  // namespace warden::app

@@ -4,11 +4,13 @@
 
 #include <boost/json/object.hpp>
 
+#include <warden/auth/subject.hpp>
 #include <warden/store/records.hpp>
 
 namespace warden::app {
 
 /// `{id, email, full_name, is_active, scopes, created_at}` (SPEC §3); never the password hash.
+[[nodiscard]] boost::json::object user_json(auth::subject const& u);
 [[nodiscard]] boost::json::object user_json(store::user const& u);
 
 /// RFC 3339 UTC, e.g. `2026-11-28T15:42:38Z`.

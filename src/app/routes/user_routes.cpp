@@ -92,7 +92,7 @@ auth::account_change read_change(boost::json::object const& body, bool admin,
 }
 
 asio::awaitable<response> show_me(auth::principal caller) {
-    co_return http::json_response(status::ok, user_json(caller.user));
+    co_return http::json_response(status::ok, user_json(*caller.user));
 }
 
 asio::awaitable<response> update_me(services& svc, request_context& ctx, auth::principal caller) {
@@ -101,7 +101,7 @@ asio::awaitable<response> update_me(services& svc, request_context& ctx, auth::p
     http::validation_errors errors;
     auto change = read_change(*body, false, errors);
     if (!errors.empty()) co_return errors.to_response();
-    auto updated = co_await svc.accounts->update(caller.user.id, std::move(change));
+    auto updated = co_await svc.accounts->update(caller.user->id, std::move(change));
     if (!updated) co_return failure(updated.error());
     co_return http::json_response(status::ok, user_json(*updated));
 }
