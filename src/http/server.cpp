@@ -77,8 +77,8 @@ struct server::connection {
     bool busy = false;  // touched only on the connection's loop
 };
 
-/// One io_context, run by one thread, and what lives on it. Every member but `io` is touched only
-/// on that thread (stop() posts there).
+/// One io_context, run by one thread, and what lives on it. Once the loop runs, every member is
+/// touched only on that thread (stop() posts there); listen() and start() come before.
 struct server::event_loop {
     explicit event_loop(std::unique_ptr<asio::io_context> own)
         : owned(std::move(own)), io(*owned) {}
