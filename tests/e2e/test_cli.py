@@ -52,7 +52,10 @@ class CliCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.database = cls.create_database()
-        cls.server = Wardend(*FAST_HASHING, "--login-max-failures", "1000", *cls.database_args())
+        # --cache-size 0: the server reads the store on every request, so a CLI change shows at
+        # once; with the guard's cache it takes up to --sync-interval (test_guard_cache.py).
+        cls.server = Wardend(*FAST_HASHING, "--cache-size", "0", "--login-max-failures", "1000",
+                             *cls.database_args())
         cls.addClassCleanup(cls.server.cleanup)  # also when start() fails; runs before the database's
         cls.server.start()
         cls.data_dir = cls.server.data_dir

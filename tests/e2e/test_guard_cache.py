@@ -7,6 +7,9 @@ the revoked jtis, and follows the store's change feed.
 - Another writer: the CLI on the same SQLite file, and a second wardend on the same file. The
   change is enforced within `--sync-interval` (1 s) plus a margin, found by polling, and not
   before the writer committed (every request before the CLI ran answered as before).
+- Two wardend on PostgreSQL, without and with Redis (then revocations reach the other process
+  through Redis's feed, users through the database's, woken by NOTIFY): a logout and a
+  deactivation on A are enforced by B within `--sync-interval`.
 - Eviction: `--cache-size 1` with many users answers exactly as the store does.
 - Fail closed: PostgreSQL stopped under a cached user; once `--sync-interval` has passed since
   the stop, no request is answered 200 from memory (503 instead).
@@ -16,7 +19,7 @@ import subprocess
 import time
 import unittest
 
-from test_servers import PostgresServer, require_or_skip
+from test_servers import PostgresServer, RedisServer, require_or_skip, shared_postgres
 from wardend import FAST_HASHING, WARDEN_CLI, Wardend
 
 SYNC = 1.0  # --sync-interval in the cross-process tests, seconds
@@ -180,6 +183,55 @@ class another_writer(cached_server):
             self.assertEqual(r.status_code, 200, r.text)
             self.enforce(tokens, 400)
             other.stop()
+
+
+class two_processes_on_postgres(unittest.TestCase):
+    redis = False
+
+    def setUp(self):
+        postgres = shared_postgres(self)
+        database = postgres.create_database()
+        self.addCleanup(postgres.drop_database, database)
+        args = [*BASE, "--default-scopes", "admin", "--sync-interval", "1s", "--database", database]
+        if self.redis:
+            require_or_skip("redis", self)
+            redis = RedisServer()
+            self.addCleanup(redis.destroy)
+            redis.start()
+            args += ["--redis", redis.url]
+        self.a = Wardend(*args)
+        self.addCleanup(self.a.cleanup)
+        self.a.start()
+        # The same secret: B reads A's secret file.
+        self.b = Wardend(*args, "--secret-file", os.path.join(self.a.data_dir, "secret.key"))
+        self.addCleanup(self.b.cleanup)
+        self.b.start()
+
+    def me(self, server, tokens):
+        return server.get("/api/users/me", token=tokens["access_token"]).status_code
+
+    def test_a_logout_and_a_deactivation_on_a_reach_b(self):
+        self.a.register("admin@example.com")
+        admin = self.a.token("admin@example.com")["access_token"]
+        user = self.a.register("user@example.com")
+        tokens = self.a.token("user@example.com")
+        other = self.a.token("user@example.com")
+        for _ in range(3):  # cached by both
+            self.assertEqual((self.me(self.a, tokens), self.me(self.b, tokens)), (200, 200))
+            self.assertEqual(self.me(self.b, other), 200)
+        self.assertEqual(self.a.post("/api/auth/logout", token=tokens["access_token"]).status_code, 204)
+        self.assertEqual(self.me(self.a, tokens), 401)
+        self.assertIsNotNone(enforced_within(lambda: self.me(self.b, tokens) == 401, SYNC + MARGIN))
+        self.assertEqual(self.me(self.b, other), 200)  # the other session is untouched
+        r = self.a.patch(f"/api/users/{user['id']}", token=admin, json={"is_active": False})
+        self.assertEqual(r.status_code, 200, r.text)
+        self.assertIsNotNone(enforced_within(lambda: self.me(self.b, other) == 400, SYNC + MARGIN))
+        for server in (self.a, self.b):
+            self.assertEqual(server.stop(), 0, server.stderr())
+
+
+class two_processes_on_postgres_with_redis(two_processes_on_postgres):
+    redis = True
 
 
 class eviction(cached_server):

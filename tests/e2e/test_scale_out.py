@@ -130,7 +130,11 @@ class scale_out_tests:
         cls.secret_file = os.path.join(cls.work_dir, "secret.key")
         with open(os.open(cls.secret_file, os.O_CREAT | os.O_WRONLY, 0o600), "w") as f:
             f.write(secrets.token_hex(32) + "\n")
-        args = [*FAST_HASHING, "--bcrypt-rounds", "10", "--login-max-failures", str(MAX_FAILURES),
+        # --cache-size 0: each process reads the store on every request, so what one wrote the
+        # other honours at once; with the guard's cache that takes up to --sync-interval
+        # (test_guard_cache.py checks that, also on PostgreSQL with Redis).
+        args = [*FAST_HASHING, "--cache-size", "0", "--bcrypt-rounds", "10",
+                "--login-max-failures", str(MAX_FAILURES),
                 "--database", cls.database, "--secret-file", cls.secret_file, *cls.extra_args()]
         cls.a = Wardend(*args)
         cls.addClassCleanup(cls.a.cleanup)

@@ -28,7 +28,10 @@ GRACE = 1.0  # seconds after the server is back before every request must succee
 
 
 def wardend_on(database, *args):
-    return Wardend(*FAST_HASHING, "--login-max-failures", "100000", "--database", database, *args)
+    # --cache-size 0: every /me reads the store (the subject here); with the guard's cache /me
+    # answers from memory for up to --sync-interval into an outage (test_guard_cache.py).
+    return Wardend(*FAST_HASHING, "--cache-size", "0", "--login-max-failures", "100000",
+                   "--database", database, *args)
 
 
 class Sample:
