@@ -140,6 +140,7 @@ def table(results, *labels):
     LABELS: small=<name> big=<name> cached=<n>."""
     names = dict(label.split("=", 1) for label in labels)
     cached = int(names.get("cached", "0"))
+    n_small, n_big = int(names.get("small", "0")), int(names.get("big", "0"))
     rows = {}
     for line in open(results):
         parts = line.rstrip("\n").split("\t")
@@ -158,13 +159,14 @@ def table(results, *labels):
         return sum(int(v.get("non2xx", 0)) + int(v.get("socket_errors", 0))
                    for v in rows.get((kind, store, config), []))
 
-    small, big = names.get("small", "small"), names.get("big", "big")
+    small, big = f"{n_small:,} users", f"{n_big:,} users"
     what = {
         ("small", "cache"): (small, f"default, all {small} cached"),
         ("small", "nocache"): (small, "`--cache-size 0`"),
         ("big", "cache"): (big, f"default, {cached:,} cached (as many per shard)"),
         ("big", "nocache"): (big, "`--cache-size 0`"),
         ("big", "random"): (big, f"default, {cached:,} uniformly random users"),
+        ("big", "hot"): (big, f"default, {n_small:,} users, all cached (the small store's working set)"),
     }
     print("| store | cache | `/me` req/s | p50 ms | p99 ms | server CPU µs/request | errors | req/s by round |")
     print("|---|---|---:|---:|---:|---:|---:|---|")
@@ -204,10 +206,13 @@ def table(results, *labels):
     idle = [int(v[0]["idle_kib"]) for k, v in rows.items() if k[0] == "rss"]
     if idle:
         print(f"- idle RSS of a fresh wardend: at most {max(idle) / 1024:.1f} MiB (target < 30 MiB)")
-    for metric, label in (("rps", "req/s"), ("p50_ms", "p50"), ("p99_ms", "p99")):
+    for metric, label in (("rps", "req/s"), ("p50_ms", "p50"), ("p99_ms", "p99"), ("cpu_us", "CPU per request")):
         a, b = med("me", "small", "cache", metric), med("me", "big", "cache", metric)
         if a == a and b == b:
-            print(f"- `/me` {label}, {big} ÷ {small} (cache on): {b / a:.2f}")
+            print(f"- `/me` {label}, {big} ({cached:,} cached) ÷ {small} (cache on): {b / a:.2f}")
+        h = med("me", "big", "hot", metric)
+        if a == a and h == h:
+            print(f"- `/me` {label}, {big} ({n_small:,} of them in the rotation) ÷ {small} (cache on): {h / a:.2f}")
     for metric, label in (("p50_ms", "p50"), ("p99_ms", "p99")):
         a, b = med("login", "small", "cache", metric), med("login", "big", "cache", metric)
         if a == a and b == b:

@@ -18,6 +18,9 @@
 #   LOGIN_DURATION=10s each login run (wrk -t1 -c8, --argon2 m=7168,t=1,p=1)
 #   BIG=1000000 SMALL=1000 CACHED=100000   users in the stores, users whose tokens /me rotates over
 #   RANDOM_SET=1       also /me over CACHED uniformly random users of the big store (0: skip)
+#   HOT_SET=1          also /me over SMALL users of the big store, all cached: the big store with
+#                      the small store's working set, to tell the store's size from the number of
+#                      users in the rotation (0: skip)
 #
 # Each store is made once: wardend creates the schema and registers bench0@example.com (id 1),
 # then python3's sqlite3 copies that row (same argon2 hash) as bench<id-1>@example.com up to the
@@ -40,6 +43,7 @@ duration=${DURATION:-10s}
 login_duration=${LOGIN_DURATION:-10s}
 rounds=${ROUNDS:-3}
 random_set=${RANDOM_SET:-1}
+hot_set=${HOT_SET:-1}
 argon2=m=7168,t=1,p=1
 password=benchpass
 lua=$here/wrk_cache.lua
@@ -175,8 +179,6 @@ login_run() { # round name store users
     printf '   %-16s login %s\n' "$name" "${line#RESULT }"
 }
 
-small_name="$(printf "%'d" "$small") users"
-big_name="$(printf "%'d" "$big") users"
 started=$(date -u '+%F %H:%M UTC')
 echo "== cache benchmark, $started; $(nproc) cores; uptime: $(uptime)"
 echo "wardend $wardend (built $(date -ud @"$(stat -c %Y "$wardend")" '+%F %H:%M UTC'))," \
@@ -190,6 +192,7 @@ make_store big "$big"
 helper tokens "$scratch/secret.key" "$(( cached < small ? cached : small ))" "$small" "$scratch/small.tokens"
 helper tokens "$scratch/secret.key" "$cached" "$big" "$scratch/big.tokens" balanced
 [ "$random_set" = 1 ] && helper tokens "$scratch/secret.key" "$cached" "$big" "$scratch/random.tokens" random
+[ "$hot_set" = 1 ] && helper tokens "$scratch/secret.key" "$small" "$big" "$scratch/hot.tokens" balanced
 
 echo "== fresh processes: RSS idle and after one /me per user"
 fresh small-cache small cache "$scratch/small.tokens"
@@ -197,10 +200,12 @@ fresh small-nocache small nocache "$scratch/small.tokens" --cache-size 0
 fresh big-cache big cache "$scratch/big.tokens"
 fresh big-nocache big nocache "$scratch/big.tokens" --cache-size 0
 [ "$random_set" = 1 ] && fresh big-random big random "$scratch/random.tokens"
+[ "$hot_set" = 1 ] && fresh big-hot big hot "$scratch/hot.tokens"
 
 echo "== /me and logins, $rounds round(s)"
 runs=(small-cache small-nocache big-cache big-nocache)
 [ "$random_set" = 1 ] && runs+=(big-random)
+[ "$hot_set" = 1 ] && runs+=(big-hot)
 for round in $(seq "$rounds"); do
     order=("${runs[@]}")
     if [ $((round % 2)) -eq 0 ]; then
@@ -213,6 +218,7 @@ for round in $(seq "$rounds"); do
         config=${name#*-}
         tokens=$scratch/$store.tokens
         [ "$config" = random ] && tokens=$scratch/random.tokens
+        [ "$config" = hot ] && tokens=$scratch/hot.tokens
         me_run "$round" "$name" "$store" "$config" "$tokens"
     done
     login_run "$round" small-cache small "$small"
@@ -221,4 +227,4 @@ done
 
 echo "== done $(date -u '+%F %H:%M UTC'); uptime: $(uptime)"
 echo
-helper table "$results" "small=$small_name" "big=$big_name" "cached=$cached"
+helper table "$results" "small=$small" "big=$big" "cached=$cached"
