@@ -45,7 +45,8 @@ int run(int argc, char** argv) {
     if (parsed.next == app::parse_outcome::action::fail) {
         return app::cli::fail(app::cli::exit_status::bad_usage, parsed.message);
     }
-    auto const& settings = parsed.settings;
+    auto& settings = parsed.settings;
+    settings.cache_size = 0;  // the CLI serves no guarded request: no cache, no feed follower
     if (users.selected()) return users.run(settings);
     if (tokens.selected()) return tokens.run(settings);
     if (passwords.selected()) return passwords.run(settings);

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include <warden/auth/maintenance.hpp>
+#include <warden/store/errc.hpp>
 
 #include "auth/lru_map.hpp"
 
@@ -220,6 +221,11 @@ result<void> subject_cache::read_to_end() {
     auto const started = steady_now();
     while (true) {
         auto page = feed_.read_feed(cursor_, feed_page_size);
+        if (!page && page.error() == store::errc::invalid_argument) {
+            // Our position is past the feed's end: the database was replaced (a restored
+            // backup, `db copy --force`). Nothing read before can be trusted: start over.
+            return reload();
+        }
         if (!page) {
             synced_at_.store(never);  // this process's own change may be unread: distrust
             return page.error();

@@ -64,6 +64,7 @@ class vector_feed final : public store::change_feed {
         ++feed_reads;
         if (broken) return make_error_code(store::errc::unavailable);
         auto at = std::stoul(std::string{cursor});
+        if (at > entries.size()) return make_error_code(store::errc::invalid_argument);
         store::feed_page page;
         for (; at < entries.size() && page.entries.size() < limit; ++at)
             page.entries.push_back(entries[at]);
@@ -257,6 +258,24 @@ TEST_F(subject_cache_test, a_failed_catch_up_distrusts_at_once) {
     auto const reads = source.reads.load();
     ASSERT_TRUE(find(*cache, 1));
     EXPECT_EQ(source.reads, reads + 1);
+}
+
+TEST_F(subject_cache_test, a_replaced_database_starts_the_cache_over) {
+    feed.append(changed(2));
+    feed.append(changed(2));
+    auto cache = make();  // its position: 2
+    ASSERT_TRUE(find(*cache, 1));
+    {
+        // A restored backup: the feed is shorter than the position, and user 1 changed.
+        std::lock_guard const lock{feed.mutex};
+        feed.entries.clear();
+        feed.snapshot = {{"restored", far_future}};
+    }
+    source.put(user(1, "restored@example.com"));
+    ASSERT_TRUE(cache->catch_up());
+    EXPECT_TRUE(cache->trusted());
+    EXPECT_EQ(find(*cache, 1, "x")->user->email, "restored@example.com");
+    EXPECT_TRUE(find(*cache, 1, "restored")->jti_revoked);
 }
 
 TEST_F(subject_cache_test, a_start_on_an_unreadable_feed_fails) {
