@@ -14,7 +14,7 @@
                                    all; random: a uniform sample (some shards get more than their
                                    COUNT/16 share)
   me URL TOKEN                     the status of one GET /api/users/me
-  rss PID                          VmRSS in KiB
+  rss PID                          VmRSS and RssAnon in KiB
   cpu PID                          utime + stime in seconds
   table RESULTS                    the Markdown tables (medians over rounds)
 """
@@ -119,12 +119,12 @@ def me(url, token):
 
 
 def rss(pid):
+    fields = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                print(line.split()[1])
-                return
-    sys.exit("no VmRSS")
+            key, _, value = line.partition(":")
+            fields[key] = value.split()[0] if value.split() else ""
+    print(fields["VmRSS"], fields["RssAnon"])
 
 
 def cpu(pid):
@@ -188,7 +188,8 @@ def table(results, *labels):
               f"| {med(*key, 'p99_ms'):.2f} | {errors(*key)} "
               f"| {' / '.join(f'{v:.2f}' for v in got(*key, 'p50_ms'))} |")
     print()
-    print("| store | cache | RSS fresh, idle (MiB) | RSS after one `/me` per user (MiB) | users | growth per user (bytes) |")
+    print("| store | cache | RSS fresh, idle (MiB) | RSS after one `/me` per user (MiB) | users "
+          "| anonymous RSS growth per user (bytes) |")
     print("|---|---|---:|---:|---:|---:|")
     growth = {}
     for key, (store_label, label) in what.items():
@@ -196,13 +197,14 @@ def table(results, *labels):
             continue
         v = rows[("rss",) + key][0]
         idle, warm, users = int(v["idle_kib"]), int(v["warm_kib"]), int(v["users"])
-        growth[key] = (warm - idle) * 1024 / users
+        # RssAnon: the heap, without the binary's and libraries' pages that come and go
+        growth[key] = (int(v["warm_anon_kib"]) - int(v["idle_anon_kib"])) * 1024 / users
         print(f"| {store_label} | {label} | {idle / 1024:.1f} | {warm / 1024:.1f} | {users:,} "
               f"| {growth[key]:,.0f} |")
     print()
     if ("big", "cache") in growth and ("big", "nocache") in growth:
-        print(f"- RSS per cached user ({big}, growth with the cache minus growth with "
-              f"`--cache-size 0`): **{growth[('big', 'cache')] - growth[('big', 'nocache')]:,.0f} bytes**")
+        print(f"- RSS per cached user ({big}, anonymous RSS growth with the cache minus "
+              f"the same warm-up's with `--cache-size 0`): **{growth[('big', 'cache')] - growth[('big', 'nocache')]:,.0f} bytes**")
     idle = [int(v[0]["idle_kib"]) for k, v in rows.items() if k[0] == "rss"]
     if idle:
         print(f"- idle RSS of a fresh wardend: at most {max(idle) / 1024:.1f} MiB (target < 30 MiB)")

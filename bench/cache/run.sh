@@ -131,11 +131,11 @@ rss_kib() { helper rss "${pid_of[$1]}"; }
 
 # A fresh process: RSS once listening and idle, then after one /me per user of its token set.
 fresh() { # name store config tokens [wardend flags...]
-    local name=$1 store=$2 config=$3 tokens=$4 idle warm users status
+    local name=$1 store=$2 config=$3 tokens=$4 idle warm idle_anon warm_anon users status
     shift 4
     start_wardend "$name" "$store" "$@"
     sleep 5  # start-up's own allocations (the bcrypt timing, the schema check) settle
-    idle=$(rss_kib "$name")
+    read -r idle idle_anon < <(rss_kib "$name")
     status=$(helper me "http://127.0.0.1:${port_of[$name]}" "$(head -1 "$tokens")")
     [ "$status" = 200 ] || { echo "a minted token is refused by $name: $status" >&2; exit 1; }
     users=$(wc -l <"$tokens")
@@ -145,12 +145,13 @@ fresh() { # name store config tokens [wardend flags...]
     grep -q '^RESULT' "$scratch/$name.warm" && {
         echo "warm-up of $name ran out of time (600 s)" >&2; exit 1; }
     sleep 2
-    warm=$(rss_kib "$name")
+    read -r warm warm_anon < <(rss_kib "$name")
     check_alive "$name"
-    printf 'rss\t%s\t%s\t0\tidle_kib=%s\twarm_kib=%s\tusers=%s\n' "$store" "$config" "$idle" "$warm" \
-        "$users" >>"$results"
-    printf '   %-16s RSS idle %6.1f MiB, after %s users %6.1f MiB\n' "$name" "$(bc <<<"scale=1; $idle/1024")" \
-        "$users" "$(bc <<<"scale=1; $warm/1024")"
+    printf 'rss\t%s\t%s\t0\tidle_kib=%s\twarm_kib=%s\tidle_anon_kib=%s\twarm_anon_kib=%s\tusers=%s\n' \
+        "$store" "$config" "$idle" "$warm" "$idle_anon" "$warm_anon" "$users" >>"$results"
+    printf '   %-16s RSS idle %6.1f MiB (anonymous %5.1f), after %s users %6.1f MiB (anonymous %5.1f)\n' \
+        "$name" "$(bc <<<"scale=1; $idle/1024")" "$(bc <<<"scale=1; $idle_anon/1024")" "$users" \
+        "$(bc <<<"scale=1; $warm/1024")" "$(bc <<<"scale=1; $warm_anon/1024")"
 }
 
 me_run() { # round name store config tokens
