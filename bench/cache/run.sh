@@ -134,7 +134,9 @@ fresh() { # name store config tokens [wardend flags...]
     local name=$1 store=$2 config=$3 tokens=$4 idle warm idle_anon warm_anon users status
     shift 4
     start_wardend "$name" "$store" "$@"
-    sleep 5  # start-up's own allocations (the bcrypt timing, the schema check) settle
+    # wardend hands freed memory back (malloc_trim) every 10 s at rest: sample both RSS figures
+    # after one, so the growth is the cache's and not the allocator's timing
+    sleep 12
     read -r idle idle_anon < <(rss_kib "$name")
     status=$(helper me "http://127.0.0.1:${port_of[$name]}" "$(head -1 "$tokens")")
     [ "$status" = 200 ] || { echo "a minted token is refused by $name: $status" >&2; exit 1; }
@@ -144,7 +146,7 @@ fresh() { # name store config tokens [wardend flags...]
         echo "warm-up of $name failed:" >&2; cat "$scratch/$name.warm" >&2; exit 1; }
     grep -q '^RESULT' "$scratch/$name.warm" && {
         echo "warm-up of $name ran out of time (600 s)" >&2; exit 1; }
-    sleep 2
+    sleep 11
     read -r warm warm_anon < <(rss_kib "$name")
     check_alive "$name"
     printf 'rss\t%s\t%s\t0\tidle_kib=%s\twarm_kib=%s\tidle_anon_kib=%s\twarm_anon_kib=%s\tusers=%s\n' \
