@@ -37,11 +37,22 @@ class lru_map {
         index_.emplace(key, order_.begin());
     }
 
-    void erase(Key const& key) {
-        if (auto const at = index_.find(key); at != index_.end()) {
-            order_.erase(at->second);
-            index_.erase(at);
-        }
+    /// True if `key` was there.
+    bool erase(Key const& key) {
+        auto const at = index_.find(key);
+        if (at == index_.end()) return false;
+        order_.erase(at->second);
+        index_.erase(at);
+        return true;
+    }
+
+    [[nodiscard]] bool contains(Key const& key) const { return index_.contains(key); }
+
+    /// Drops the least recently used entry, if any.
+    void pop_oldest() {
+        if (order_.empty()) return;
+        index_.erase(order_.back().first);
+        order_.pop_back();
     }
 
     void clear() {

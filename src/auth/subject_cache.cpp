@@ -32,7 +32,9 @@ std::int64_t steady_now() noexcept {
 }  // namespace
 
 /// The users and the revoked jtis, each split in shards with a mutex of their own, so I/O
-/// threads reading different users rarely meet on one.
+/// threads reading different users rarely meet on one. The bound on users is global (`held`):
+/// shards may hold unequal shares, as user ids need not spread evenly; a shard making room
+/// drops its own least recently used user.
 struct subject_cache::shards {
     using user_ptr = std::shared_ptr<subject const>;
     struct user_shard {
@@ -45,13 +47,9 @@ struct subject_cache::shards {
         std::unordered_map<std::string, std::int64_t> expiry;  // jti -> its token's expiry
     };
 
-    explicit shards(std::size_t capacity) {
-        // No more shards than entries, so `capacity` holds exactly (`--cache-size 1`).
-        auto const count = std::clamp<std::size_t>(capacity, 1, shard_count);
-        for (std::size_t i = 0; i < count; ++i) {
-            users.push_back(
-                std::make_unique<user_shard>(capacity / count + (i < capacity % count ? 1 : 0)));
-        }
+    explicit shards(std::size_t cap) : capacity(cap) {
+        for (std::size_t i = 0; i < shard_count; ++i)
+            users.push_back(std::make_unique<user_shard>(capacity));
     }
 
     user_shard& of(store::user_id id) {
@@ -73,18 +71,33 @@ struct subject_cache::shards {
         auto const id = user->id;
         auto& shard = of(id);
         std::lock_guard const lock{shard.mutex};
-        if (generation.load() == seen) shard.users.put(id, std::move(user));
+        if (generation.load() != seen) return;
+        if (!shard.users.contains(id) && !reserve_slot()) {
+            // Full: this user takes the place of the shard's least recently used one.
+            if (shard.users.size() == 0) return;  // nothing of this shard to give up
+            shard.users.pop_oldest();
+        }
+        shard.users.put(id, std::move(user));
+    }
+    /// Counts one more user if the bound allows it.
+    bool reserve_slot() noexcept {
+        auto n = held.load();
+        while (n < capacity) {
+            if (held.compare_exchange_weak(n, n + 1)) return true;
+        }
+        return false;
     }
     void forget_user(store::user_id id) {
         auto& shard = of(id);
         generation.fetch_add(1);  // before the erase: see put_user
         std::lock_guard const lock{shard.mutex};
-        shard.users.erase(id);
+        if (shard.users.erase(id)) held.fetch_sub(1);
     }
     void forget_users() {
         generation.fetch_add(1);
         for (auto& shard : users) {
             std::lock_guard const lock{shard->mutex};
+            held.fetch_sub(shard->users.size());
             shard->users.clear();
         }
     }
@@ -117,6 +130,8 @@ struct subject_cache::shards {
         }
     }
 
+    std::size_t const capacity;
+    std::atomic<std::size_t> held{0};  // users in all shards
     std::vector<std::unique_ptr<user_shard>> users;
     std::array<jti_shard, shard_count> jtis;
     std::atomic<std::uint64_t> generation{0};
@@ -160,14 +175,7 @@ bool subject_cache::trusted() const noexcept {
                std::chrono::duration_cast<std::chrono::nanoseconds>(options_.sync_interval).count();
 }
 
-std::size_t subject_cache::size() const {
-    std::size_t held = 0;
-    for (auto& shard : shards_->users) {
-        std::lock_guard const lock{shard->mutex};
-        held += shard->users.size();
-    }
-    return held;
-}
+std::size_t subject_cache::size() const { return shards_->held.load(); }
 
 boost::asio::awaitable<result<subject_read>> subject_cache::find(store::user_id id, std::string jti,
                                                                  std::int64_t expires_at) {

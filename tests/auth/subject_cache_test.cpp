@@ -14,6 +14,7 @@
 #include <warden/auth/errc.hpp>
 #include <warden/store/errc.hpp>
 
+#include "support/numbered.hpp"
 #include "support/run.hpp"
 
 namespace warden::auth {
@@ -73,7 +74,7 @@ class vector_feed final : public store::change_feed {
         return page;
     }
     result<void> wait_for_changes(std::chrono::milliseconds timeout) override {
-        std::this_thread::sleep_for(timeout);
+        std::this_thread::sleep_for(std::min(timeout, std::chrono::milliseconds{5}));
         return {};
     }
     result<store::jti_list> revoked_jtis(std::int64_t now) override {
@@ -223,13 +224,25 @@ TEST_F(subject_cache_test, a_read_racing_a_change_is_not_kept) {
 }
 
 TEST_F(subject_cache_test, holds_at_most_its_capacity_and_answers_as_without_it) {
-    auto cache = make({.capacity = 1, .sync_interval = 60s});
+    for (store::user_id id = 3; id <= 40; ++id) source.put(user(id, test::numbered("u", id)));
+    auto cache = make({.capacity = 5, .sync_interval = 60s});
     for (int round = 0; round < 3; ++round) {
-        EXPECT_EQ(find(*cache, 1)->user->email, "one@example.com");
-        EXPECT_EQ(find(*cache, 2)->user->email, "two@example.com");
-        EXPECT_EQ(cache->size(), 1U);
+        for (store::user_id id = 3; id <= 40; ++id) {
+            EXPECT_EQ(find(*cache, id)->user->email, test::numbered("u", id));
+            EXPECT_LE(cache->size(), 5U);
+        }
+        // A change to any of them is seen on the next read, cached or not.
+        auto const changed_id = 3 + round * 11;
+        source.put(user(changed_id, "changed@example.com"));
+        feed.append(changed(changed_id));
+        ASSERT_TRUE(cache->catch_up());
+        EXPECT_EQ(find(*cache, changed_id)->user->email, "changed@example.com");
+        source.put(user(changed_id, test::numbered("u", changed_id)));
+        feed.append(changed(changed_id));
+        ASSERT_TRUE(cache->catch_up());
     }
-    EXPECT_EQ(source.reads, 6);  // each read evicted the other user
+    EXPECT_EQ(cache->size(), 5U);
+    EXPECT_GT(source.reads, 3 * 38);  // most reads missed: 38 users through 5 places
 }
 
 TEST_F(subject_cache_test, stops_trusting_memory_when_the_feed_cannot_be_read) {
@@ -306,7 +319,7 @@ TEST_F(subject_cache_test, many_readers_and_a_writer_agree_at_the_end) {
         });
     }
     for (int change = 0; change < 50; ++change) {
-        source.put(user(1 + change % 32, "v" + std::to_string(change) + "@example.com"));
+        source.put(user(1 + change % 32, test::numbered("v", change, "@example.com")));
         feed.append(changed(1 + change % 32));
         if (change % 5 == 0) {
             ASSERT_TRUE(cache->catch_up());
@@ -317,7 +330,7 @@ TEST_F(subject_cache_test, many_readers_and_a_writer_agree_at_the_end) {
     readers.clear();
     for (int change = 18; change < 50; ++change) {  // the last change of each user wins
         EXPECT_EQ(find(*cache, 1 + change % 32)->user->email,
-                  "v" + std::to_string(change) + "@example.com");
+                  test::numbered("v", change, "@example.com"));
     }
 }
 
