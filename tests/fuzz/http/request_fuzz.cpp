@@ -85,7 +85,8 @@ struct world {
                                                             svc->login_floor);
         svc->accounts = std::make_unique<auth::account_service>(
             *svc->db, *svc->hashes, svc->logins->limiter(), auth::account_policy{}, svc->clock);
-        svc->guard = std::make_unique<auth::guard>(*svc->tokens, *svc->db);
+        svc->stored_subjects = std::make_unique<auth::store_subjects>(*svc->db);
+        svc->guard = std::make_unique<auth::guard>(*svc->tokens, *svc->stored_subjects);
         routes = app::make_router(*svc);
         auto const now = to_unix_seconds(svc->clock.now());
         auto const admin =
