@@ -15,6 +15,7 @@
 #                full_page_writes on, like SQLite's synchronous=FULL; the test cluster has them off)
 #   CONFIGS="sqlite pg pg+redis pg-x2 pg+redis-x2"  the configurations to run (the first is the
 #                base of the ratios; CONFIGS="" runs none, e.g. for the failover part alone)
+#   WARDEND_FLAGS="..."  more wardend flags for every process (e.g. "--cache-size 0"; split on spaces)
 #   FAILOVER=1   afterwards, on one wardend on PostgreSQL: /me while PostgreSQL is stopped for 6 s,
 #                then FROZEN_CLIENTS (default 8) clients' /me while it is frozen (SIGSTOP) for
 #                FROZEN_SECONDS (default 20) (0: skip both)
@@ -101,7 +102,7 @@ start_wardend() { # name port [wardend flags...]
     shift 2
     mkdir -m 700 "$scratch/$name"
     "$wardend" --listen "127.0.0.1:$port" --data-dir "$scratch/$name" --secret-file "$scratch/secret.key" \
-        --argon2 "$argon2" --login-max-failures 1000000000 --log-level warn "$@" \
+        --argon2 "$argon2" --login-max-failures 1000000000 --log-level warn ${WARDEND_FLAGS:-} "$@" \
         >"$scratch/$name.out" 2>"$scratch/$name.log" &
     local pid=$!
     running+=("$pid $name")

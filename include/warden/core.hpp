@@ -7,6 +7,7 @@
 #include <warden/core/digest.hpp>
 #include <warden/core/errc.hpp>
 #include <warden/core/json.hpp>
+#include <warden/core/network_range.hpp>
 #include <warden/core/random.hpp>
 #include <warden/core/result.hpp>
 #include <warden/core/secret.hpp>

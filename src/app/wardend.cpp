@@ -164,7 +164,14 @@ int main(int argc, char** argv) {
     std::jthread calibration{
         [&svc] { svc->login_floor.calibrate(svc->hashes->hashing_context().settings()); }};
 
-    http::limits const limits{};
+    http::limits limits;
+    limits.max_connections = settings.max_connections;
+    limits.max_header_bytes = settings.max_header_bytes;
+    limits.max_body_bytes = settings.max_body_bytes;
+    limits.header_timeout = settings.header_timeout;
+    limits.body_timeout = settings.body_timeout;
+    limits.idle_timeout = settings.idle_timeout;
+    limits.write_timeout = settings.write_timeout;
     if (auto const notice = app::raise_descriptor_limit(limits.max_connections)) {
         log->warn(quoted_if_json(settings, *notice));
     }

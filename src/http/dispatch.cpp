@@ -21,6 +21,7 @@ boost::asio::awaitable<response> route(router const& routes, cors_policy const& 
         co_return res;
     }
     ctx.params = std::move(found.params);
+    ctx.route = found.pattern;
     try {
         co_return co_await (*found.target)(ctx);
     } catch (std::exception const&) {

@@ -25,7 +25,7 @@ bool is_parameter(std::string_view segment) {
 }  // namespace
 
 void router::add(verb method, std::string_view pattern, handler h) {
-    route r{method, {}, std::move(h)};
+    route r{method, std::string{pattern}, {}, std::move(h)};
     for (auto const segment : split_path(pattern)) r.segments.emplace_back(segment);
     routes_.push_back(std::move(r));
 }
@@ -51,6 +51,7 @@ router::match router::find(verb method, std::string_view path) const {
         if (!matches) continue;
         if (r.method == method) {
             found.target = &r.target;
+            found.pattern = r.pattern;
             found.params = std::move(params);
             found.allow.clear();
             return found;

@@ -234,12 +234,12 @@ asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> 
     }
     auto log = [&](std::string_view method, std::string_view path, unsigned code,
                    std::chrono::steady_clock::time_point started, std::string_view user,
-                   std::string_view id) {
+                   std::string_view id, std::string_view route) {
         if (!log_) return;
         log_(access_entry{method, path, code,
                           std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - started),
-                          user, id, client});
+                          user, id, client, route});
     };
 
     bool linger = false;  // a response ended the connection: let the client finish sending
@@ -297,13 +297,13 @@ asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> 
                 res->prepare_payload();
                 stream.expires_after(limits_.write_timeout);
                 co_await bhttp::async_write(stream, *res, use_tuple);
-                log("-", "-", res->result_int(), started, {}, id);
+                log("-", "-", res->result_int(), started, {}, id, {});
                 linger = true;
             }
             break;
         }
 
-        request_context ctx{parser.release(), {}, client, {}, {}};
+        request_context ctx{parser.release(), {}, client, {}, {}, {}};
         auto const incoming = ctx.req.find("X-Request-Id");
         ctx.request_id = incoming != ctx.req.end() && acceptable_request_id(incoming->value())
                              ? std::string{incoming->value()}
@@ -318,7 +318,7 @@ asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> 
         stream.expires_after(limits_.write_timeout);
         auto [write_ec, write_n] = co_await bhttp::async_write(stream, res, use_tuple);
         log(ctx.req.method_string(), ctx.path(), res.result_int(), started, ctx.user_id,
-            ctx.request_id);
+            ctx.request_id, ctx.route);
         conn->busy = false;
         if (write_ec) break;
         if (!keep_alive) {

@@ -112,6 +112,18 @@ TEST(config_defaults, match_spec_section_5) {
     EXPECT_TRUE(c.cors_origins.empty());
     EXPECT_EQ(c.log_level, log_level::info);
     EXPECT_EQ(c.log_format, log_format::text);
+    EXPECT_EQ(c.max_connections, 10'000U);
+    EXPECT_EQ(c.max_header_bytes, 16'384U);
+    EXPECT_EQ(c.max_body_bytes, 65'536U);
+    EXPECT_EQ(c.header_timeout, 10s);
+    EXPECT_EQ(c.body_timeout, 30s);
+    EXPECT_EQ(c.idle_timeout, 60s);
+    EXPECT_EQ(c.write_timeout, 30s);
+    EXPECT_TRUE(c.trusted_proxies.empty());
+    EXPECT_TRUE(c.tls_cert.empty());
+    EXPECT_TRUE(c.tls_key.empty());
+    EXPECT_TRUE(c.docs);
+    EXPECT_FALSE(c.metrics_listen);
 }
 
 TEST(config_defaults, do_not_read_the_process_environment) {
@@ -823,6 +835,97 @@ TEST(cors, errors_name_the_source) {
     EXPECT_EQ(env.rfind("WARDEN_CORS_ORIGINS: ", 0), 0U) << env;
 }
 
+// ---------------------------------------------------------------- HTTP limits and operations
+
+TEST(http_limits, are_set_by_flag_variable_and_file) {
+    auto const flags = run({"--max-connections", "20", "--max-header-bytes", "2048",
+                            "--max-body-bytes", "1024", "--header-timeout", "2s", "--body-timeout",
+                            "3s", "--idle-timeout", "4s", "--write-timeout", "5s"});
+    EXPECT_EQ(flags.max_connections, 20U);
+    EXPECT_EQ(flags.max_header_bytes, 2048U);
+    EXPECT_EQ(flags.max_body_bytes, 1024U);
+    EXPECT_EQ(flags.header_timeout, 2s);
+    EXPECT_EQ(flags.body_timeout, 3s);
+    EXPECT_EQ(flags.idle_timeout, 4s);
+    EXPECT_EQ(flags.write_timeout, 5s);
+    EXPECT_EQ(run({}, {{"WARDEN_MAX_BODY_BYTES", "2000"}}).max_body_bytes, 2000U);
+    toml_file const file{"max_header_bytes = 4096\nidle_timeout = \"1m\"\n"};
+    auto const from_file = run({"--config", file.path()});
+    EXPECT_EQ(from_file.max_header_bytes, 4096U);
+    EXPECT_EQ(from_file.idle_timeout, 60s);
+}
+
+TEST(http_limits, reject_values_out_of_range) {
+    for (auto const& args : std::vector<std::vector<std::string>>{{"--max-connections", "0"},
+                                                                  {"--max-connections", "1000001"},
+                                                                  {"--max-header-bytes", "1023"},
+                                                                  {"--max-header-bytes", "1048577"},
+                                                                  {"--max-body-bytes", "1023"},
+                                                                  {"--max-body-bytes", "67108865"},
+                                                                  {"--max-body-bytes", "-1"},
+                                                                  {"--header-timeout", "0s"},
+                                                                  {"--idle-timeout", "5"},
+                                                                  {"--write-timeout", "soon"}}) {
+        SCOPED_TRACE(args[0] + " " + args[1]);
+        auto const why = failure(args);
+        EXPECT_EQ(why.rfind(args[0] + ": ", 0), 0U) << why;
+    }
+}
+
+TEST(trusted_proxy, is_repeatable_and_kept_in_canonical_form) {
+    auto const c = run({"--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "fd00::/8",
+                        "--trusted-proxy", "127.0.0.1"});
+    EXPECT_EQ(c.trusted_proxies,
+              (std::vector<std::string>{"10.0.0.0/8", "fd00::/8", "127.0.0.1/32"}));
+}
+
+TEST(trusted_proxy, the_variable_is_a_comma_separated_list_and_the_key_an_array) {
+    EXPECT_EQ(run({}, {{"WARDEN_TRUSTED_PROXIES", "10.0.0.0/8, ::1"}}).trusted_proxies,
+              (std::vector<std::string>{"10.0.0.0/8", "::1/128"}));
+    toml_file const file{"trusted_proxy = [\"192.168.0.0/16\"]\n"};
+    EXPECT_EQ(run({"--config", file.path()}).trusted_proxies,
+              (std::vector<std::string>{"192.168.0.0/16"}));
+    toml_file const wrong{"trusted_proxy = \"192.168.0.0/16\"\n"};
+    failure({"--config", wrong.path()}, {}, config_errc::wrong_type);
+}
+
+TEST(trusted_proxy, rejects_what_is_not_a_network_naming_the_source) {
+    auto const flag = failure({"--trusted-proxy", "10.0.0.1/8"});
+    EXPECT_EQ(flag.rfind("--trusted-proxy: ", 0), 0U) << flag;
+    EXPECT_TRUE(contains(flag, "zero host bits")) << flag;
+    for (auto const* text : {"10.0.0.0/33", "proxy.example", "", "10.0.0.0/8 10.1.0.0/16"}) {
+        SCOPED_TRACE(text);
+        failure({"--trusted-proxy", text});
+    }
+    auto const env = failure({}, {{"WARDEN_TRUSTED_PROXIES", "10.0.0.0/8,,::1"}});
+    EXPECT_EQ(env.rfind("WARDEN_TRUSTED_PROXIES: ", 0), 0U) << env;
+}
+
+TEST(tls, needs_both_the_certificate_and_the_key) {
+    auto const c = run({"--tls-cert", "/etc/warden/cert.pem", "--tls-key", "/etc/warden/key.pem"});
+    EXPECT_EQ(c.tls_cert, std::filesystem::path{"/etc/warden/cert.pem"});
+    EXPECT_EQ(c.tls_key, std::filesystem::path{"/etc/warden/key.pem"});
+    EXPECT_TRUE(contains(failure({"--tls-cert", "/c.pem"}), "--tls-key"));
+    EXPECT_TRUE(contains(failure({}, {{"WARDEN_TLS_KEY", "/k.pem"}}), "--tls-cert"));
+}
+
+TEST(docs, is_on_or_off) {
+    EXPECT_FALSE(run({"--docs", "off"}).docs);
+    EXPECT_TRUE(run({}, {{"WARDEN_DOCS", "on"}}).docs);
+    for (auto const* text : {"true", "no", "OFF", "0"}) {
+        SCOPED_TRACE(text);
+        EXPECT_TRUE(contains(failure({"--docs", text}), "on, off"));
+    }
+}
+
+TEST(metrics_listen, takes_an_address_of_its_own) {
+    EXPECT_EQ(run({"--metrics-listen", "[::1]:9100"}).metrics_listen,
+              (listen_address{"::1", 9100}));
+    EXPECT_EQ(run({}, {{"WARDEN_METRICS_LISTEN", "127.0.0.1:0"}}).metrics_listen,
+              (listen_address{"127.0.0.1", 0}));
+    failure({"--metrics-listen", "9100"});
+}
+
 // ---------------------------------------------------------------- the secret
 
 TEST(secret, of_32_bytes_is_kept_as_its_bytes) {
@@ -957,10 +1060,40 @@ TEST(config_file, that_is_not_readable_is_an_error) {
 }
 
 TEST(config_file, is_read_back_from_describe) {
-    auto const original = run({"--listen", "[::1]:0", "--threads", "3", "--data-dir", "/d",
-                               "--issuer", "https://i \"quoted\"", "--refresh-token-ttl", "90s",
-                               "--default-scopes", "b a", "--cors-origin", "https://a.example",
-                               "--log-format", "json", "--argon2", "m=1024,t=3,p=2"});
+    auto const original = run({"--listen",
+                               "[::1]:0",
+                               "--threads",
+                               "3",
+                               "--data-dir",
+                               "/d",
+                               "--issuer",
+                               "https://i \"quoted\"",
+                               "--refresh-token-ttl",
+                               "90s",
+                               "--default-scopes",
+                               "b a",
+                               "--cors-origin",
+                               "https://a.example",
+                               "--log-format",
+                               "json",
+                               "--argon2",
+                               "m=1024,t=3,p=2",
+                               "--trusted-proxy",
+                               "10.0.0.0/8",
+                               "--trusted-proxy",
+                               "::1",
+                               "--tls-cert",
+                               "/c.pem",
+                               "--tls-key",
+                               "/k.pem",
+                               "--docs",
+                               "off",
+                               "--metrics-listen",
+                               "127.0.0.1:9100",
+                               "--max-body-bytes",
+                               "4096",
+                               "--idle-timeout",
+                               "5s"});
     toml_file const file{describe(original)};
     auto const again = run({"--config", file.path()});
     EXPECT_EQ(describe(again), describe(original));
@@ -968,6 +1101,12 @@ TEST(config_file, is_read_back_from_describe) {
     EXPECT_EQ(again.listen, original.listen);
     EXPECT_EQ(again.database, original.database);
     EXPECT_EQ(again.refresh_token_ttl, 90s);
+    EXPECT_EQ(again.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1/128"}));
+    EXPECT_EQ(again.tls_key, std::filesystem::path{"/k.pem"});
+    EXPECT_FALSE(again.docs);
+    EXPECT_EQ(again.metrics_listen, (listen_address{"127.0.0.1", 9100}));
+    EXPECT_EQ(again.max_body_bytes, 4096U);
+    EXPECT_EQ(again.idle_timeout, 5s);
 }
 
 TEST(describe, redacts_passwords_in_urls) {
@@ -1013,6 +1152,23 @@ TEST(command_line, help_documents_every_flag_variable_and_default) {
                              "--cors-origin",
                              "--log-level",
                              "--log-format",
+                             "--max-connections",
+                             "--max-header-bytes",
+                             "--max-body-bytes",
+                             "--header-timeout",
+                             "--body-timeout",
+                             "--idle-timeout",
+                             "--write-timeout",
+                             "--trusted-proxy",
+                             "--tls-cert",
+                             "--tls-key",
+                             "--docs",
+                             "--metrics-listen",
+                             "WARDEN_TRUSTED_PROXIES",
+                             "WARDEN_MAX_BODY_BYTES",
+                             "WARDEN_DOCS",
+                             "WARDEN_METRICS_LISTEN",
+                             "[default: 65536]",
                              "--config",
                              "WARDEN_LISTEN",
                              "WARDEN_THREADS",

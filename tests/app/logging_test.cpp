@@ -25,8 +25,8 @@ std::string access_line(log_format format, std::string_view method, std::string_
     auto log = std::make_shared<spdlog::logger>(
         "test", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
     log->set_pattern("%v");
-    make_access_logger(log,
-                       format)(http::access_entry{method, path, 200, {}, {}, "rid-1", "127.0.0.1"});
+    make_access_logger(
+        log, format)(http::access_entry{method, path, 200, {}, {}, "rid-1", "127.0.0.1", {}});
     return out.str();
 }
 
@@ -104,8 +104,8 @@ config settings_in(log_format format) {
 }
 
 http::access_entry entry(std::string_view path, std::string_view rid = "rid-1") {
-    return http::access_entry{"GET", path, 200,        std::chrono::microseconds{1250},
-                              {},    rid,  "127.0.0.1"};
+    return http::access_entry{"GET", path, 200,         std::chrono::microseconds{1250},
+                              {},    rid,  "127.0.0.1", {}};
 }
 
 /// True if `text` is a UTC time as the patterns write it, with `digits` digits after the second.

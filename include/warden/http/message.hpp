@@ -23,6 +23,9 @@ struct request_context {
     std::string client_address;                               ///< the peer's IP address (no port)
     std::string request_id;                                   ///< echoed as `X-Request-Id`
     std::string user_id;  ///< set once a guard authenticated the caller (for the access log)
+    /// The matched route's template (`/api/users/{id}`), for logs and metrics: a bounded label,
+    /// unlike the path. Empty when no route matched (404, 405, a preflight).
+    std::string_view route;
 
     /// The target's path, without the query.
     [[nodiscard]] std::string_view path() const noexcept;

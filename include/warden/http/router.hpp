@@ -38,6 +38,7 @@ class router {
   public:
     struct match {
         handler const* target = nullptr;  ///< null: 404 or 405
+        std::string_view pattern;         ///< the matched route's template; empty when none
         std::vector<std::pair<std::string, std::string>> params;
         std::string allow;  ///< for 405: the methods the path has, comma-separated
     };
@@ -70,6 +71,7 @@ class router {
 
     struct route {
         verb method;
+        std::string pattern;
         std::vector<std::string> segments;
         handler target;
     };

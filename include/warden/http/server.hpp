@@ -37,6 +37,7 @@ struct access_entry {
     std::string_view user_id;  ///< empty if no guard authenticated the caller
     std::string_view request_id;
     std::string_view client_address;
+    std::string_view route;  ///< the matched route's template; empty when none matched
 };
 
 /// Called on the loop's thread after each response; called from every loop at once, so it must

@@ -97,6 +97,13 @@ std::string describe(config const& settings) {
     std::string out;
     line(out, "listen", toml_string(to_string(settings.listen)));
     line(out, "threads", std::to_string(settings.threads));
+    line(out, "max_connections", std::to_string(settings.max_connections));
+    line(out, "max_header_bytes", std::to_string(settings.max_header_bytes));
+    line(out, "max_body_bytes", std::to_string(settings.max_body_bytes));
+    line(out, "header_timeout", toml_string(format_duration(settings.header_timeout)));
+    line(out, "body_timeout", toml_string(format_duration(settings.body_timeout)));
+    line(out, "idle_timeout", toml_string(format_duration(settings.idle_timeout)));
+    line(out, "write_timeout", toml_string(format_duration(settings.write_timeout)));
     line(out, "data_dir", toml_string(settings.data_dir.string()));
     line(out, "database", toml_string(redact_url(settings.database)));
     optional_line(out, "redis", settings.redis, true);
@@ -120,6 +127,15 @@ std::string describe(config const& settings) {
     line(out, "login_max_failures", std::to_string(settings.login_max_failures));
     line(out, "login_lockout", toml_string(format_duration(settings.login_lockout)));
     line(out, "cors_origin", toml_array(settings.cors_origins));
+    line(out, "trusted_proxy", toml_array(settings.trusted_proxies));
+    if (!settings.tls_cert.empty()) {
+        line(out, "tls_cert", toml_string(settings.tls_cert.string()));
+        line(out, "tls_key", toml_string(settings.tls_key.string()));
+    }
+    line(out, "docs", toml_string(settings.docs ? "on" : "off"));
+    if (settings.metrics_listen) {
+        line(out, "metrics_listen", toml_string(to_string(*settings.metrics_listen)));
+    }
     line(out, "log_level", toml_string(to_string(settings.log_level)));
     line(out, "log_format", toml_string(to_string(settings.log_format)));
     return out;

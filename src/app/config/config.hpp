@@ -39,7 +39,14 @@ enum class log_format { text, json };
 /// `signing_key_file`) are filled in from the final `data_dir` unless they were set.
 struct config {
     listen_address listen;
-    unsigned threads = 1;  ///< default: the number of cores
+    unsigned threads = 1;                      ///< default: the number of cores
+    std::size_t max_connections = 10'000;      ///< beyond: new connections are closed at once
+    std::size_t max_header_bytes = 16 * 1024;  ///< request line + headers; beyond: 431
+    std::size_t max_body_bytes = 64 * 1024;    ///< beyond: 413
+    std::chrono::seconds header_timeout{10};   ///< first byte to end of headers
+    std::chrono::seconds body_timeout{30};     ///< end of headers to end of body
+    std::chrono::seconds idle_timeout{60};     ///< keep-alive wait for the next request
+    std::chrono::seconds write_timeout{30};    ///< writing one response
     std::filesystem::path data_dir = "./warden-data";
     std::string database;              ///< default: `sqlite:///<data_dir>/warden.db`
     std::optional<std::string> redis;  ///< none: the database holds revocations and counters
@@ -64,6 +71,13 @@ struct config {
     std::uint32_t login_max_failures = 5;
     std::chrono::seconds login_lockout{std::chrono::minutes{15}};
     std::vector<std::string> cors_origins;  ///< in the order given
+    /// Peers allowed to name the client address (`X-Forwarded-For`, `Forwarded`); canonical CIDR
+    /// text, in the order given.
+    std::vector<std::string> trusted_proxies;
+    std::filesystem::path tls_cert;                ///< PEM certificate chain; empty: plain HTTP
+    std::filesystem::path tls_key;                 ///< PEM private key of `tls_cert`
+    bool docs = true;                              ///< `/docs` and `/openapi.json`
+    std::optional<listen_address> metrics_listen;  ///< none: `/metrics` on the main listener
     app::log_level log_level = app::log_level::info;
     app::log_format log_format = app::log_format::text;
 };

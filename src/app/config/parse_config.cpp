@@ -31,8 +31,9 @@ struct raw_value {
 
 using apply_fn = error_code (*)(config&, raw_value&, std::string* why);
 
-// TOML type a key takes; `scopes` takes a string or an array of strings.
-enum class value_kind { text, integer, origins, scopes };
+// TOML type a key takes; `list` (a repeatable flag) takes an array of strings, `scopes` a
+// string or an array of strings.
+enum class value_kind { text, integer, list, scopes };
 
 struct setting {
     std::string_view key;  // TOML key; the flag is "--" + key with '-' for '_'
@@ -193,6 +194,55 @@ error_code apply_cors_origin(config& c, raw_value& v, std::string* why) {
     c.cors_origins = v.items;
     return {};
 }
+error_code apply_trusted_proxy(config& c, raw_value& v, std::string* why) {
+    std::vector<std::string> items = v.items;
+    if (!v.from_list) {
+        auto listed = parse_list(text_of(v), why);
+        if (!listed) return listed.error();
+        items = std::move(*listed);
+    }
+    std::vector<std::string> ranges;
+    for (auto const& item : items) {
+        auto const range = parse_network(item, why);
+        if (!range) return range.error();
+        ranges.push_back(range->to_string());
+    }
+    c.trusted_proxies = std::move(ranges);
+    return {};
+}
+error_code apply_tls_cert(config& c, raw_value& v, std::string* why) {
+    return assign_path(v, why, c.tls_cert);
+}
+error_code apply_tls_key(config& c, raw_value& v, std::string* why) {
+    return assign_path(v, why, c.tls_key);
+}
+error_code apply_docs(config& c, raw_value& v, std::string* why) {
+    return assign(parse_switch(text_of(v), why), c.docs);
+}
+error_code apply_metrics_listen(config& c, raw_value& v, std::string* why) {
+    return assign(parse_listen(text_of(v), why), c.metrics_listen.emplace());
+}
+error_code apply_max_connections(config& c, raw_value& v, std::string* why) {
+    return assign_integer(v, 1, 1'000'000, why, c.max_connections);
+}
+error_code apply_max_header_bytes(config& c, raw_value& v, std::string* why) {
+    return assign_integer(v, 1024, 1024 * 1024, why, c.max_header_bytes);
+}
+error_code apply_max_body_bytes(config& c, raw_value& v, std::string* why) {
+    return assign_integer(v, 1024, 64 * 1024 * 1024, why, c.max_body_bytes);
+}
+error_code apply_header_timeout(config& c, raw_value& v, std::string* why) {
+    return assign(parse_duration(text_of(v), why), c.header_timeout);
+}
+error_code apply_body_timeout(config& c, raw_value& v, std::string* why) {
+    return assign(parse_duration(text_of(v), why), c.body_timeout);
+}
+error_code apply_idle_timeout(config& c, raw_value& v, std::string* why) {
+    return assign(parse_duration(text_of(v), why), c.idle_timeout);
+}
+error_code apply_write_timeout(config& c, raw_value& v, std::string* why) {
+    return assign(parse_duration(text_of(v), why), c.write_timeout);
+}
 error_code apply_log_level(config& c, raw_value& v, std::string* why) {
     return assign(parse_log_level(text_of(v), why), c.log_level);
 }
@@ -201,13 +251,34 @@ error_code apply_log_format(config& c, raw_value& v, std::string* why) {
 }
 
 // SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
-constexpr std::array<setting, 27> setting_table{{
+constexpr std::array<setting, 39> setting_table{{
     {"listen", "WARDEN_LISTEN", "HOST:PORT",
      "Address to serve on; IPv6 as [::1]:8000; port 0 picks a free port and prints it.",
      "127.0.0.1:8000", value_kind::text, apply_listen},
     {"threads", "WARDEN_THREADS", "N",
      "I/O threads, each an event loop of its own on the port (1 to 1024).", "number of cores",
      value_kind::integer, apply_threads},
+    {"max_connections", "WARDEN_MAX_CONNECTIONS", "N",
+     "Open connections at most (1 to 1000000); beyond, new ones are closed at once.", "10000",
+     value_kind::integer, apply_max_connections},
+    {"max_header_bytes", "WARDEN_MAX_HEADER_BYTES", "N",
+     "Largest request line + headers (1024 to 1048576 bytes); beyond: 431.", "16384",
+     value_kind::integer, apply_max_header_bytes},
+    {"max_body_bytes", "WARDEN_MAX_BODY_BYTES", "N",
+     "Largest request body (1024 to 67108864 bytes); beyond: 413.", "65536", value_kind::integer,
+     apply_max_body_bytes},
+    {"header_timeout", "WARDEN_HEADER_TIMEOUT", "DURATION",
+     "Time a client has from its first byte to the end of the headers.", "10s", value_kind::text,
+     apply_header_timeout},
+    {"body_timeout", "WARDEN_BODY_TIMEOUT", "DURATION",
+     "Time a client has from the end of the headers to the end of the body.", "30s",
+     value_kind::text, apply_body_timeout},
+    {"idle_timeout", "WARDEN_IDLE_TIMEOUT", "DURATION",
+     "How long a keep-alive connection may wait for its next request.", "60s", value_kind::text,
+     apply_idle_timeout},
+    {"write_timeout", "WARDEN_WRITE_TIMEOUT", "DURATION",
+     "Time to write one response to a client that reads slowly.", "30s", value_kind::text,
+     apply_write_timeout},
     {"data_dir", "WARDEN_DATA_DIR", "DIR",
      "Directory of the SQLite database, the generated secret and signing key.", "./warden-data",
      value_kind::text, apply_data_dir},
@@ -274,7 +345,21 @@ constexpr std::array<setting, 27> setting_table{{
     {"cors_origin", "WARDEN_CORS_ORIGINS", "ORIGIN",
      "An origin allowed by CORS, such as https://app.example.com; repeatable.\n"
      "The variable takes a comma-separated list.",
-     "none", value_kind::origins, apply_cors_origin},
+     "none", value_kind::list, apply_cors_origin},
+    {"trusted_proxy", "WARDEN_TRUSTED_PROXIES", "CIDR",
+     "A proxy network (10.0.0.0/8, fd00::/8, 127.0.0.1) whose X-Forwarded-For or Forwarded\n"
+     "names the client address; repeatable. The variable takes a comma-separated list.",
+     "none; X-Forwarded-For is ignored", value_kind::list, apply_trusted_proxy},
+    {"tls_cert", "WARDEN_TLS_CERT", "FILE",
+     "PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3) instead of HTTP; needs --tls-key.",
+     "none; plain HTTP", value_kind::text, apply_tls_cert},
+    {"tls_key", "WARDEN_TLS_KEY", "FILE", "PEM private key of --tls-cert.", "none",
+     value_kind::text, apply_tls_key},
+    {"docs", "WARDEN_DOCS", "on|off", "Serve the Swagger UI at /docs and the API at /openapi.json.",
+     "on", value_kind::text, apply_docs},
+    {"metrics_listen", "WARDEN_METRICS_LISTEN", "HOST:PORT",
+     "Serve /metrics on this address alone instead of on the main listener.",
+     "none; /metrics on the main listener", value_kind::text, apply_metrics_listen},
     {"log_level", "WARDEN_LOG_LEVEL", "LEVEL", "trace, debug, info, warn, error or off.", "info",
      value_kind::text, apply_log_level},
     {"log_format", "WARDEN_LOG_FORMAT", "text|json", "Log line format.", "text", value_kind::text,
@@ -388,7 +473,7 @@ result<file_values> read_config_file(std::string const& path, std::string* why) 
                 else
                     expected = "an integer";
                 break;
-            case value_kind::origins:
+            case value_kind::list:
                 raw.from_list = true;
                 if (!strings_of(node, raw.items)) expected = "an array of strings";
                 break;
@@ -446,7 +531,7 @@ config_options::config_options(CLI::App& app) {
             flag_name(s.key), CLI::callback_t{},
             fmt::format("{}\n[env: {}] [default: {}]", s.meaning, s.env, s.default_text));
         option->type_name(std::string{s.value_name});
-        if (s.kind == value_kind::origins) {
+        if (s.kind == value_kind::list) {
             option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
         }
         options_.push_back(option);
@@ -467,7 +552,7 @@ result<config> config_options::resolve(environment const& env, std::string* why)
         auto const* const option = options_[i];
         std::optional<raw_value> raw;
         if (option->count() > 0) {
-            raw = raw_value{flag_name(s.key), option->results(), s.kind == value_kind::origins};
+            raw = raw_value{flag_name(s.key), option->results(), s.kind == value_kind::list};
             if (s.key == "secret_key") settings.secret_key_on_command_line = true;
         } else if (auto value = env(s.env); value && !value->empty()) {
             raw = raw_value{std::string{s.env}, {std::move(*value)}, false};
@@ -489,6 +574,10 @@ result<config> config_options::resolve(environment const& env, std::string* why)
     if (settings.secret_file.empty()) settings.secret_file = settings.data_dir / "secret.key";
     if (settings.signing_key_file.empty()) {
         settings.signing_key_file = settings.data_dir / "signing-key.pem";
+    }
+    if (settings.tls_cert.empty() != settings.tls_key.empty()) {
+        set_why(why, "--tls-cert and --tls-key go together: give both for HTTPS, or neither");
+        return config_errc::bad_value;
     }
     return settings;
 }

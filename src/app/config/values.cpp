@@ -352,8 +352,8 @@ result<void> check_origin(std::string_view text, std::string* why) {
     return {};
 }
 
-result<std::vector<std::string>> parse_origin_list(std::string_view text, std::string* why) {
-    std::vector<std::string> origins;
+result<std::vector<std::string>> parse_list(std::string_view text, std::string* why) {
+    std::vector<std::string> items;
     std::size_t start = 0;
     while (start <= text.size()) {
         auto comma = text.find(',', start);
@@ -364,13 +364,39 @@ result<std::vector<std::string>> parse_origin_list(std::string_view text, std::s
                    ? std::string_view{}
                    : item.substr(first, item.find_last_not_of(" \t") - first + 1);
         if (item.empty()) {
-            return fail(why, "empty origin in the list (two commas in a row or a comma at an end)");
+            return fail(why, "empty item in the list (two commas in a row or a comma at an end)");
         }
-        if (auto const ok = check_origin(item, why); !ok) return ok.error();
-        origins.emplace_back(item);
+        items.emplace_back(item);
         start = comma + 1;
     }
+    return items;
+}
+
+result<std::vector<std::string>> parse_origin_list(std::string_view text, std::string* why) {
+    auto origins = parse_list(text, why);
+    if (!origins) return origins.error();
+    for (auto const& origin : *origins) {
+        if (auto const ok = check_origin(origin, why); !ok) return ok.error();
+    }
     return origins;
+}
+
+result<network_range> parse_network(std::string_view text, std::string* why) {
+    auto range = network_range::parse(text);
+    if (!range) {
+        return fail(why, fmt::format("{} is not a network: write an address with an optional "
+                                     "prefix length and zero host bits, such as 10.0.0.0/8, "
+                                     "fd00::/8 or 127.0.0.1",
+                                     quote(text)));
+    }
+    return *range;
+}
+
+result<bool> parse_switch(std::string_view text, std::string* why) {
+    if (text == "on" || text == "off") return text == "on";
+    // Spelled out: an error_code converts to bool too, so `return fail(...)` would be ambiguous.
+    return result<bool>{boost::system::in_place_error,
+                        fail(why, fmt::format("expected one of on, off, got {}", quote(text)))};
 }
 
 result<void> check_database_url(std::string_view text, std::string* why) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <warden/core/network_range.hpp>
 #include <warden/core/result.hpp>
 
 #include "app/config/config.hpp"
@@ -53,6 +54,10 @@ inline constexpr std::chrono::seconds max_duration{std::chrono::hours{24 * 36500
 /// lowercase host (name, IPv4 or [IPv6]) and an optional port, with no path. Errors: `bad_value`.
 [[nodiscard]] result<void> check_origin(std::string_view text, std::string* why);
 
+/// A comma-separated list (as a `WARDEN_*` variable holds a repeatable flag's values): items
+/// trimmed of spaces and tabs, in order. Errors: `bad_value` for an empty item.
+[[nodiscard]] result<std::vector<std::string>> parse_list(std::string_view text, std::string* why);
+
 /// Splits `WARDEN_CORS_ORIGINS`: commas separate, spaces around an origin are dropped, and each
 /// one must pass `check_origin`. Errors: `bad_value` (also for an empty item).
 [[nodiscard]] result<std::vector<std::string>> parse_origin_list(std::string_view text,
@@ -81,6 +86,10 @@ inline constexpr std::chrono::seconds max_duration{std::chrono::hours{24 * 36500
 [[nodiscard]] result<log_level> parse_log_level(std::string_view text, std::string* why);
 /// Parses `text` or `json`. Errors: `bad_value`.
 [[nodiscard]] result<log_format> parse_log_format(std::string_view text, std::string* why);
+/// A network for `--trusted-proxy` (`network_range::parse`). Errors: `bad_value`.
+[[nodiscard]] result<network_range> parse_network(std::string_view text, std::string* why);
+/// `on` or `off`.
+[[nodiscard]] result<bool> parse_switch(std::string_view text, std::string* why);
 
 /// The text in double quotes for an error message: control and non-ASCII bytes escaped as
 /// `\xNN`, at most 80 bytes shown. Never pass a secret.

@@ -139,7 +139,7 @@ void check_response(http::response const& res, bool listing = false) {
 
 /// Runs one parsed request through dispatch to completion on this thread.
 void serve(http::request req) {
-    http::request_context ctx{std::move(req), {}, "127.0.0.1", "fuzz", {}};
+    http::request_context ctx{std::move(req), {}, "127.0.0.1", "fuzz", {}, {}};
     check(plain_ascii(app::log_safe(ctx.req.method_string())) &&
           plain_ascii(app::log_safe(ctx.path())));
     bool done = false;
