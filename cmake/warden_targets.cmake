@@ -17,6 +17,7 @@ function(warden_module name)
     set_target_properties(warden_${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON)
     target_include_directories(warden_${name} PUBLIC
         $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+        $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>  # configured headers: warden/version.hpp
         $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
     target_include_directories(warden_${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
     target_compile_features(warden_${name} PUBLIC cxx_std_20)
