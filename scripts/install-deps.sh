@@ -15,6 +15,8 @@ packages=(
     postgresql redis-server  # throwaway servers the tests start (tests/support/test_servers.py)
     python3 python3-requests python3-jwt python3-jose python3-passlib python3-argon2 python3-bcrypt
     python3-requests-oauthlib
+    # npm fetches the Swagger UI (web/) and playwright-core, which drives chromium (tests/browser)
+    nodejs chromium
 )
 
 missing=()
@@ -26,4 +28,8 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Debian's nodejs comes without npm; NodeSource's includes it (and conflicts with Debian's npm).
+if ! command -v npm >/dev/null; then
+    apt-get install -y -qq --no-install-recommends npm
 fi

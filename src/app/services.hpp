@@ -15,6 +15,7 @@
 #include <warden/store/store.hpp>
 
 #include "app/config/config.hpp"
+#include "app/docs_ui.hpp"
 
 namespace warden::app {
 
@@ -49,6 +50,8 @@ struct services {
     /// The guard's reads from memory; null with `--cache-size 0`.
     std::unique_ptr<auth::subject_cache> cache;
     std::unique_ptr<auth::guard> guard;
+    /// The Swagger UI's files, loaded by wardend at start-up; null when not found (/docs: 503).
+    std::unique_ptr<docs_ui const> swagger_ui;
 };
 
 /// Builds the services: prepares the data directory, opens the store (running migrations),

@@ -24,11 +24,13 @@ FAST_HASHING = ["--argon2", "m=7168,t=1,p=1"]
 
 
 class Wardend:
-    """One wardend process. Use as a context manager or call start()/stop()."""
+    """One wardend process. Use as a context manager or call start()/stop(). `binary`: another
+    copy of wardend to run (default: WARDEND)."""
 
-    def __init__(self, *args, env=None, data_dir=None):
+    def __init__(self, *args, env=None, data_dir=None, binary=None):
         if not WARDEND:
             raise RuntimeError("WARDEND is not set: run the e2e tests through ctest")
+        self.binary = binary or WARDEND
         self.owns_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="warden-e2e-")
         self.args = list(args)
@@ -39,7 +41,7 @@ class Wardend:
         self.stderr_lines = []
 
     def start(self, expect_failure=False):
-        cmd = [WARDEND, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir] + self.args
+        cmd = [self.binary, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir] + self.args
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                         env=self.env)
         threading.Thread(target=self._drain_stderr, daemon=True).start()

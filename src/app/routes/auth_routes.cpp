@@ -9,6 +9,7 @@
 #include <warden/http/responses.hpp>
 
 #include "app/routes/body_reader.hpp"
+#include "app/routes/client_authentication.hpp"
 #include "app/routes/password_errors.hpp"
 #include "app/routes/routes.hpp"
 #include "app/routes/user_fields.hpp"
@@ -122,6 +123,9 @@ asio::awaitable<response> refresh_grant(services& svc, http::form const& form) {
 asio::awaitable<response> login(services& svc, request_context& ctx) {
     auto form = http::read_form(ctx.req);
     if (!form) co_return http::body_error_response(form.error());
+    // No client is registered: credentials for one are wrong whatever the grant (RFC 6749 §5.2).
+    if (presents_client_credentials(ctx.header(http::field::authorization), *form))
+        co_return invalid_client_response();
     auto const grant = form->get("grant_type");
     if (!grant || *grant == "password") co_return co_await password_grant(svc, ctx, *form);
     if (*grant == "refresh_token") co_return co_await refresh_grant(svc, *form);

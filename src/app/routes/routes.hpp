@@ -13,6 +13,8 @@ void add_auth_routes(http::router& routes, services& svc);
 void add_user_routes(http::router& routes, services& svc);
 /// `/healthz`, `/readyz`, `/.well-known/*`.
 void add_service_routes(http::router& routes, services& svc);
+/// `/docs` and `/docs/{file}`: the Swagger UI (`svc.swagger_ui`); none with `--docs off`.
+void add_docs_routes(http::router& routes, services& svc);
 
 /// Every route.
 [[nodiscard]] http::router make_router(services& svc);

@@ -79,6 +79,7 @@ http::router make_router(services& svc) {
     add_auth_routes(routes, svc);
     add_user_routes(routes, svc);
     add_service_routes(routes, svc);
+    add_docs_routes(routes, svc);
     return routes;
 }
 
