@@ -13,4 +13,6 @@
 #include <warden/http/responses.hpp>
 #include <warden/http/router.hpp>
 #include <warden/http/server.hpp>
+#include <warden/http/tls.hpp>
+#include <warden/http/trusted_proxies.hpp>
 #include <warden/http/validation.hpp>

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -21,7 +22,9 @@
 #include <boost/json/serialize.hpp>
 
 #include <warden/auth/maintenance.hpp>
+#include <warden/core/network_range.hpp>
 #include <warden/http/server.hpp>
+#include <warden/http/tls.hpp>
 #include <warden/password/memory.hpp>
 
 #include "app/config/parse_config.hpp"
@@ -112,6 +115,15 @@ std::string quoted_if_json(app::config const& settings, std::string const& text)
                : text;
 }
 
+/// --trusted-proxy's ranges (canonical CIDR text: the configuration checked them).
+http::trusted_proxies trusted_proxies(app::config const& settings) {
+    std::vector<network_range> ranges;
+    ranges.reserve(settings.trusted_proxies.size());
+    for (auto const& cidr : settings.trusted_proxies)
+        ranges.push_back(network_range::parse(cidr).value());
+    return http::trusted_proxies{std::move(ranges)};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -135,6 +147,17 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     auto const log = app::make_logger(settings);
     auto const say = [&](std::string const& text) { log->info(quoted_if_json(settings, text)); };
+
+    // The TLS files are checked first: a bad one stops the start before anything is opened.
+    std::optional<http::tls_context> tls;
+    if (!settings.tls_cert.empty()) {
+        try {
+            tls = http::tls_context::load({settings.tls_cert, settings.tls_key});
+        } catch (http::tls_error const& e) {
+            std::fprintf(stderr, "wardend: %s\n", e.what());
+            return 1;
+        }
+    }
 
     std::unique_ptr<app::services> svc;
     {
@@ -179,7 +202,9 @@ int main(int argc, char** argv) {
     // One event loop per I/O thread; loop 0 also runs the housekeeping timers and the signal set.
     http::server server{settings.threads, routes, limits,
                         app::make_access_logger(log, settings.log_format),
-                        http::cors_policy{settings.cors_origins}};
+                        http::server_options{.cors = http::cors_policy{settings.cors_origins},
+                                             .proxies = trusted_proxies(settings),
+                                             .tls = std::move(tls)}};
     asio::io_context& io = server.loop(0);
     // A host name (e.g. localhost) resolves to its first address.
     boost::system::error_code ec;
@@ -198,7 +223,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     // Scripts and tests read this line (with --listen ...:0 it names the port picked).
-    std::printf("wardend listening on http://%s\n",
+    std::printf("wardend listening on %s://%s\n", settings.tls_cert.empty() ? "http" : "https",
                 app::to_string(app::listen_address{settings.listen.host, bound->port()}).c_str());
     std::fflush(stdout);
     say(fmt::format("serving on {} with {} threads, algorithm {}, database {}",

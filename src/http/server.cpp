@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
 
@@ -32,6 +33,8 @@
 #include <warden/http/dispatch.hpp>
 #include <warden/http/framing.hpp>
 #include <warden/http/responses.hpp>
+
+#include "http/tls_native.hpp"
 
 namespace warden::http {
 namespace {
@@ -60,6 +63,14 @@ bool acceptable_request_id(std::string_view id) {
     return true;
 }
 
+/// The headers every response carries (the server's, and those of routes that did not set
+/// their own Cache-Control). no-store by default, as Spring Security does: a response with a
+/// token or user data must never be kept by a cache, and a public document opts in to caching.
+void add_security_headers(response& res) {
+    res.set("X-Content-Type-Options", "nosniff");
+    if (res.find(field::cache_control) == res.end()) res.set(field::cache_control, "no-store");
+}
+
 /// SO_REUSEPORT (Linux 3.9): several listening sockets on one port, new connections spread
 /// over them by the kernel.
 error_code set_reuse_port(tcp::acceptor& acceptor) {
@@ -71,10 +82,10 @@ error_code set_reuse_port(tcp::acceptor& acceptor) {
 
 }  // namespace
 
+/// What stop() needs of a connection; lives in its serve() frame.
 struct server::connection {
-    explicit connection(tcp::socket s) : stream(std::move(s)) {}
-    beast::tcp_stream stream;
-    bool busy = false;  // touched only on the connection's loop
+    tcp::socket& socket;  // the lowest layer of the connection's stream
+    bool busy = false;    // touched only on the connection's loop
 };
 
 /// One io_context, run by one thread, and what lives on it. Once the loop runs, every member is
@@ -107,8 +118,8 @@ std::string random_request_id_prefix() {
 }  // namespace
 
 server::server(std::size_t loops, router const& routes, limits lim, access_logger log,
-               cors_policy cors)
-    : routes_(routes), limits_(lim), log_(std::move(log)), cors_(std::move(cors)) {
+               server_options options)
+    : routes_(routes), limits_(lim), log_(std::move(log)), options_(std::move(options)) {
     if (loops == 0) throw std::invalid_argument{"http::server needs at least one event loop"};
     for (std::size_t i = 0; i < loops; ++i) {
         // Concurrency hint 1: one thread runs the loop, so Asio queues what that thread posts to
@@ -121,8 +132,8 @@ server::server(std::size_t loops, router const& routes, limits lim, access_logge
 }
 
 server::server(asio::io_context& io, router const& routes, limits lim, access_logger log,
-               cors_policy cors)
-    : routes_(routes), limits_(lim), log_(std::move(log)), cors_(std::move(cors)) {
+               server_options options)
+    : routes_(routes), limits_(lim), log_(std::move(log)), options_(std::move(options)) {
     loops_.push_back(std::make_unique<event_loop>(io));
     loops_.front()->request_id_prefix = random_request_id_prefix();
 }
@@ -192,7 +203,7 @@ void server::stop() {
             // Idle connections are waiting for a next request that must not come: cancel the
             // read. Busy ones see `stopping` after their response and close.
             for (connection* conn : lp.live)
-                if (!conn->busy) conn->stream.socket().cancel(ignored);
+                if (!conn->busy) conn->socket.cancel(ignored);
         });
     }
 }
@@ -217,24 +228,31 @@ asio::awaitable<void> server::accept_loop(event_loop& lp) {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        auto conn = std::make_shared<connection>(std::move(socket));
-        lp.live.insert(conn.get());
-        asio::co_spawn(lp.io, serve(lp, std::move(conn)), asio::detached);
+        if (options_.tls) {
+            tls_stream stream{std::move(socket), options_.tls->get().context};
+            asio::co_spawn(lp.io, serve(lp, std::move(stream)), asio::detached);
+        } else {
+            asio::co_spawn(lp.io, serve(lp, beast::tcp_stream{std::move(socket)}), asio::detached);
+        }
     }
 }
 
-asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> conn) {
-    auto& stream = conn->stream;
+template <class Stream>
+asio::awaitable<void> server::serve(event_loop& lp, Stream stream) {
+    constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+    beast::tcp_stream& lowest = beast::get_lowest_layer(stream);  // timeouts act here
+    connection conn{lowest.socket()};
+    lp.live.insert(&conn);
     beast::flat_buffer buffer;
-    std::string client;
+    std::string peer;
     {
         error_code ec;
-        auto const peer = stream.socket().remote_endpoint(ec);
-        if (!ec) client = peer.address().to_string();
+        auto const remote = lowest.socket().remote_endpoint(ec);
+        if (!ec) peer = remote.address().to_string();
     }
     auto log = [&](std::string_view method, std::string_view path, unsigned code,
                    std::chrono::steady_clock::time_point started, std::string_view user,
-                   std::string_view id, std::string_view route) {
+                   std::string_view id, std::string_view client, std::string_view route) {
         if (!log_) return;
         log_(access_entry{method, path, code,
                           std::chrono::duration_cast<std::chrono::microseconds>(
@@ -242,16 +260,28 @@ asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> 
                           user, id, client, route});
     };
 
+    bool open = !lp.stopping;  // false: accepted just before stop(), which did not see it
+    if constexpr (tls) {
+        if (open) {
+            // The handshake is held to the header timeout, like a request's head. A client that
+            // does not complete one (plain HTTP on this port) is closed without an answer.
+            lowest.expires_after(limits_.header_timeout);
+            auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+            open = !ec;
+        }
+    }
+    [[maybe_unused]] bool const secured = open;  // TLS: a session to close with close_notify
+
     bool linger = false;  // a response ended the connection: let the client finish sending
-    while (!lp.stopping) {
+    while (open && !lp.stopping) {
         if (buffer.size() == 0) {
             // Wait for the first byte of the next request under the idle timeout.
-            stream.expires_after(limits_.idle_timeout);
+            lowest.expires_after(limits_.idle_timeout);
             auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
             if (ec) break;
             buffer.commit(n);
         }
-        conn->busy = true;
+        conn.busy = true;
         auto const started = std::chrono::steady_clock::now();
         request_parser parser;
         parser.body_limit(limits_.max_body_bytes);
@@ -259,7 +289,7 @@ asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> 
         // The whole head is buffered and measured before Beast parses it: Beast 1.81's
         // header_limit counts only the bytes of one read, so a head arriving in pieces could
         // grow past the limit.
-        stream.expires_after(limits_.header_timeout);
+        lowest.expires_after(limits_.header_timeout);
         error_code read_ec;
         while (true) {
             read_ec = parse_head(parser, buffer, limits_.max_header_bytes);
@@ -277,13 +307,13 @@ asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> 
             if (expect != head.end() && beast::iequals(expect->value(), "100-continue")) {
                 // curl and others wait for this before sending a large body.
                 static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
-                stream.expires_after(limits_.write_timeout);
+                lowest.expires_after(limits_.write_timeout);
                 auto [ec, n] = co_await asio::async_write(stream, asio::buffer(go_on), use_tuple);
                 read_ec = ec;
             }
         }
         if (!read_ec && !parser.is_done()) {  // a GET without a body is complete here
-            stream.expires_after(limits_.body_timeout);
+            lowest.expires_after(limits_.body_timeout);
             auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
             read_ec = body_ec;
         }
@@ -294,32 +324,36 @@ asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> 
                 res->version(11);
                 res->keep_alive(false);
                 res->set("X-Request-Id", id);
+                add_security_headers(*res);
                 res->prepare_payload();
-                stream.expires_after(limits_.write_timeout);
+                lowest.expires_after(limits_.write_timeout);
                 co_await bhttp::async_write(stream, *res, use_tuple);
-                log("-", "-", res->result_int(), started, {}, id, {});
+                log("-", "-", res->result_int(), started, {}, id, peer, {});
                 linger = true;
             }
             break;
         }
 
-        request_context ctx{parser.release(), {}, client, {}, {}, {}};
+        request_context ctx{parser.release(), {}, peer, {}, {}, {}};
+        if (!options_.proxies.empty())
+            ctx.client_address = options_.proxies.client_address(peer, ctx.req);
         auto const incoming = ctx.req.find("X-Request-Id");
         ctx.request_id = incoming != ctx.req.end() && acceptable_request_id(incoming->value())
                              ? std::string{incoming->value()}
                              : lp.next_request_id();
 
-        response res = co_await dispatch(routes_, cors_, ctx);
+        response res = co_await dispatch(routes_, options_.cors, ctx);
         bool const keep_alive = ctx.req.keep_alive() && !lp.stopping;
         res.version(ctx.req.version());
         res.keep_alive(keep_alive);
         res.set("X-Request-Id", ctx.request_id);
+        add_security_headers(res);
         res.prepare_payload();
-        stream.expires_after(limits_.write_timeout);
+        lowest.expires_after(limits_.write_timeout);
         auto [write_ec, write_n] = co_await bhttp::async_write(stream, res, use_tuple);
         log(ctx.req.method_string(), ctx.path(), res.result_int(), started, ctx.user_id,
-            ctx.request_id, ctx.route);
-        conn->busy = false;
+            ctx.request_id, ctx.client_address, ctx.route);
+        conn.busy = false;
         if (write_ec) break;
         if (!keep_alive) {
             linger = true;
@@ -327,19 +361,28 @@ asio::awaitable<void> server::serve(event_loop& lp, std::shared_ptr<connection> 
         }
     }
 
+    if constexpr (tls) {
+        if (secured) {
+            // close_notify tells the client our end from a cut connection. Its own is not
+            // awaited: the linger below reads whatever it still sends as TCP bytes, as for HTTP.
+            skip_waiting_for_close_notify(stream);
+            lowest.expires_after(linger_timeout);
+            co_await stream.async_shutdown(use_tuple);
+        }
+    }
     error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
     if (linger) {
-        stream.expires_after(linger_timeout);
+        lowest.expires_after(linger_timeout);
         std::array<char, 4096> sink;
         for (std::size_t drained = 0; drained < linger_bytes;) {
-            auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+            auto [ec, n] = co_await lowest.async_read_some(asio::buffer(sink), use_tuple);
             if (ec) break;  // the client's end of stream, the timeout, or stop()
             drained += n;
         }
     }
-    stream.socket().close(ignored);
-    lp.live.erase(conn.get());
+    lowest.socket().close(ignored);
+    lp.live.erase(&conn);
     connection_count_.fetch_sub(1, std::memory_order_relaxed);
 }
 

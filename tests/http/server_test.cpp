@@ -29,7 +29,7 @@ using tcp = asio::ip::tcp;
 // A running server on a free loopback port, with a few routes that exercise the server itself.
 class server_fixture : public ::testing::Test {
   protected:
-    void start(limits lim = {}, cors_policy cors = {}, std::size_t loops = 2) {
+    void start(limits lim = {}, server_options options = {}, std::size_t loops = 2) {
         routes_.add(verb::get, "/hello", [](request_context&) -> asio::awaitable<response> {
             co_return detail_response(status::ok, "hello");
         });
@@ -51,6 +51,14 @@ class server_fixture : public ::testing::Test {
             ctx.user_id = "42";
             co_return detail_response(status::ok, "user");
         });
+        routes_.add(verb::get, "/client", [](request_context& ctx) -> asio::awaitable<response> {
+            co_return detail_response(status::ok, ctx.client_address);
+        });
+        routes_.add(verb::get, "/public", [](request_context&) -> asio::awaitable<response> {
+            response res = detail_response(status::ok, "cache me");
+            res.set(field::cache_control, "public, max-age=60");
+            co_return res;
+        });
         server_ = std::make_unique<server>(
             loops, routes_, lim,
             [this](access_entry const& e) {
@@ -60,7 +68,7 @@ class server_fixture : public ::testing::Test {
                                " rid=" + std::string{e.request_id} +
                                " client=" + std::string{e.client_address});
             },
-            std::move(cors));
+            std::move(options));
         auto const bound = server_->listen({asio::ip::make_address("127.0.0.1"), 0});
         ASSERT_TRUE(bound.has_value());
         port_ = bound->port();
@@ -401,7 +409,7 @@ TEST_F(server_fixture, connections_beyond_the_limit_are_closed) {
 }
 
 TEST_F(server_fixture, cors_headers_only_for_allowed_origins) {
-    start({}, cors_policy{{"https://app.example"}});
+    start({}, {.cors = cors_policy{{"https://app.example"}}});
     auto s = connect();
     boost::beast::flat_buffer buffer;
     request req{verb::get, "/hello", 11};
@@ -418,7 +426,7 @@ TEST_F(server_fixture, cors_headers_only_for_allowed_origins) {
 }
 
 TEST_F(server_fixture, cors_preflight_is_answered_for_existing_paths) {
-    start({}, cors_policy{{"*"}});
+    start({}, {.cors = cors_policy{{"*"}}});
     auto s = connect();
     boost::beast::flat_buffer buffer;
     request preflight{verb::options, "/echo", 11};
@@ -452,6 +460,74 @@ TEST_F(server_fixture, no_cors_without_a_policy) {
     auto const res = read_response(s, buffer);
     EXPECT_EQ(res.result(), status::method_not_allowed);
     EXPECT_EQ(res.count(field::access_control_allow_origin), 0U);
+}
+
+TEST_F(server_fixture, every_response_carries_nosniff_and_no_store_unless_it_chose_a_policy) {
+    start({.max_header_bytes = 1024});
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    for (char const* path : {"/hello", "/nowhere", "/throw"}) {
+        request req{verb::get, path, 11};
+        req.set(field::host, "x");
+        bhttp::write(s, req);
+        auto const res = read_response(s, buffer);
+        EXPECT_EQ(res["X-Content-Type-Options"], "nosniff") << path;
+        EXPECT_EQ(res[field::cache_control], "no-store") << path;
+    }
+    request put{verb::put, "/hello", 11};  // 405
+    put.set(field::host, "x");
+    bhttp::write(s, put);
+    auto const not_allowed = read_response(s, buffer);
+    EXPECT_EQ(not_allowed.result(), status::method_not_allowed);
+    EXPECT_EQ(not_allowed["X-Content-Type-Options"], "nosniff");
+    EXPECT_EQ(not_allowed[field::cache_control], "no-store");
+    request public_document{verb::get, "/public", 11};
+    public_document.set(field::host, "x");
+    bhttp::write(s, public_document);
+    auto const cached = read_response(s, buffer);
+    EXPECT_EQ(cached[field::cache_control], "public, max-age=60");
+    EXPECT_EQ(cached.count(field::cache_control), 1U);
+    EXPECT_EQ(cached["X-Content-Type-Options"], "nosniff");
+    // A response the server makes itself, for a request it could not read (431).
+    std::string too_big = "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: ";
+    too_big.append(2000, 'a');
+    too_big += "\r\n\r\n";
+    auto const refused = exchange_until_close(too_big);
+    EXPECT_TRUE(refused.starts_with("HTTP/1.1 431")) << refused;
+    EXPECT_NE(refused.find("X-Content-Type-Options: nosniff\r\n"), std::string::npos);
+    EXPECT_NE(refused.find("Cache-Control: no-store\r\n"), std::string::npos);
+}
+
+TEST_F(server_fixture, forwarding_headers_are_ignored_unless_the_peer_is_a_trusted_proxy) {
+    start();
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    request req{verb::get, "/client", 11};
+    req.set(field::host, "x");
+    req.set("X-Forwarded-For", "203.0.113.7");
+    bhttp::write(s, req);
+    EXPECT_EQ(read_response(s, buffer).body(), R"({"detail":"127.0.0.1"})");
+    auto const lines = log_lines(1);
+    ASSERT_EQ(lines.size(), 1U);
+    EXPECT_TRUE(lines[0].ends_with("client=127.0.0.1")) << lines[0];
+}
+
+TEST_F(server_fixture, a_trusted_proxy_names_the_client_for_handlers_and_the_log) {
+    start({}, {.proxies = trusted_proxies{{network_range::parse("127.0.0.0/8").value()}}});
+    auto s = connect();
+    boost::beast::flat_buffer buffer;
+    request req{verb::get, "/client", 11};
+    req.set(field::host, "x");
+    req.set("X-Forwarded-For", "198.51.100.1, 203.0.113.7, 127.0.0.1");
+    bhttp::write(s, req);
+    EXPECT_EQ(read_response(s, buffer).body(), R"({"detail":"203.0.113.7"})");
+    req.set("X-Forwarded-For", "not an address");
+    bhttp::write(s, req);
+    EXPECT_EQ(read_response(s, buffer).body(), R"({"detail":"127.0.0.1"})");
+    auto const lines = log_lines(2);
+    ASSERT_EQ(lines.size(), 2U);
+    EXPECT_TRUE(lines[0].ends_with("client=203.0.113.7")) << lines[0];
+    EXPECT_TRUE(lines[1].ends_with("client=127.0.0.1")) << lines[1];
 }
 
 TEST_F(server_fixture, stop_finishes_in_flight_requests_and_closes_idle_ones) {

@@ -9,11 +9,18 @@
 // no hop to another thread unless a handler awaits a pool (hashing, the store), whose result is
 // posted back to the connection's loop. What the server keeps per connection (the live set, the
 // request-id counter) is per loop; only the connection count is shared (a relaxed atomic).
+//
+// With TLS (server_options::tls) the listener speaks HTTPS only: each connection starts with a
+// handshake under the header timeout, and a client that does not complete one (plain HTTP on
+// the HTTPS port) is closed without an answer. Every response carries `X-Content-Type-Options:
+// nosniff`, and `Cache-Control: no-store` unless its route chose a Cache-Control of its own:
+// tokens and user data must not land in a shared cache, and a route that forgets is safe.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +32,8 @@
 #include <warden/http/cors.hpp>
 #include <warden/http/limits.hpp>
 #include <warden/http/router.hpp>
+#include <warden/http/tls.hpp>
+#include <warden/http/trusted_proxies.hpp>
 
 namespace warden::http {
 
@@ -36,24 +45,31 @@ struct access_entry {
     std::chrono::microseconds latency{0};
     std::string_view user_id;  ///< empty if no guard authenticated the caller
     std::string_view request_id;
-    std::string_view client_address;
-    std::string_view route;  ///< the matched route's template; empty when none matched
+    std::string_view client_address;  ///< the peer, or whom a trusted proxy named
+    std::string_view route;           ///< the matched route's template; empty when none matched
 };
 
 /// Called on the loop's thread after each response; called from every loop at once, so it must
 /// be thread-safe (and should not take a shared lock: it runs once per request).
 using access_logger = std::function<void(access_entry const&)>;
 
+/// What a server does beyond routing, each off by default.
+struct server_options {
+    cors_policy cors{};
+    trusted_proxies proxies{};         ///< who may name the client (`X-Forwarded-For`)
+    std::optional<tls_context> tls{};  ///< none: plain HTTP
+};
+
 class server {
   public:
     /// `loops` event loops, each an io_context of its own (concurrency hint 1), owned by the
     /// server and run by `run()`, one thread each. At least one.
     server(std::size_t loops, router const& routes, limits lim, access_logger log,
-           cors_policy cors = {});
+           server_options options = {});
     /// One event loop on the caller's `io`, which the caller runs on exactly one thread (a
     /// connection is not guarded against two threads running its loop).
     server(boost::asio::io_context& io, router const& routes, limits lim, access_logger log,
-           cors_policy cors = {});
+           server_options options = {});
     server(server const&) = delete;
     server& operator=(server const&) = delete;
     ~server();
@@ -86,13 +102,15 @@ class server {
     struct connection;
     struct event_loop;
     boost::asio::awaitable<void> accept_loop(event_loop& lp);
-    boost::asio::awaitable<void> serve(event_loop& lp, std::shared_ptr<connection> conn);
+    /// One connection from accept to close, over a plain or a TLS stream (src/http/server.cpp).
+    template <class Stream>
+    boost::asio::awaitable<void> serve(event_loop& lp, Stream stream);
 
     std::vector<std::unique_ptr<event_loop>> loops_;
     router const& routes_;
     limits limits_;
     access_logger log_;
-    cors_policy cors_;
+    server_options options_;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> connection_count_{0};
 };
