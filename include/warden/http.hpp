@@ -6,11 +6,15 @@
 #include <warden/http/form.hpp>
 #include <warden/http/framing.hpp>
 #include <warden/http/json_body.hpp>
+#include <warden/http/json_fields.hpp>
 #include <warden/http/limits.hpp>
 #include <warden/http/message.hpp>
 #include <warden/http/multipart.hpp>
+#include <warden/http/openapi.hpp>
+#include <warden/http/path_pattern.hpp>
 #include <warden/http/problem.hpp>
 #include <warden/http/responses.hpp>
+#include <warden/http/route_declaration.hpp>
 #include <warden/http/router.hpp>
 #include <warden/http/server.hpp>
 #include <warden/http/tls.hpp>

@@ -1,63 +1,93 @@
 #include <warden/http/router.hpp>
 
+#include <algorithm>
+#include <stdexcept>
+
 #include <boost/beast/http/verb.hpp>
 
 namespace warden::http {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> segments;
-    if (path.empty() || path.front() != '/') return segments;
-    path.remove_prefix(1);
-    while (true) {
-        auto const slash = path.find('/');
-        segments.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos) break;
-        path.remove_prefix(slash + 1);
+std::vector<std::string> sorted_words(std::string_view text) {
+    std::vector<std::string> words;
+    while (!text.empty()) {
+        auto const space = text.find(' ');
+        if (space != 0) words.emplace_back(text.substr(0, space));
+        if (space == std::string_view::npos) break;
+        text.remove_prefix(space + 1);
     }
-    return segments;
+    std::sort(words.begin(), words.end());
+    return words;
 }
 
-bool is_parameter(std::string_view segment) {
-    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+std::logic_error route_error(route_declaration const& d, std::string_view why) {
+    std::string message{boost::beast::http::to_string(d.method)};
+    message += ' ';
+    message += d.pattern;
+    message += ": ";
+    message += why;
+    return std::logic_error{message};
 }
 
 }  // namespace
 
+std::vector<std::string> router::checked_scopes(route_declaration const& declaration,
+                                                std::string_view required) {
+    auto const from_check = sorted_words(required);
+    if (!declaration.scopes) return from_check;
+    auto declared = *declaration.scopes;
+    std::sort(declared.begin(), declared.end());
+    if (declared != from_check)
+        throw route_error(declaration, "its check requires other scopes than declared");
+    return *declaration.scopes;
+}
+
+void router::add(route_declaration declaration, handler h) {
+    if (declaration.scopes) throw route_error(declaration, "declared scopes need a check");
+    add_route(std::move(declaration), std::move(h));
+}
+
 void router::add(verb method, std::string_view pattern, handler h) {
-    route r{method, std::string{pattern}, {}, std::move(h)};
-    for (auto const segment : split_path(pattern)) r.segments.emplace_back(segment);
-    routes_.push_back(std::move(r));
+    add(route_declaration{.method = method, .pattern = std::string{pattern}}, std::move(h));
+}
+
+void router::add_route(route_declaration declaration, handler h) {
+    path_pattern pattern{declaration.pattern};
+    for (auto const& r : routes_) {
+        if (r.method == declaration.method && r.pattern.same_shape(pattern))
+            throw route_error(declaration, "a route of this method and shape exists");
+    }
+    routes_.push_back({declaration.method, std::move(pattern), std::move(h)});
+    declarations_.push_back(std::move(declaration));
 }
 
 router::match router::find(verb method, std::string_view path) const {
     auto const segments = split_path(path);
     match found;
+    route const* best = nullptr;  // a route of the most specific matching shape
     for (auto const& r : routes_) {
-        if (r.segments.size() != segments.size()) continue;
-        std::vector<std::pair<std::string, std::string>> params;
-        bool matches = true;
-        for (std::size_t i = 0; i < segments.size() && matches; ++i) {
-            if (is_parameter(r.segments[i])) {
-                if (segments[i].empty())
-                    matches = false;
-                else
-                    params.emplace_back(r.segments[i].substr(1, r.segments[i].size() - 2),
-                                        segments[i]);
-            } else {
-                matches = r.segments[i] == segments[i];
+        if (!r.pattern.matches(segments)) continue;
+        if (best != nullptr) {
+            auto const order = path_pattern::compare_specificity(r.pattern, best->pattern);
+            if (order < 0) continue;
+            if (order > 0) {
+                found = match{};
+                best = nullptr;
             }
         }
-        if (!matches) continue;
+        if (best == nullptr || found.target == nullptr) best = &r;
         if (r.method == method) {
+            best = &r;
             found.target = &r.target;
-            found.pattern = r.pattern;
-            found.params = std::move(params);
-            found.allow.clear();
-            return found;
+        } else {
+            if (!found.allow.empty()) found.allow += ", ";
+            found.allow += boost::beast::http::to_string(r.method);
         }
-        if (!found.allow.empty()) found.allow += ", ";
-        found.allow += boost::beast::http::to_string(r.method);
+    }
+    if (found.target != nullptr) {
+        found.pattern = best->pattern.template_path();
+        found.params = best->pattern.parameters(segments);
+        found.allow.clear();
     }
     return found;
 }

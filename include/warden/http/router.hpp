@@ -1,9 +1,11 @@
 #pragma once
-// Routes: method + path pattern with `{name}` segments -> handler. Guarded routes state their
-// requirement once (a `bearer_check`, e.g. the auth guard) and their handler receives the
-// authenticated principal; it never parses headers itself.
+// Routes: one declaration each (route_declaration.hpp: method, typed path pattern, summary,
+// scopes, request and response shapes) -> handler. Guarded routes state their requirement once
+// (a `bearer_check`, e.g. the auth guard, requiring the declared scopes) and their handler
+// receives the authenticated principal; it never parses headers itself.
 #include <concepts>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,7 +15,9 @@
 
 #include <warden/core/result.hpp>
 #include <warden/http/message.hpp>
+#include <warden/http/path_pattern.hpp>
 #include <warden/http/problem.hpp>
+#include <warden/http/route_declaration.hpp>
 
 namespace warden::http {
 
@@ -43,21 +47,45 @@ class router {
         std::string allow;  ///< for 405: the methods the path has, comma-separated
     };
 
-    /// Adds a route. A pattern is `/`-separated segments; `{name}` matches one non-empty segment.
+    /// Adds an unguarded route. Throws `std::invalid_argument` for a malformed pattern and
+    /// `std::logic_error` for declared scopes (a guarded route needs a check: the overload
+    /// below) or a second route of the same method and path shape.
+    void add(route_declaration declaration, handler h);
+
+    /// Adds an unguarded route with no more than a method and a pattern.
     void add(verb method, std::string_view pattern, handler h);
 
     /// Adds a guarded route: `check` runs first; on failure the client gets the mapped problem,
-    /// on success `h(ctx, principal)` runs.
+    /// on success `h(ctx, principal)` runs. The declaration's scopes must be the ones `check`
+    /// requires (`std::logic_error` otherwise); left unset, they are read from `check`.
+    template <bearer_check Check, class Handler>
+    requires std::invocable<Handler const&, request_context&, typename Check::principal_type>
+    void add(route_declaration declaration, Check check, Handler h) {
+        declaration.scopes = checked_scopes(declaration, check.required_scope());
+        add_route(std::move(declaration),
+                  [check = std::move(check), h = std::move(h)](request_context& ctx) {
+                      return call_guarded(check, h, ctx);
+                  });
+    }
+
+    /// As above with no more than a method and a pattern.
     template <bearer_check Check, class Handler>
     requires std::invocable<Handler const&, request_context&, typename Check::principal_type>
     void add(verb method, std::string_view pattern, Check check, Handler h) {
-        add(method, pattern, [check = std::move(check), h = std::move(h)](request_context& ctx) {
-            return call_guarded(check, h, ctx);
-        });
+        add(route_declaration{.method = method, .pattern = std::string{pattern}}, std::move(check),
+            std::move(h));
     }
 
-    /// The route for a method and path (no query).
+    /// The route for a method and path (no query). Of the routes whose pattern matches the
+    /// path, the most specific shape wins (a literal segment over `{name:int}` over `{name}`,
+    /// whatever the order they were added in); its method's route is the target, else `allow`
+    /// lists that shape's methods (405). No pattern matching: 404.
     [[nodiscard]] match find(verb method, std::string_view path) const;
+
+    /// Every route's declaration, in the order added.
+    [[nodiscard]] std::span<route_declaration const> declarations() const noexcept {
+        return declarations_;
+    }
 
   private:
     template <class Check, class Handler>
@@ -69,13 +97,18 @@ class router {
         co_return co_await h(ctx, std::move(*principal));
     }
 
+    /// The declaration's scopes, checked against what the check requires (space-separated).
+    static std::vector<std::string> checked_scopes(route_declaration const& declaration,
+                                                   std::string_view required);
+    void add_route(route_declaration declaration, handler h);
+
     struct route {
         verb method;
-        std::string pattern;
-        std::vector<std::string> segments;
+        path_pattern pattern;
         handler target;
     };
     std::vector<route> routes_;
+    std::vector<route_declaration> declarations_;
 };
 
 }  // namespace warden::http

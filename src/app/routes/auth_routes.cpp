@@ -1,16 +1,20 @@
 // POST /api/auth/register, /login (OAuth2 token endpoint), /logout, /revoke.
+#include <memory>
+
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <warden/auth/email.hpp>
 #include <warden/auth/errc.hpp>
 #include <warden/http/form.hpp>
 #include <warden/http/json_body.hpp>
+#include <warden/http/json_fields.hpp>
+#include <warden/http/openapi.hpp>
 #include <warden/http/problem.hpp>
 #include <warden/http/responses.hpp>
 
-#include "app/routes/body_reader.hpp"
 #include "app/routes/client_authentication.hpp"
-#include "app/routes/password_errors.hpp"
+#include "app/routes/route_table.hpp"
 #include "app/routes/routes.hpp"
 #include "app/routes/user_fields.hpp"
 #include "app/routes/user_json.hpp"
@@ -54,27 +58,30 @@ std::optional<std::string_view> required_field(http::form const& form, std::stri
     return value;
 }
 
-asio::awaitable<response> register_user(services& svc, request_context& ctx) {
+struct registration_body {
+    std::string email;
+    std::string password;
+    std::string full_name;
+};
+
+http::json_fields<registration_body> registration_fields(password::context const& passwords) {
+    return {"Registration",
+            {email_field(&registration_body::email, true),
+             new_password_field("password", &registration_body::password, passwords),
+             full_name_field(&registration_body::full_name)}};
+}
+
+asio::awaitable<response> register_user(services& svc,
+                                        http::json_fields<registration_body> const& fields,
+                                        request_context& ctx) {
     auto body = http::read_json_object(ctx.req, 16);
     if (!body) co_return http::body_error_response(body.error());
     http::validation_errors errors;
-    body_reader fields{*body, {"email", "password", "full_name"}, errors};
-    auto email = fields.required_string("email");
-    auto password = fields.required_string("password");
-    auto full_name = fields.optional_string("full_name", true);
-    normalize_email_field(email, errors);
-    check_full_name_field(full_name, errors);
-    auto const& policy = svc.hashes->hashing_context().settings().policy;
-    if (password) {
-        auto const allowed = svc.hashes->hashing_context().check_new_password(*password);
-        if (!allowed)
-            add_password_error(errors, "password", allowed.error(), policy.min_length,
-                               policy.max_length);
-    }
-    if (!errors.empty()) co_return errors.to_response();
+    auto input = fields.read(*body, errors);
+    if (!input) co_return errors.to_response();
     // Named, not braced in the call: GCC 12 destroys a braced coroutine argument twice.
-    auth::registration request{std::move(*email), secret_bytes{std::move(*password)},
-                               full_name.value_or("")};
+    auth::registration request{std::move(input->email), secret_bytes{std::move(input->password)},
+                               std::move(input->full_name)};
     auto created = co_await svc.accounts->register_user(std::move(request));
     if (!created) co_return http::render(http::problem_for(created.error()));
     co_return http::json_response(status::created, user_json(*created));
@@ -154,19 +161,133 @@ asio::awaitable<response> revoke(services& svc, request_context& ctx) {
     co_return res;
 }
 
+/// A form field's schema: a string, a secret one shown as `format: password`.
+boost::json::object form_field(std::string_view description, bool secret = false) {
+    boost::json::object field{{"type", "string"}, {"description", description}};
+    if (secret) field["format"] = "password";
+    return field;
+}
+
+/// The token endpoint's form, as FastAPI's `OAuth2PasswordRequestForm` (plus the refresh
+/// grant's fields). What `login` reads.
+http::body_descriptor login_form() {
+    boost::json::object grant_type{{"type", "string"},
+                                   {"enum", boost::json::array{"password", "refresh_token"}},
+                                   {"default", "password"},
+                                   {"description", "Absent: password"}};
+    boost::json::object properties{
+        {"grant_type", std::move(grant_type)},
+        {"username", form_field("The account's e-mail address (grant_type=password)")},
+        {"password", form_field("The account's password (grant_type=password)", true)},
+        {"scope", form_field("Space-separated scopes to ask for; absent: all the user holds")},
+        {"client_id", form_field("A public client's id (no client is registered: with a "
+                                 "client_secret it is refused, 401 invalid_client)")},
+        {"client_secret", form_field("No client is registered: refused when not empty", true)},
+        {"refresh_token",
+         form_field("The refresh token to rotate (grant_type=refresh_token)", true)},
+    };
+    return {"application/x-www-form-urlencoded",
+            {"LoginForm", {{"type", "object"}, {"properties", std::move(properties)}}},
+            true};
+}
+
+/// The token endpoint's 200 body.
+http::named_schema token_schema() {
+    boost::json::object properties{
+        {"access_token", {{"type", "string"}}},
+        {"token_type", {{"type", "string"}, {"const", "bearer"}}},
+        {"expires_in", {{"type", "integer"}, {"description", "Seconds"}}},
+        {"refresh_token", {{"type", "string"}}},
+        {"scope", {{"type", "string"}, {"description", "Space-separated granted scopes"}}},
+    };
+    boost::json::array required;
+    for (auto const& p : properties) required.emplace_back(p.key());
+    return {"Token",
+            {{"type", "object"},
+             {"properties", std::move(properties)},
+             {"required", std::move(required)}}};
+}
+
+/// The token endpoint's errors (RFC 6749 §5.2 fields next to FastAPI's `detail`).
+http::named_schema token_error_schema() {
+    boost::json::object properties{
+        {"detail", {{"type", "string"}}},
+        {"error", {{"type", "string"}}},
+        {"error_description", {{"type", "string"}}},
+    };
+    return {"TokenError",
+            {{"type", "object"},
+             {"properties", std::move(properties)},
+             {"required", boost::json::array{"detail"}}}};
+}
+
+http::body_descriptor revoke_form() {
+    boost::json::object properties{
+        {"token", form_field("An access or refresh token", true)},
+        {"token_type_hint",
+         {{"type", "string"},
+          {"enum", boost::json::array{"access_token", "refresh_token"}},
+          {"description", "Where to look first (RFC 7009 §2.1)"}}},
+    };
+    return {"application/x-www-form-urlencoded",
+            {"RevokeForm",
+             {{"type", "object"},
+              {"properties", std::move(properties)},
+              {"required", boost::json::array{"token"}}}},
+            true};
+}
+
 }  // namespace
 
 void add_auth_routes(http::router& routes, services& svc) {
     using http::verb;
-    routes.add(verb::post, "/api/auth/register",
-               [&svc](request_context& ctx) { return register_user(svc, ctx); });
-    routes.add(verb::post, "/api/auth/login",
-               [&svc](request_context& ctx) { return login(svc, ctx); });
-    routes.add(verb::post, "/api/auth/logout", svc.guard->require(),
-               [&svc](request_context&, auth::principal caller) {
-                   return logout(svc, std::move(caller));
+    auto const registration = std::make_shared<http::json_fields<registration_body> const>(
+        registration_fields(svc.hashes->hashing_context()));
+    routes.add({.method = verb::post,
+                .pattern = "/api/auth/register",
+                .summary = "Register a user",
+                .tag = "auth",
+                .body = registration->body(),
+                .responses = {json_answer(201, "The new user", user_schema()),
+                              error_answer(403, "Registration is closed"),
+                              error_answer(409, "Email already registered")}},
+               [&svc, registration](request_context& ctx) {
+                   return register_user(svc, *registration, ctx);
                });
-    routes.add(verb::post, "/api/auth/revoke",
+    auto const token_error = [](unsigned status, std::string description) {
+        return json_answer(status, std::move(description), token_error_schema());
+    };
+    routes.add({.method = verb::post,
+                .pattern = "/api/auth/login",
+                .summary = "Log in: the OAuth2 token endpoint (password and refresh_token grants)",
+                .tag = "auth",
+                .body = login_form(),
+                .responses = {json_answer(200, "Tokens (Cache-Control: no-store)", token_schema()),
+                              token_error(400,
+                                          "invalid_grant (a spent, revoked or expired refresh "
+                                          "token), invalid_scope, unsupported_grant_type, or "
+                                          "inactive user"),
+                              token_error(401,
+                                          "Incorrect email or password (invalid_grant), or "
+                                          "client credentials (invalid_client)"),
+                              token_error(429, "Too many failed logins (Retry-After)")}},
+               [&svc](request_context& ctx) { return login(svc, ctx); });
+    add_guarded(routes, *svc.guard,
+                {.method = verb::post,
+                 .pattern = "/api/auth/logout",
+                 .summary = "Log out: revoke this session's refresh tokens and access token",
+                 .tag = "auth",
+                 .scopes = auth::scope_list{},
+                 .responses = {empty_answer(204, "Logged out")}},
+                [&svc](request_context&, auth::principal caller) {
+                    return logout(svc, std::move(caller));
+                });
+    routes.add({.method = verb::post,
+                .pattern = "/api/auth/revoke",
+                .summary = "Revoke a token (RFC 7009)",
+                .tag = "auth",
+                .body = revoke_form(),
+                .responses = {empty_answer(200, "Revoked, or nothing to revoke")}},
                [&svc](request_context& ctx) { return revoke(svc, ctx); });
 }
 

@@ -15,6 +15,9 @@ void add_user_routes(http::router& routes, services& svc);
 void add_service_routes(http::router& routes, services& svc);
 /// `/docs` and `/docs/{file}`: the Swagger UI (`svc.swagger_ui`); none with `--docs off`.
 void add_docs_routes(http::router& routes, services& svc);
+/// `GET /openapi.json`: the OpenAPI document of the routes added before (cached); none with
+/// `--docs off`.
+void add_openapi_route(http::router& routes, services const& svc);
 
 /// Every route.
 [[nodiscard]] http::router make_router(services& svc);

@@ -5,6 +5,7 @@
 #include <warden/http/responses.hpp>
 #include <warden/jwt/algorithm.hpp>
 
+#include "app/routes/route_table.hpp"
 #include "app/routes/routes.hpp"
 
 namespace warden::app {
@@ -56,19 +57,55 @@ boost::json::object metadata(services const& svc, request_context const& ctx) {
     };
 }
 
+/// `{"status": "..."}`.
+http::named_schema status_schema() {
+    return {"Status",
+            {{"type", "object"},
+             {"properties", {{"status", {{"type", "string"}}}}},
+             {"required", boost::json::array{"status"}}}};
+}
+
 }  // namespace
 
 void add_service_routes(http::router& routes, services& svc) {
     using http::verb;
-    routes.add(verb::get, "/healthz", [](request_context&) -> asio::awaitable<response> {
-        co_return http::json_response(status::ok, boost::json::object{{"status", "ok"}});
-    });
-    routes.add(verb::get, "/readyz", [&svc](request_context&) { return readiness(svc); });
-    routes.add(verb::get, "/.well-known/jwks.json",
+    routes.add({.method = verb::get,
+                .pattern = "/healthz",
+                .summary = "Liveness: the process serves requests",
+                .tag = "service",
+                .responses = {json_answer(200, "Alive", status_schema())}},
+               [](request_context&) -> asio::awaitable<response> {
+                   co_return http::json_response(status::ok, boost::json::object{{"status", "ok"}});
+               });
+    routes.add({.method = verb::get,
+                .pattern = "/readyz",
+                .summary = "Readiness: the store answers",
+                .tag = "service",
+                .responses = {json_answer(200, "Ready", status_schema()),
+                              json_answer(503, "The store is unreachable (Retry-After)",
+                                          status_schema())}},
+               [&svc](request_context&) { return readiness(svc); });
+    boost::json::object jwk_set{
+        {"type", "object"},
+        {"properties", {{"keys", {{"type", "array"}, {"items", {{"type", "object"}}}}}}},
+        {"required", boost::json::array{"keys"}}};
+    routes.add({.method = verb::get,
+                .pattern = "/.well-known/jwks.json",
+                .summary = "The public signing keys as a JWK Set (empty with HS*)",
+                .tag = "service",
+                .responses = {json_answer(200, "The JWK Set", {"JWKSet", std::move(jwk_set)})}},
                [&svc](request_context&) -> asio::awaitable<response> {
                    co_return http::json_response(status::ok, jwks(*svc.signing_key));
                });
-    routes.add(verb::get, "/.well-known/oauth-authorization-server",
+    routes.add({.method = verb::get,
+                .pattern = "/.well-known/oauth-authorization-server",
+                .summary = "Authorization server metadata (RFC 8414)",
+                .tag = "service",
+                .responses = {json_answer(
+                    200, "The metadata",
+                    {"AuthorizationServerMetadata",
+                     {{"type", "object"},
+                      {"required", boost::json::array{"issuer", "token_endpoint"}}}})}},
                [&svc](request_context& ctx) -> asio::awaitable<response> {
                    co_return http::json_response(status::ok, metadata(svc, ctx));
                });
@@ -80,6 +117,7 @@ http::router make_router(services& svc) {
     add_user_routes(routes, svc);
     add_service_routes(routes, svc);
     add_docs_routes(routes, svc);
+    add_openapi_route(routes, svc);  // last: the document describes every route added before
     return routes;
 }
 

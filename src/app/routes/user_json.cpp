@@ -33,4 +33,19 @@ boost::json::object user_json(auth::subject const& u) {
 
 boost::json::object user_json(store::user const& u) { return user_json(auth::subject::of(u)); }
 
+http::named_schema user_schema() {
+    boost::json::object properties{
+        {"id", {{"type", "integer"}, {"format", "int64"}, {"minimum", 1}}},
+        {"email", {{"type", "string"}, {"format", "email"}}},
+        {"full_name", {{"type", "string"}}},
+        {"is_active", {{"type", "boolean"}}},
+        {"scopes", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+        {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+    };
+    boost::json::array required;
+    for (auto const& p : properties) required.emplace_back(p.key());
+    return {"User",
+            {{"type", "object"}, {"properties", std::move(properties)}, {"required", required}}};
+}
+
 }  // namespace warden::app

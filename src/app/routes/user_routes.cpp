@@ -1,18 +1,20 @@
 // /api/users/me (the current user) and the admin API /api/users, /api/users/{id}.
 #include <array>
 #include <charconv>
+#include <memory>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <warden/http/form.hpp>
 #include <warden/http/json_body.hpp>
+#include <warden/http/openapi.hpp>
+#include <warden/http/path_pattern.hpp>
 #include <warden/http/problem.hpp>
 #include <warden/http/responses.hpp>
 #include <warden/store/errc.hpp>
 
-#include "app/routes/body_reader.hpp"
-#include "app/routes/password_errors.hpp"
+#include "app/routes/route_table.hpp"
 #include "app/routes/routes.hpp"
 #include "app/routes/user_fields.hpp"
 #include "app/routes/user_json.hpp"
@@ -54,78 +56,59 @@ response parameter_error(std::string_view where, std::string_view name, std::str
                                boost::json::object{{"detail", detail}});
 }
 
-/// Reads the fields a user may change: `email` and `full_name`, plus for admins `is_active`
-/// and `scopes`. Adds 422 entries for bad values.
-auth::account_change read_change(boost::json::object const& body, bool admin,
-                                 http::validation_errors& errors) {
-    body_reader fields =
-        admin ? body_reader{body, {"email", "full_name", "is_active", "scopes"}, errors}
-              : body_reader{body, {"email", "full_name"}, errors};
-    auth::account_change change;
-    change.email = fields.optional_string("email");
-    normalize_email_field(change.email, errors);
-    change.full_name = fields.optional_string("full_name", true);
-    if (body.contains("full_name") && body.at("full_name").is_null()) change.full_name = "";
-    check_full_name_field(change.full_name, errors);
-    if (admin) {
-        change.is_active = fields.optional_bool("is_active");
-        if (auto scopes = fields.optional_string_list("scopes")) {
-            std::string joined;
-            for (auto const& s : *scopes) {
-                if (s.empty() || s.find(' ') != std::string::npos) {
-                    errors.add("scopes", "value_error",
-                               "Value error, each scope must be one scope-token",
-                               std::string_view{s});
-                }
-                joined += s + ' ';
-            }
-            auto parsed = auth::parse_scopes(joined);
-            if (!parsed) {
-                errors.add("scopes", "value_error", "Value error, invalid scope-token");
-            } else {
-                check_scopes_field(*parsed, errors);
-                change.scopes = std::move(*parsed);
-            }
-        }
-    }
-    return change;
-}
+/// The bodies these routes read, one field table each (built once: the password policy is
+/// configuration).
+struct user_bodies {
+    explicit user_bodies(password::context const& passwords)
+        : own_change{"UserSelfUpdate",
+                     {email_field(&auth::account_change::email, false),
+                      full_name_field(&auth::account_change::full_name)}},
+          admin_change{"UserAdminUpdate",
+                       {email_field(&auth::account_change::email, false),
+                        full_name_field(&auth::account_change::full_name),
+                        is_active_field(&auth::account_change::is_active),
+                        scopes_field(&auth::account_change::scopes)}},
+          password_change{
+              "PasswordChange",
+              {current_password_field("current_password", &password_change_body::current_password),
+               new_password_field("new_password", &password_change_body::new_password,
+                                  passwords)}} {}
+
+    struct password_change_body {
+        std::string current_password;
+        std::string new_password;
+    };
+    http::json_fields<auth::account_change> own_change;
+    http::json_fields<auth::account_change> admin_change;
+    http::json_fields<password_change_body> password_change;
+};
 
 asio::awaitable<response> show_me(auth::principal caller) {
     co_return http::json_response(status::ok, user_json(*caller.user));
 }
 
-asio::awaitable<response> update_me(services& svc, request_context& ctx, auth::principal caller) {
+asio::awaitable<response> update_me(services& svc, user_bodies const& bodies, request_context& ctx,
+                                    auth::principal caller) {
     auto body = http::read_json_object(ctx.req, 16);
     if (!body) co_return http::body_error_response(body.error());
     http::validation_errors errors;
-    auto change = read_change(*body, false, errors);
-    if (!errors.empty()) co_return errors.to_response();
-    auto updated = co_await svc.accounts->update(caller.user->id, std::move(change));
+    auto change = bodies.own_change.read(*body, errors);
+    if (!change) co_return errors.to_response();
+    auto updated = co_await svc.accounts->update(caller.user->id, std::move(*change));
     if (!updated) co_return failure(updated.error());
     co_return http::json_response(status::ok, user_json(*updated));
 }
 
-asio::awaitable<response> change_password(services& svc, request_context& ctx,
-                                          auth::principal caller) {
+asio::awaitable<response> change_password(services& svc, user_bodies const& bodies,
+                                          request_context& ctx, auth::principal caller) {
     auto body = http::read_json_object(ctx.req, 16);
     if (!body) co_return http::body_error_response(body.error());
     http::validation_errors errors;
-    body_reader fields{*body, {"current_password", "new_password"}, errors};
-    auto current = fields.required_string("current_password");
-    auto replacement = fields.required_string("new_password");
-    auto const& context = svc.hashes->hashing_context();
-    if (replacement) {
-        auto const allowed = context.check_new_password(*replacement);
-        auto const& policy = context.settings().policy;
-        if (!allowed)
-            add_password_error(errors, "new_password", allowed.error(), policy.min_length,
-                               policy.max_length);
-    }
-    if (!errors.empty()) co_return errors.to_response();
+    auto input = bodies.password_change.read(*body, errors);
+    if (!input) co_return errors.to_response();
     auto const changed = co_await svc.accounts->change_password(
-        std::move(caller), secret_bytes{std::move(*current)}, secret_bytes{std::move(*replacement)},
-        std::string{ctx.client_address});
+        std::move(caller), secret_bytes{std::move(input->current_password)},
+        secret_bytes{std::move(input->new_password)}, std::string{ctx.client_address});
     if (!changed.done) {
         auto problem = http::problem_for(changed.done.error());
         if (changed.retry_after > 0) problem.retry_after = changed.retry_after;
@@ -167,42 +150,57 @@ asio::awaitable<response> list_users(services& svc, request_context& ctx) {
                                               });
 }
 
-/// The `{id}` path parameter, or a 422 response.
-std::variant<store::user_id, response> user_id_of(request_context const& ctx) {
-    auto const text = ctx.param("id");
-    auto const id = parse_count(text);
-    if (!id || *id == 0)
-        return parameter_error("path", "id", "Input should be a valid positive integer", text);
-    return *id;
-}
+/// The `{id:int}` path parameter (the router matched only positive integers).
+store::user_id user_id_of(request_context const& ctx) { return http::integer_parameter(ctx, "id"); }
 
 asio::awaitable<response> show_user(services& svc, request_context& ctx) {
-    auto id = user_id_of(ctx);
-    if (auto* bad = std::get_if<response>(&id)) co_return std::move(*bad);
-    auto user = co_await svc.accounts->find(std::get<store::user_id>(id));
+    auto user = co_await svc.accounts->find(user_id_of(ctx));
     if (!user) co_return failure(user.error());
     co_return http::json_response(status::ok, user_json(*user));
 }
 
-asio::awaitable<response> update_user(services& svc, request_context& ctx) {
-    auto id = user_id_of(ctx);
-    if (auto* bad = std::get_if<response>(&id)) co_return std::move(*bad);
+asio::awaitable<response> update_user(services& svc, user_bodies const& bodies,
+                                      request_context& ctx) {
+    auto const id = user_id_of(ctx);
     auto body = http::read_json_object(ctx.req, 16);
     if (!body) co_return http::body_error_response(body.error());
     http::validation_errors errors;
-    auto change = read_change(*body, true, errors);
-    if (!errors.empty()) co_return errors.to_response();
-    auto updated = co_await svc.accounts->update(std::get<store::user_id>(id), std::move(change));
+    auto change = bodies.admin_change.read(*body, errors);
+    if (!change) co_return errors.to_response();
+    auto updated = co_await svc.accounts->update(id, std::move(*change));
     if (!updated) co_return failure(updated.error());
     co_return http::json_response(status::ok, user_json(*updated));
 }
 
 asio::awaitable<response> delete_user(services& svc, request_context& ctx) {
-    auto id = user_id_of(ctx);
-    if (auto* bad = std::get_if<response>(&id)) co_return std::move(*bad);
-    auto const removed = co_await svc.accounts->remove(std::get<store::user_id>(id));
+    auto const removed = co_await svc.accounts->remove(user_id_of(ctx));
     if (!removed) co_return failure(removed.error());
     co_return http::empty_response(status::no_content);
+}
+
+/// `{"items": [User...], "total", "limit", "offset"}`.
+http::named_schema user_page_schema() {
+    boost::json::object count{{"type", "integer"}, {"minimum", 0}};
+    return {"UserPage",
+            {{"type", "object"},
+             {"properties",
+              {{"items", {{"type", "array"}, {"items", http::schema_ref("User")}}},
+               {"total", count},
+               {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", max_page_size}}},
+               {"offset", count}}},
+             {"required", boost::json::array{"items", "total", "limit", "offset"}}}};
+}
+
+std::vector<http::query_parameter> page_parameters() {
+    return {
+        {"limit",
+         "Users per page",
+         {{"type", "integer"},
+          {"minimum", 1},
+          {"maximum", max_page_size},
+          {"default", default_page_size}},
+         false},
+        {"offset", "Users to skip", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}, false}};
 }
 
 }  // namespace
@@ -210,25 +208,82 @@ asio::awaitable<response> delete_user(services& svc, request_context& ctx) {
 void add_user_routes(http::router& routes, services& svc) {
     using http::verb;
     auto const& guard = *svc.guard;
-    routes.add(verb::get, "/api/users/me", guard.require(),
-               [](request_context&, auth::principal caller) { return show_me(std::move(caller)); });
-    routes.add(verb::patch, "/api/users/me", guard.require(),
-               [&svc](request_context& ctx, auth::principal caller) {
-                   return update_me(svc, ctx, std::move(caller));
-               });
-    routes.add(verb::post, "/api/users/me/password", guard.require(),
-               [&svc](request_context& ctx, auth::principal caller) {
-                   return change_password(svc, ctx, std::move(caller));
-               });
-    auto const admin = guard.require({"admin"});
-    routes.add(verb::get, "/api/users", admin,
-               [&svc](request_context& ctx, auth::principal) { return list_users(svc, ctx); });
-    routes.add(verb::get, "/api/users/{id}", admin,
-               [&svc](request_context& ctx, auth::principal) { return show_user(svc, ctx); });
-    routes.add(verb::patch, "/api/users/{id}", admin,
-               [&svc](request_context& ctx, auth::principal) { return update_user(svc, ctx); });
-    routes.add(verb::delete_, "/api/users/{id}", admin,
-               [&svc](request_context& ctx, auth::principal) { return delete_user(svc, ctx); });
+    auto const bodies = std::make_shared<user_bodies const>(svc.hashes->hashing_context());
+    auto const user = json_answer(200, "The user", user_schema());
+    auto const not_found = error_answer(404, "User not found");
+    auto const conflict = error_answer(409, "Email already registered");
+    auto const any_user = auth::scope_list{};
+    auto const admin = auth::scope_list{"admin"};
+    add_guarded(
+        routes, guard,
+        {.method = verb::get,
+         .pattern = "/api/users/me",
+         .summary = "The current user",
+         .tag = "users",
+         .scopes = any_user,
+         .responses = {user}},
+        [](request_context&, auth::principal caller) { return show_me(std::move(caller)); });
+    add_guarded(routes, guard,
+                {.method = verb::patch,
+                 .pattern = "/api/users/me",
+                 .summary = "Change the current user's e-mail address or full name",
+                 .tag = "users",
+                 .scopes = any_user,
+                 .body = bodies->own_change.body(),
+                 .responses = {user, conflict}},
+                [&svc, bodies](request_context& ctx, auth::principal caller) {
+                    return update_me(svc, *bodies, ctx, std::move(caller));
+                });
+    add_guarded(
+        routes, guard,
+        {.method = verb::post,
+         .pattern = "/api/users/me/password",
+         .summary = "Change the current user's password (ends the user's other sessions)",
+         .tag = "users",
+         .scopes = any_user,
+         .body = bodies->password_change.body(),
+         .responses = {empty_answer(204, "Changed"),
+                       error_answer(400, "Incorrect current password, or inactive user"),
+                       error_answer(429, "Too many wrong current passwords (Retry-After)")}},
+        [&svc, bodies](request_context& ctx, auth::principal caller) {
+            return change_password(svc, *bodies, ctx, std::move(caller));
+        });
+    add_guarded(routes, guard,
+                {.method = verb::get,
+                 .pattern = "/api/users",
+                 .summary = "List users",
+                 .tag = "admin",
+                 .scopes = admin,
+                 .query = page_parameters(),
+                 .responses = {json_answer(200, "A page of users", user_page_schema())}},
+                [&svc](request_context& ctx, auth::principal) { return list_users(svc, ctx); });
+    add_guarded(routes, guard,
+                {.method = verb::get,
+                 .pattern = "/api/users/{id:int}",
+                 .summary = "Read a user",
+                 .tag = "admin",
+                 .scopes = admin,
+                 .responses = {user, not_found}},
+                [&svc](request_context& ctx, auth::principal) { return show_user(svc, ctx); });
+    add_guarded(routes, guard,
+                {.method = verb::patch,
+                 .pattern = "/api/users/{id:int}",
+                 .summary = "Change a user (deactivating one ends its sessions)",
+                 .tag = "admin",
+                 .scopes = admin,
+                 .body = bodies->admin_change.body(),
+                 .responses = {user, not_found, conflict}},
+                [&svc, bodies](request_context& ctx, auth::principal) {
+                    return update_user(svc, *bodies, ctx);
+                });
+    add_guarded(routes, guard,
+                {.method = verb::delete_,
+                 .pattern = "/api/users/{id:int}",
+                 .summary = "Delete a user",
+                 .tag = "admin",
+                 .scopes = admin,
+                 .responses = {empty_answer(204, "Deleted"), not_found}},
+                [&svc](request_context& ctx, auth::principal) { return delete_user(svc, ctx); });
 }
 
 }  // namespace warden::app
