@@ -4,6 +4,7 @@
 #include <warden/auth/database.hpp>
 #include <warden/auth/email.hpp>
 #include <warden/auth/errc.hpp>
+#include <warden/auth/events.hpp>
 #include <warden/auth/full_name.hpp>
 #include <warden/auth/guard.hpp>
 #include <warden/auth/login.hpp>

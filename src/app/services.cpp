@@ -68,6 +68,7 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
         std::make_unique<work_pool>(work_pool::options{.threads = 1, .queue_limit = 4096});
     svc->db =
         std::make_unique<auth::database>(std::move(*stores), *svc->store_pool, *svc->lookup_pool);
+    svc->db->count_failures_in(svc->events);
 
     auto context = password::context::create(password_options(settings));
     if (!context)
@@ -79,11 +80,11 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
                                     settings.issuer.value_or(""), settings.audience.value_or("")};
     svc->tokens = std::make_unique<auth::token_service>(std::move(*signer), std::move(*verifier),
                                                         token_opts, svc->clock);
-    svc->sessions = std::make_unique<auth::session_service>(*svc->tokens, *svc->db);
+    svc->sessions = std::make_unique<auth::session_service>(*svc->tokens, *svc->db, &svc->events);
     svc->logins = std::make_unique<auth::login_service>(
         *svc->db, *svc->hashes, *svc->sessions,
         auth::lockout_policy{settings.login_max_failures, settings.login_lockout}, svc->clock,
-        svc->login_floor);
+        svc->login_floor, &svc->events);
     svc->accounts = std::make_unique<auth::account_service>(
         *svc->db, *svc->hashes, svc->logins->limiter(),
         auth::account_policy{settings.registration == registration_policy::open,
@@ -102,7 +103,7 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
         svc->db->observe_changes([cache = svc->cache.get()] { (void)cache->catch_up(); });
         subjects = svc->cache.get();
     }
-    svc->guard = std::make_unique<auth::guard>(*svc->tokens, *subjects);
+    svc->guard = std::make_unique<auth::guard>(*svc->tokens, *subjects, &svc->events);
     return svc;
 }
 

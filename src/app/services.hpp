@@ -35,6 +35,8 @@ struct services {
 
     app::config const& settings;
     warden::system_clock clock;
+    /// What the services count for /metrics (logins, refused tokens, refreshes, store failures).
+    auth::events events;
     std::unique_ptr<jwt::key> signing_key;
     std::unique_ptr<work_pool> store_pool;
     std::unique_ptr<work_pool> lookup_pool;  ///< the guard's reads (auth::database::lookup)

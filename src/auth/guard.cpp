@@ -28,24 +28,33 @@ guard::requirement guard::require(scope_list scopes) const {
     return requirement{*this, std::move(scopes)};
 }
 
+error_code guard::refused(error_code ec) const noexcept {
+    if (events_ != nullptr) {
+        if (auto const reason = token_rejection_of(ec)) events_->token_rejected(*reason);
+    }
+    return ec;
+}
+
 asio::awaitable<result<principal>> guard::authenticate(std::string_view authorization,
                                                        scope_list const& required) const {
     auto const token = bearer_token(authorization);
-    if (token.empty()) co_return make_error_code(errc::missing_credentials);
+    if (token.empty()) co_return refused(make_error_code(errc::missing_credentials));
     // Signature and claims on this thread (CPU only); then the user and the revocation list,
     // from memory when cached.
     auto claims = tokens_.read_access(token);
-    if (!claims) co_return claims.error();
+    if (!claims) co_return refused(claims.error());
     auto found = co_await subjects_.find(claims->user, claims->jti, claims->expires_at);
-    if (!found) co_return found.error();
+    if (!found) co_return refused(found.error());
     auto const& user = *found->user;
     // While the user is inactive that is the answer (400 "Inactive user", as FastAPI's
     // get_current_active_user), also for the tokens its deactivation revoked and outdated.
-    if (!user.is_active) co_return make_error_code(errc::inactive_user);
-    if (found->jti_revoked) co_return make_error_code(errc::token_revoked);
-    if (claims->token_version < user.token_version) co_return make_error_code(errc::token_outdated);
+    if (!user.is_active) co_return refused(make_error_code(errc::inactive_user));
+    if (found->jti_revoked) co_return refused(make_error_code(errc::token_revoked));
+    if (claims->token_version < user.token_version)
+        co_return refused(make_error_code(errc::token_outdated));
     auto scopes = intersect(claims->scopes, user.scopes);
-    if (!includes_all(scopes, required)) co_return make_error_code(errc::insufficient_scope);
+    if (!includes_all(scopes, required))
+        co_return refused(make_error_code(errc::insufficient_scope));
     co_return principal{std::move(found->user), std::move(*claims), std::move(scopes)};
 }
 

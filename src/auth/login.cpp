@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <warden/auth/email.hpp>
 #include <warden/auth/errc.hpp>
 #include <warden/core/condition.hpp>
 #include <warden/store/errc.hpp>
@@ -25,6 +26,16 @@ asio::awaitable<grant_outcome> login_service::refuse(login_attempt const& attemp
 }
 
 asio::awaitable<grant_outcome> login_service::password_grant(password_login login) {
+    auto outcome = co_await decide(std::move(login));
+    if (events_ != nullptr)
+        events_->login(login_outcome_of(outcome.tokens ? error_code{} : outcome.tokens.error()));
+    co_return outcome;
+}
+
+asio::awaitable<grant_outcome> login_service::decide(password_login login) {
+    // Beyond any address's length it is a wrong login at once, never a counter key.
+    if (login.email.size() > max_login_username)
+        co_return grant_outcome{make_error_code(errc::wrong_credentials)};
     auto const start = steady::now();
     auto const now = to_unix_seconds(clock_.now());
     // Counted before the password is checked: no burst of guesses gets past the limit.

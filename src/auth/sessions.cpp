@@ -40,6 +40,14 @@ asio::awaitable<result<token_response>> session_service::start(store::user user,
 
 asio::awaitable<result<token_response>> session_service::refresh(
     std::string refresh_token, std::optional<scope_list> requested) {
+    auto outcome = co_await rotate(std::move(refresh_token), std::move(requested));
+    if (events_ != nullptr)
+        events_->refresh(refresh_outcome_of(outcome ? error_code{} : outcome.error()));
+    co_return outcome;
+}
+
+asio::awaitable<result<token_response>> session_service::rotate(
+    std::string refresh_token, std::optional<scope_list> requested) {
     auto const hash = token_service::refresh_token_hash(refresh_token);
     auto const now = tokens_.now();
     co_return co_await db_.write([&]() -> result<token_response> {

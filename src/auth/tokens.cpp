@@ -6,6 +6,7 @@
 
 #include <warden/auth/errc.hpp>
 #include <warden/core/base64url.hpp>
+#include <warden/core/condition.hpp>
 #include <warden/core/digest.hpp>
 #include <warden/core/random.hpp>
 
@@ -58,7 +59,13 @@ result<issued_access_token> token_service::issue_access(store::user const& user,
 
 result<access_claims> token_service::read_access(std::string_view token) const {
     auto const verified = verifier_.verify(token);
-    if (!verified) return make_error_code(errc::invalid_token);
+    if (!verified) {
+        // The verifier's code says which check refused the token (for the operator's counts);
+        // its condition is invalid_token, so the client learns no more than for any bad token.
+        // Anything else (an OpenSSL failure on hostile input) is a bad token as well.
+        if (verified.error() == condition::invalid_token) return verified.error();
+        return make_error_code(errc::invalid_token);
+    }
     access_claims out;
     auto const sub = verified->sub();
     auto const user = sub ? parse_user_id(*sub) : std::nullopt;

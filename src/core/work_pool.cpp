@@ -25,7 +25,10 @@ void work_pool::join() { pool_.join(); }
 bool work_pool::try_acquire() noexcept {
     auto current = pending_.load();
     do {
-        if (current >= capacity_) return false;
+        if (current >= capacity_) {
+            rejected_.fetch_add(1, std::memory_order_relaxed);
+            return false;
+        }
     } while (!pending_.compare_exchange_weak(current, current + 1));
     return true;
 }

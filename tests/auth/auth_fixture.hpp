@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <warden/auth/database.hpp>
+#include <warden/auth/events.hpp>
 #include <warden/auth/guard.hpp>
 #include <warden/auth/store_subjects.hpp>
 #include <warden/auth/tokens.hpp>
@@ -27,8 +28,9 @@ class auth_fixture : public ::testing::Test {
         tokens_ = std::make_unique<auth::token_service>(std::move(signer), std::move(verifier),
                                                         auth::token_settings{}, clock_);
         db_ = std::make_unique<auth::database>(store_->backends(store_), pool_);
+        db_->count_failures_in(events_);
         subjects_ = std::make_unique<auth::store_subjects>(*db_);
-        guard_ = std::make_unique<auth::guard>(*tokens_, *subjects_);
+        guard_ = std::make_unique<auth::guard>(*tokens_, *subjects_, &events_);
     }
 
     store::user add_user(std::vector<std::string> scopes = {}, bool active = true) {
@@ -44,6 +46,7 @@ class auth_fixture : public ::testing::Test {
     }
 
     manual_clock clock_;
+    auth::events events_;  ///< what the guard and the database count
     std::shared_ptr<fake_store> store_ = std::make_shared<fake_store>();
     work_pool pool_{{.threads = 1, .queue_limit = 16}};
     std::unique_ptr<auth::token_service> tokens_;

@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <warden/auth/errc.hpp>
+#include <warden/jwt/errc.hpp>
 
 #include "auth/auth_fixture.hpp"
 #include "support/run.hpp"
@@ -101,8 +102,9 @@ TEST_F(guard_test, missing_or_foreign_header_is_missing_credentials) {
 
 TEST_F(guard_test, garbage_is_invalid_token) {
     for (std::string bad : {"Bearer x", "Bearer a.b.c", "Bearer e30.e30.e30"}) {
-        EXPECT_EQ(check(bad).error(), errc::invalid_token) << bad;
+        EXPECT_EQ(check(bad).error(), condition::invalid_token) << bad;
     }
+    EXPECT_EQ(events_.tokens_rejected(token_rejection::malformed), 3U);
 }
 
 TEST_F(guard_test, expired_token_is_invalid_after_the_leeway) {
@@ -111,7 +113,9 @@ TEST_F(guard_test, expired_token_is_invalid_after_the_leeway) {
     clock_.advance(std::chrono::minutes{30} + std::chrono::seconds{29});
     EXPECT_TRUE(check("Bearer " + token).has_value());
     clock_.advance(std::chrono::seconds{2});
-    EXPECT_EQ(check("Bearer " + token).error(), errc::invalid_token);
+    EXPECT_EQ(check("Bearer " + token).error(), condition::invalid_token);
+    EXPECT_EQ(check("Bearer " + token).error(), jwt::errc::expired);
+    EXPECT_EQ(events_.tokens_rejected(token_rejection::expired), 2U);
 }
 
 TEST_F(guard_test, revoked_jti_is_refused) {
@@ -176,6 +180,46 @@ TEST_F(guard_test, scope_the_user_lost_since_the_token_no_longer_counts) {
     demote.scopes = std::vector<std::string>{};
     ASSERT_TRUE(store_->update_user(u.id, demote, now()));
     EXPECT_EQ(check("Bearer " + token, {"admin"}).error(), errc::insufficient_scope);
+}
+
+TEST_F(guard_test, counts_each_refusal_by_its_reason_and_no_acceptance) {
+    auto const u = add_user({"read"});
+    auto const token = access_for(u, {"read"});
+    ASSERT_TRUE(check("Bearer " + token).has_value());
+    EXPECT_FALSE(check("").has_value());
+    EXPECT_FALSE(check("Bearer " + token, {"admin"}).has_value());
+    auto other =
+        jwt::key::from_utf8_secret(jwt::algorithm::hs256, "another-secret-of-at-least-32-bytes!!")
+            .value();
+    auto const forged =
+        jwt::signer::create(other).value().sign({{"sub", "1"}, {"exp", now() + 60}}).value();
+    EXPECT_FALSE(check("Bearer " + forged).has_value());
+    auto const foreign =
+        jwt::signer::create(
+            jwt::key::from_utf8_secret(jwt::algorithm::hs256, test::test_secret).value())
+            .value()
+            .sign({{"sub", "not-a-number"}, {"exp", now() + 60}})
+            .value();
+    EXPECT_FALSE(check("Bearer " + foreign).has_value());
+    auto const issued = tokens_->issue_access(u, {}, "f").value();
+    ASSERT_TRUE(store_->revoke_jti(issued.jti, issued.expires_at));
+    EXPECT_FALSE(check("Bearer " + issued.token).has_value());
+
+    EXPECT_EQ(events_.tokens_rejected(token_rejection::missing), 1U);
+    EXPECT_EQ(events_.tokens_rejected(token_rejection::insufficient_scope), 1U);
+    EXPECT_EQ(events_.tokens_rejected(token_rejection::bad_signature), 1U);
+    EXPECT_EQ(events_.tokens_rejected(token_rejection::invalid_claims), 1U);
+    EXPECT_EQ(events_.tokens_rejected(token_rejection::revoked), 1U);
+    for (auto const r :
+         {token_rejection::malformed, token_rejection::expired, token_rejection::outdated,
+          token_rejection::user_gone, token_rejection::inactive_user}) {
+        EXPECT_EQ(events_.tokens_rejected(r), 0U) << to_string(r);
+    }
+
+    ASSERT_TRUE(store_->delete_user(u.id));
+    EXPECT_FALSE(check("Bearer " + token).has_value());
+    EXPECT_EQ(events_.tokens_rejected(token_rejection::user_gone), 1U);
+    EXPECT_EQ(events_.store_failures(), 0U);  // a missing user is an answer, not a failure
 }
 
 TEST_F(guard_test, accepts_a_fastapi_style_token_with_sub_and_exp_only) {

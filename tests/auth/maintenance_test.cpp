@@ -10,6 +10,7 @@
 #include <warden/auth/login.hpp>
 #include <warden/auth/sessions.hpp>
 #include <warden/auth/store_subjects.hpp>
+#include <warden/jwt/errc.hpp>
 #include <warden/jwt/key_set.hpp>
 
 #include "auth/auth_fixture.hpp"
@@ -65,7 +66,7 @@ TEST_F(sqlite_auth, revocations_are_kept_until_the_token_expires_then_purged) {
     EXPECT_GE(test::run(purge_expired(*db_, now(), std::chrono::minutes{15})).value(), 1);
     EXPECT_FALSE(db_->revocations().is_revoked(p.token.jti).value());
     EXPECT_EQ(test::run(guard_->authenticate("Bearer " + pair.access_token, {})).error(),
-              errc::invalid_token);
+              jwt::errc::expired);
 }
 
 TEST_F(sqlite_auth, expired_sessions_and_counters_are_purged) {

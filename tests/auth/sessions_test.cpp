@@ -18,7 +18,7 @@ namespace {
 
 class sessions_test : public test::auth_fixture {
   protected:
-    session_service sessions_{*tokens_, *db_};
+    session_service sessions_{*tokens_, *db_, &events_};
 
     token_response start(store::user const& u, scope_list scopes = {}) {
         return test::run(sessions_.start(u, std::move(scopes))).value();
@@ -117,6 +117,22 @@ TEST_F(sessions_test, unknown_expired_and_ineligible_grants_are_invalid) {
     off.is_active = false;
     ASSERT_TRUE(store_->update_user(u.id, off, now()));
     EXPECT_EQ(refresh(other.refresh_token).error(), errc::user_not_eligible);
+}
+
+TEST_F(sessions_test, refresh_grants_are_counted_by_outcome) {
+    auto const u = add_user({"read"});
+    auto const first = start(u, {"read"});
+    EXPECT_FALSE(refresh("no-such-token"));
+    EXPECT_FALSE(refresh(first.refresh_token, scope_list{"admin"}));
+    auto const second = refresh(first.refresh_token).value();
+    EXPECT_FALSE(refresh(first.refresh_token));  // spent: the family goes
+    EXPECT_FALSE(refresh(second.refresh_token));
+    EXPECT_EQ(events_.refreshes(refresh_outcome::success), 1U);
+    EXPECT_EQ(events_.refreshes(refresh_outcome::invalid_scope), 1U);
+    EXPECT_EQ(events_.refreshes(refresh_outcome::reused), 1U);
+    EXPECT_EQ(events_.refreshes(refresh_outcome::invalid_token), 2U);
+    EXPECT_EQ(events_.refreshes(refresh_outcome::user_not_eligible), 0U);
+    EXPECT_EQ(events_.refreshes(refresh_outcome::error), 0U);
 }
 
 TEST_F(sessions_test, logout_revokes_family_and_token) {

@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <warden/auth/errc.hpp>
+#include <warden/jwt/errc.hpp>
 
 #include <warden/core/base64url.hpp>
 
@@ -67,7 +68,9 @@ TEST_F(tokens_test, read_access_rejects_bad_sub_sid_ver_and_scope) {
         EXPECT_EQ(tokens_->read_access(token).error(), errc::invalid_token)
             << boost::json::serialize(claims);
     }
-    EXPECT_EQ(tokens_->read_access("not a token").error(), errc::invalid_token);
+    // The verifier's own refusals keep their code (what refused the token), condition and all.
+    EXPECT_EQ(tokens_->read_access("not a token").error(), jwt::errc::malformed);
+    EXPECT_EQ(tokens_->read_access("not a token").error(), condition::invalid_token);
 }
 
 TEST_F(tokens_test, refresh_tokens_are_long_random_and_stored_by_hash) {

@@ -63,12 +63,14 @@ TEST(work_pool, rejects_at_once_when_full) {
     }
     io.poll();
     EXPECT_EQ(pool.pending(), 2U);
+    EXPECT_EQ(pool.rejected(), 0U);
     result<int> third = 0;
     asio::co_spawn(io, pool.run(blocked), [&](std::exception_ptr, result<int> r) { third = r; });
     io.poll();
     ASSERT_FALSE(third.has_value());
     EXPECT_EQ(third.error(), core_errc::pool_full);
     EXPECT_EQ(third.error(), condition::unavailable);
+    EXPECT_EQ(pool.rejected(), 1U);  // counted; the accepted calls are not
     release.count_down();
     io.run();
     ASSERT_EQ(done.size(), 2U);

@@ -9,8 +9,10 @@
 // of short reads with far fewer thread wake-ups than a pool of several (measured:
 // docs/benchmarks.md).
 #include <functional>
+#include <type_traits>
 #include <utility>
 
+#include <warden/auth/events.hpp>
 #include <warden/core/work_pool.hpp>
 #include <warden/store/store.hpp>
 
@@ -25,7 +27,7 @@ class database {
 
     template <class Task>
     [[nodiscard]] auto run(Task task) {
-        return pool_.run(std::move(task));
+        return pool_.run(counted(std::move(task)));
     }
 
     /// As `run`, for a use case that may change a user or revoke a token: once it has finished
@@ -34,7 +36,7 @@ class database {
     /// feed there, so this process's next request sees the change.
     template <class Task>
     [[nodiscard]] auto write(Task task) {
-        return pool_.run([this, task = std::move(task)]() mutable {
+        return pool_.run([this, task = counted(std::move(task))]() mutable {
             auto outcome = task();
             if (change_observer_) change_observer_();
             return outcome;
@@ -44,10 +46,14 @@ class database {
     /// Sets the observer `write` runs (before any request is served; not thread-safe).
     void observe_changes(std::function<void()> observer) { change_observer_ = std::move(observer); }
 
+    /// Counts every task given to `run`, `write` or `lookup` that ends in a store failure
+    /// (`is_store_failure`) in `counts` (before any request is served; not thread-safe).
+    void count_failures_in(events& counts) noexcept { events_ = &counts; }
+
     /// As `run`, for short reads on the request path (the guard's): they must not write.
     template <class Task>
     [[nodiscard]] auto lookup(Task task) {
-        return lookups_.run(std::move(task));
+        return lookups_.run(counted(std::move(task)));
     }
 
     [[nodiscard]] store::user_store& users() const noexcept { return *stores_.users; }
@@ -60,10 +66,28 @@ class database {
     [[nodiscard]] store::change_feed* feed() const noexcept { return stores_.feed.get(); }
 
   private:
+    /// `task`, counting a store failure in its outcome (a `result` or an `error_code`).
+    template <class Task>
+    auto counted(Task task) {
+        return [this, task = std::move(task)]() mutable {
+            auto outcome = task();
+            if (events_ != nullptr) {
+                if constexpr (std::is_same_v<decltype(outcome), error_code>) {
+                    if (is_store_failure(outcome)) events_->store_failed();
+                } else {
+                    if (outcome.has_error() && is_store_failure(outcome.error()))
+                        events_->store_failed();
+                }
+            }
+            return outcome;
+        };
+    }
+
     store::backends stores_;
     work_pool& pool_;
     work_pool& lookups_;
     std::function<void()> change_observer_;
+    events* events_ = nullptr;
 };
 
 }  // namespace warden::auth

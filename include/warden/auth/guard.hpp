@@ -10,6 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <warden/auth/events.hpp>
 #include <warden/auth/principal.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/subject.hpp>
@@ -19,8 +20,9 @@ namespace warden::auth {
 
 class guard {
   public:
-    guard(token_service const& tokens, subject_source& subjects)
-        : tokens_(tokens), subjects_(subjects) {}
+    /// `counts`, when given, gets every refusal's reason (`events::token_rejected`).
+    guard(token_service const& tokens, subject_source& subjects, events* counts = nullptr)
+        : tokens_(tokens), subjects_(subjects), events_(counts) {}
 
     /// A route requirement: an authenticated, active user holding every scope of `scopes`.
     /// Satisfies `http::bearer_check`.
@@ -47,14 +49,19 @@ class guard {
     [[nodiscard]] requirement require(scope_list scopes = {}) const;
 
     /// Authenticates an `Authorization` header value. Errors: `missing_credentials` (absent, or
-    /// not the Bearer scheme), `invalid_token`, `token_revoked`, `user_gone`, `token_outdated`,
-    /// `inactive_user`, `insufficient_scope`, store errors.
+    /// not the Bearer scheme), the verifier's `jwt::errc` or `invalid_token` (both condition
+    /// `invalid_token`), `token_revoked`, `user_gone`, `token_outdated`, `inactive_user`,
+    /// `insufficient_scope`, store errors.
     [[nodiscard]] boost::asio::awaitable<result<principal>> authenticate(
         std::string_view authorization, scope_list const& required) const;
 
   private:
+    /// Counts a refusal by its reason (a store failure refuses no token: not counted here).
+    error_code refused(error_code ec) const noexcept;
+
     token_service const& tokens_;
     subject_source& subjects_;
+    events* events_;
 };
 
 /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive, RFC 6750

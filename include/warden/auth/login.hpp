@@ -12,6 +12,7 @@
 
 #include <warden/auth/database.hpp>
 #include <warden/auth/errc.hpp>
+#include <warden/auth/events.hpp>
 #include <warden/auth/login_limiter.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/sessions.hpp>
@@ -37,24 +38,30 @@ struct grant_outcome {
 
 class login_service {
   public:
+    /// `counts`, when given, gets every grant's outcome (`events::login`).
     login_service(database& db, password::hash_pool& hashes, session_service& sessions,
-                  lockout_policy lockout, warden::clock const& clock, verification_floor& floor)
+                  lockout_policy lockout, warden::clock const& clock, verification_floor& floor,
+                  events* counts = nullptr)
         : db_(db),
           hashes_(hashes),
           sessions_(sessions),
           limiter_(db.counters(), lockout),
           clock_(clock),
-          floor_(floor) {}
+          floor_(floor),
+          events_(counts) {}
 
     /// Errors: `locked_out` (with `retry_after`), `wrong_credentials` (unknown email, wrong
     /// password, or the account changed or vanished while the password was checked: the same
-    /// answer), `inactive_user`, `scope_not_granted`, `core_errc::pool_full` (the hash pool is
+    /// answer; at once for an email longer than `max_login_username`, which is never a counter
+    /// key), `inactive_user`, `scope_not_granted`, `core_errc::pool_full` (the hash pool is
     /// saturated: 503), store errors.
     [[nodiscard]] boost::asio::awaitable<grant_outcome> password_grant(password_login login);
 
     [[nodiscard]] login_limiter const& limiter() const noexcept { return limiter_; }
 
   private:
+    /// The grant itself; `password_grant` counts its outcome.
+    [[nodiscard]] boost::asio::awaitable<grant_outcome> decide(password_login login);
     /// Settles a failed attempt: counts it, then waits until the floor has passed since `start`.
     [[nodiscard]] boost::asio::awaitable<grant_outcome> refuse(
         login_attempt const& attempt, std::int64_t now,
@@ -66,6 +73,7 @@ class login_service {
     login_limiter limiter_;
     warden::clock const& clock_;
     verification_floor& floor_;
+    events* events_;
 };
 
 }  // namespace warden::auth

@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <warden/auth/database.hpp>
+#include <warden/auth/events.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/tokens.hpp>
 #include <warden/store/records.hpp>
@@ -31,7 +32,9 @@ struct token_response {
 
 class session_service {
   public:
-    session_service(token_service const& tokens, database& db) : tokens_(tokens), db_(db) {}
+    /// `counts`, when given, gets every refresh grant's outcome (`events::refresh`).
+    session_service(token_service const& tokens, database& db, events* counts = nullptr)
+        : tokens_(tokens), db_(db), events_(counts) {}
 
     /// A new family for a user who just proved their password against `user.password_hash`,
     /// carrying `scopes`; `rehash` (when not empty) replaces that hash in the same transaction.
@@ -72,9 +75,13 @@ class session_service {
     [[nodiscard]] result<minted> mint(store::user const& user, scope_list const& scopes,
                                       std::string const& family,
                                       std::string const& refresh_scope) const;
+    /// The refresh grant itself; `refresh` counts its outcome.
+    [[nodiscard]] boost::asio::awaitable<result<token_response>> rotate(
+        std::string refresh_token, std::optional<scope_list> requested);
 
     token_service const& tokens_;
     database& db_;
+    events* events_;
 };
 
 }  // namespace warden::auth

@@ -58,8 +58,9 @@ class token_service {
                                                            std::string_view session_id) const;
 
     /// Verifies an access token and reads its claims. `sub` must be a user id in decimal (as the
-    /// FastAPI pattern writes `str(user.id)`). Every failure is `errc::invalid_token`; the
-    /// verifier's precise code is not exposed to clients.
+    /// FastAPI pattern writes `str(user.id)`). Errors: the verifier's `jwt::errc` (which check
+    /// refused the token), `errc::invalid_token` (`sub`, `sid`, `ver` or `scope` unreadable); all
+    /// of condition `invalid_token`, which is all a client is told.
     [[nodiscard]] result<access_claims> read_access(std::string_view token) const;
 
     /// A fresh opaque refresh token (256 bits, base64url) with its expiry and its hash.

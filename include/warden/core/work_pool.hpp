@@ -42,6 +42,10 @@ class work_pool {
     [[nodiscard]] std::size_t threads() const noexcept { return threads_; }
     /// Tasks queued or running right now.
     [[nodiscard]] std::size_t pending() const noexcept { return pending_.load(); }
+    /// Calls refused with `pool_full` so far.
+    [[nodiscard]] std::size_t rejected() const noexcept {
+        return rejected_.load(std::memory_order_relaxed);
+    }
 
     /// Runs `task` (a callable returning `result<T>`) on a pool thread and resumes the caller on
     /// its own executor with the task's result. Errors: `core_errc::pool_full` when `threads +
@@ -95,6 +99,7 @@ class work_pool {
     std::size_t threads_;
     std::size_t capacity_;
     std::atomic<std::size_t> pending_{0};
+    std::atomic<std::size_t> rejected_{0};
     boost::asio::thread_pool pool_;
 };
 

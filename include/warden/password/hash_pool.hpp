@@ -36,6 +36,8 @@ class hash_pool {
     [[nodiscard]] std::size_t threads() const noexcept { return pool_.threads(); }
     /// Calls queued or running right now.
     [[nodiscard]] std::size_t pending() const noexcept { return pool_.pending(); }
+    /// Calls refused with `core_errc::pool_full` so far.
+    [[nodiscard]] std::size_t rejected() const noexcept { return pool_.rejected(); }
 
     // Each call runs the `context` function of the same name on a pool thread and resumes the
     // caller on its own executor. Errors: those of the context function, `core_errc::pool_full`

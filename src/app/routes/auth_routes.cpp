@@ -100,10 +100,7 @@ asio::awaitable<response> password_grant(services& svc, request_context& ctx,
         scope = std::move(*parsed);
     }
     // The stored form of the address, so every spelling of it logs in and shares one failure
-    // counter. Beyond any address's length it is a wrong login at once, never a counter key.
-    if (username->size() > auth::max_login_username) {
-        co_return token_error(make_error_code(auth::errc::wrong_credentials));
-    }
+    // counter (the login service refuses one longer than any address at once).
     auto account = auth::normalize_email(*username).value_or(std::string{*username});
     auth::password_login request{std::move(account), secret_bytes{*password}, std::move(scope),
                                  ctx.client_address};
