@@ -128,7 +128,8 @@ http::trusted_proxies trusted_proxies(app::config const& settings) {
 
 int main(int argc, char** argv) {
     auto parsed = app::parse_config(argc, argv, app::process_environment);
-    if (parsed.next == app::parse_outcome::action::show_help) {
+    if (parsed.next == app::parse_outcome::action::show_help ||
+        parsed.next == app::parse_outcome::action::show_version) {
         std::fputs(parsed.message.c_str(), stdout);
         return parsed.exit_code();
     }
