@@ -251,7 +251,10 @@ result<void> subject_cache::read_to_end() {
 
 void subject_cache::follow(std::stop_token const& stop) {
     // Four reads per interval: a change is enforced within a quarter of it after its commit,
-    // and one slow read does not distrust the cache.
+    // and one slow read does not distrust the cache. Reads start every `poll` however long the
+    // previous one took (back to back when they take longer): a read slowed by a busy machine
+    // must not add its time to the wait before the next one, or the cache's trust (measured from
+    // the start of the last read) lapses, and every request then reads the store.
     auto const poll = std::max(options_.sync_interval / 4, std::chrono::milliseconds{5});
     std::mutex idle;
     std::condition_variable_any stopped;
@@ -260,10 +263,14 @@ void subject_cache::follow(std::stop_token const& stop) {
         stopped.wait_for(lock, stop, how_long, [] { return false; });
     };
     auto pruned_at = std::chrono::steady_clock::now();
+    auto next_read = pruned_at + poll;  // start() has just read
     while (!stop.stop_requested()) {
         // PostgreSQL wakes us on a commit; a failed wait (no listener) still paces the loop.
-        if (!feed_.wait_for_changes(poll)) pause(poll);
+        auto const wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+            next_read - std::chrono::steady_clock::now());
+        if (wait > std::chrono::milliseconds{0} && !feed_.wait_for_changes(wait)) pause(wait);
         if (stop.stop_requested()) break;
+        next_read = std::chrono::steady_clock::now() + poll;
         if (!catch_up()) pause(poll);
         if (std::chrono::steady_clock::now() - pruned_at > prune_every) {
             pruned_at = std::chrono::steady_clock::now();

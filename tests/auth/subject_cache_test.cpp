@@ -61,6 +61,7 @@ class vector_feed final : public store::change_feed {
         return std::to_string(entries.size());
     }
     result<store::feed_page> read_feed(std::string_view cursor, std::size_t limit) override {
+        std::this_thread::sleep_for(read_delay);
         std::lock_guard const lock{mutex};
         ++feed_reads;
         if (broken) return make_error_code(store::errc::unavailable);
@@ -74,7 +75,8 @@ class vector_feed final : public store::change_feed {
         return page;
     }
     result<void> wait_for_changes(std::chrono::milliseconds timeout) override {
-        std::this_thread::sleep_for(std::min(timeout, std::chrono::milliseconds{5}));
+        std::this_thread::sleep_for(full_waits ? timeout
+                                               : std::min(timeout, std::chrono::milliseconds{5}));
         return {};
     }
     result<store::jti_list> revoked_jtis(std::int64_t now) override {
@@ -102,6 +104,8 @@ class vector_feed final : public store::change_feed {
     store::jti_list snapshot;
     bool broken = false;
     int feed_reads = 0;
+    std::chrono::milliseconds read_delay{0};  ///< each read_feed takes this long
+    bool full_waits = false;                  ///< wait_for_changes waits its whole timeout
 };
 
 store::feed_entry changed(store::user_id id) { return {.user = id, .jti = {}, .expires_at = 0}; }
@@ -207,6 +211,24 @@ TEST_F(subject_cache_test, follows_the_feed_by_itself_within_the_sync_interval) 
     source.put(user(1, "renamed@example.com"));
     feed.append(changed(1));
     EXPECT_TRUE(eventually([&] { return find(*cache, 1)->user->email == "renamed@example.com"; }));
+}
+
+// Reads start every quarter of the sync interval however long they take. With 1 s waits after
+// each 1.75 s read, the trust (4 s from the start of the last read) would lapse 5 s in; starting
+// each read a quarter interval after the previous one started, a read is never more than 3.5 s old.
+TEST_F(subject_cache_test, slow_feed_reads_do_not_stretch_the_interval_between_reads) {
+    feed.read_delay = 1750ms;
+    feed.full_waits = true;
+    auto cache = make({.capacity = 100, .sync_interval = 4s});
+    ASSERT_TRUE(find(*cache, 1));
+    auto const until = std::chrono::steady_clock::now() + 7s;
+    while (std::chrono::steady_clock::now() < until) {
+        ASSERT_TRUE(find(*cache, 1));
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(source.reads, 1);  // every later read answered from memory: never distrusted
+    std::lock_guard const lock{feed.mutex};
+    EXPECT_GE(feed.feed_reads, 3);
 }
 
 TEST_F(subject_cache_test, a_read_racing_a_change_is_not_kept) {

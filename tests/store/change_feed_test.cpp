@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/postgres/connection.hpp"
 #include "store_fixture.hpp"
 #include "support/numbered.hpp"
 
@@ -87,6 +88,45 @@ TEST_P(change_feeds, an_empty_read_at_the_end_keeps_the_cursor) {
     EXPECT_TRUE(page->entries.empty());
     EXPECT_FALSE(page->more);
     EXPECT_EQ(page->cursor, start_);
+}
+
+// The feed's reads have a connection of their own: with the pool's only connection held by a
+// writer (stuck at its commit behind the feed lock another session holds), the feed still reads.
+// Were the read queued behind the writer, a guard cache that stopped trusting itself could not
+// catch up while every request reads the store.
+TEST_P(change_feeds, reads_go_on_while_every_pooled_connection_is_busy) {
+    if (GetParam() != test::backend::postgresql && GetParam() != test::backend::postgresql_redis) {
+        GTEST_SKIP() << "PostgreSQL's pool and feed lock";
+    }
+    options_.max_connections = 1;
+    auto const s = open_again();
+    ASSERT_NE(s.feed, nullptr);
+    std::string why;
+    auto blocker = pg_connection::connect(url_, &why);
+    ASSERT_TRUE(blocker.has_value()) << why;
+    ASSERT_TRUE((*blocker)->exec("BEGIN"));
+    ASSERT_TRUE((*blocker)->exec("SELECT pg_advisory_xact_lock(8602282538794575204)"));
+    auto writer = std::async(std::launch::async, [&] {
+        user_update rename;
+        rename.full_name = "Alice";
+        return s.users->update_user(alice_.id, rename, 300).has_value();
+    });
+    // Until the writer waits for the lock, holding the pool's connection.
+    bool waiting = false;
+    for (int i = 0; i < 500 && !waiting; ++i) {
+        auto const r = (*blocker)->exec(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        ASSERT_TRUE(r);
+        waiting = r->int64(0, 0) == 1;
+        if (!waiting) std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_TRUE(waiting);
+    auto page = s.feed->read_feed(start_, 100);
+    ASSERT_TRUE(page.has_value()) << page.error().message();
+    EXPECT_TRUE(page->entries.empty());  // the writer has not committed
+    ASSERT_TRUE((*blocker)->exec("COMMIT"));
+    EXPECT_TRUE(writer.get());
+    EXPECT_EQ(users_of(since_start()), (std::vector<user_id>{alice_.id}));
 }
 
 TEST_P(change_feeds, creating_a_user_appends_nothing) {

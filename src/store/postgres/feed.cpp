@@ -15,7 +15,7 @@ result<std::int64_t> last_position(pg_connection& c) {
 }  // namespace
 
 result<std::string> postgres_store::feed_end() {
-    auto c = pool_.acquire();
+    auto c = feed_pool_.acquire();
     if (!c) return c.error();
     auto end = last_position(**c);
     if (!end) return end.error();
@@ -25,7 +25,7 @@ result<std::string> postgres_store::feed_end() {
 result<feed_page> postgres_store::read_feed(std::string_view cursor, std::size_t limit) {
     auto const from = parse_feed_position(cursor);
     if (!from || limit == 0) return errc::invalid_argument;
-    auto c = pool_.acquire();
+    auto c = feed_pool_.acquire();
     if (!c) return c.error();
     auto r = run(**c, sql_pg::feed_read, *from, feed_limit(limit));
     if (!r) return r.error();
@@ -53,7 +53,7 @@ result<void> postgres_store::wait_for_changes(std::chrono::milliseconds timeout)
 }
 
 result<jti_list> postgres_store::revoked_jtis(std::int64_t now) {
-    auto c = pool_.acquire();
+    auto c = feed_pool_.acquire();
     if (!c) return c.error();
     auto r = run(**c, sql_pg::feed_revoked, now);
     if (!r) return r.error();

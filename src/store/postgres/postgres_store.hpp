@@ -34,6 +34,7 @@ class postgres_store final : public user_store,
     postgres_store(std::string url, pg_pool::options opts, std::unique_ptr<pg_connection> first,
                    std::shared_ptr<revocation_store> revocations)
         : pool_(url, opts, std::move(first)),
+          feed_pool_(url, feed_options(opts), nullptr),
           listener_(std::move(url)),
           external_(std::move(revocations)) {}
 
@@ -113,7 +114,17 @@ class postgres_store final : public user_store,
     [[nodiscard]] result<std::int64_t> trim_feed(std::int64_t before) override;
 
   private:
+    /// The feed pool: one connection, the same timeouts and breaker as the main pool.
+    [[nodiscard]] static pg_pool::options feed_options(pg_pool::options opts) noexcept {
+        opts.max_connections = 1;
+        return opts;
+    }
+
     pg_pool pool_;
+    // The change feed's reads have a connection of their own: when the guard's cache stops
+    // trusting itself, every request reads the store through pool_, and a feed read queued
+    // behind them could not bring the trust back (it would wait for the flood it is there to end).
+    pg_pool feed_pool_;
     pg_feed_listener listener_;
     std::shared_ptr<revocation_store> const external_;
 };

@@ -66,7 +66,7 @@ std::int64_t unix_now() noexcept {
 
 result<std::string> redis_store::feed_end() {
     // The newest entry: trimming always keeps it, so it is the last id the stream handed out.
-    auto r = run({"XREVRANGE", feed_key, "+", "-", "COUNT", "1"});
+    auto r = run({"XREVRANGE", feed_key, "+", "-", "COUNT", "1"}, feed_pool_);
     if (!r) return r.error();
     auto const& reply = **r;
     if (reply.type != REDIS_REPLY_ARRAY) return errc::backend_error;
@@ -87,7 +87,7 @@ result<feed_page> redis_store::read_feed(std::string_view cursor, std::size_t li
     std::string start = "(";  // exclusive (Redis 6.2); appended, not "(" + text: GCC 12 -O3's
     start += from->text();    // -Wrestrict misfires on that concatenation
     std::string const count = std::to_string(feed_limit(limit));
-    auto r = run({"XRANGE", feed_key, start, "+", "COUNT", count});
+    auto r = run({"XRANGE", feed_key, start, "+", "COUNT", count}, feed_pool_);
     if (!r) return r.error();
     auto const& reply = **r;
     if (reply.type != REDIS_REPLY_ARRAY) return errc::backend_error;
@@ -130,7 +130,7 @@ result<jti_list> redis_store::revoked_jtis(std::int64_t now) {
     std::string cursor = "0";
     do {
         // SCAN walks the keyspace in small steps (it never blocks Redis as KEYS would).
-        auto scanned = run({"SCAN", cursor, "MATCH", revoked_pattern, "COUNT", "1000"});
+        auto scanned = run({"SCAN", cursor, "MATCH", revoked_pattern, "COUNT", "1000"}, feed_pool_);
         if (!scanned) return scanned.error();
         auto const& reply = **scanned;
         if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 2 ||
@@ -142,7 +142,7 @@ result<jti_list> redis_store::revoked_jtis(std::int64_t now) {
         if (keys.elements == 0) continue;
         redis_command mget{"MGET"};
         for (std::size_t i = 0; i < keys.elements; ++i) mget.push_back(text_of(*keys.element[i]));
-        auto values = run(mget);
+        auto values = run(mget, feed_pool_);
         if (!values) return values.error();
         if ((*values)->type != REDIS_REPLY_ARRAY || (*values)->elements != keys.elements) {
             return errc::backend_error;
@@ -155,7 +155,7 @@ result<jti_list> redis_store::revoked_jtis(std::int64_t now) {
             if (!expires_at) {
                 // A key written before values held the expiry ("1"): it is kept until the
                 // margin past the token's expiry; take the key's own expiry (later, so safe).
-                auto ttl = run({"PTTL", key});
+                auto ttl = run({"PTTL", key}, feed_pool_);
                 if (!ttl) return ttl.error();
                 if ((*ttl)->type != REDIS_REPLY_INTEGER || (*ttl)->integer == -2) continue;
                 expires_at = (*ttl)->integer < 0 ? std::numeric_limits<std::int64_t>::max()

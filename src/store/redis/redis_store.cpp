@@ -91,8 +91,8 @@ std::string seconds_text(std::chrono::milliseconds d) {
 
 redis_store::redis_store(redis_endpoint at, options opts)
     : opts_(opts),
-      pool_(std::move(at), opts.max_connections == 0 ? 4 : opts.max_connections,
-            redis_script_text) {}
+      pool_(at, opts.max_connections == 0 ? 4 : opts.max_connections, redis_script_text),
+      feed_pool_(std::move(at), 1, redis_script_text) {}
 
 result<std::shared_ptr<redis_store>> redis_store::open(std::string_view url, options opts,
                                                        std::string* why) {
@@ -131,9 +131,11 @@ redis_clock::time_point redis_store::deadline() const noexcept {
     return redis_clock::now() + std::max(opts_.io_timeout, 1ms);
 }
 
-result<redis_reply> redis_store::run(redis_command const& command) {
+result<redis_reply> redis_store::run(redis_command const& command) { return run(command, pool_); }
+
+result<redis_reply> redis_store::run(redis_command const& command, redis_pool& on) {
     auto const until = deadline();
-    auto c = pool_.acquire(until);
+    auto c = on.acquire(until);
     if (!c) return errc::unavailable;  // also a server that refuses AUTH now: it cannot serve
     auto r = (*c)->run(command, until);
     if (!r) return r.error();

@@ -100,10 +100,15 @@ class redis_store final : public revocation_store, public counter_store, public 
     [[nodiscard]] result<std::vector<redis_reply>> run_scripts(
         std::vector<script_call> const& calls);
     [[nodiscard]] result<redis_reply> run(redis_command const& command);
+    [[nodiscard]] result<redis_reply> run(redis_command const& command, redis_pool& on);
     [[nodiscard]] redis_clock::time_point deadline() const noexcept;
 
     options const opts_;
     redis_pool pool_;
+    // The change feed's reads have a connection of their own: when the guard's cache stops
+    // trusting itself, every request reads the store through pool_, and a feed read queued
+    // behind them could not bring the trust back (it would wait for the flood it is there to end).
+    redis_pool feed_pool_;
 };
 
 }  // namespace warden::store
