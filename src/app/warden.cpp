@@ -29,6 +29,7 @@ int run(int argc, char** argv) {
         "refused import), 2 bad usage. Run 'warden COMMAND --help' for each command.");
     app.get_formatter()->column_width(32);
     app.require_subcommand(1);
+    app::add_version_flag(app);
     app::config_options const options{app};
     app::cli::user_commands const users{app};
     app::cli::token_commands const tokens{app};
@@ -37,7 +38,8 @@ int run(int argc, char** argv) {
     app::cli::database_commands const databases{app};
 
     auto parsed = app::cli::parse_arguments(app, options, argc, argv, app::process_environment);
-    if (parsed.next == app::parse_outcome::action::show_help) {
+    if (parsed.next == app::parse_outcome::action::show_help ||
+        parsed.next == app::parse_outcome::action::show_version) {
         if (!parsed.message.ends_with('\n')) parsed.message += '\n';
         std::fputs(parsed.message.c_str(), stdout);
         return parsed.exit_code();

@@ -88,6 +88,10 @@ parse_outcome parse_arguments(CLI::App& app, config_options const& options, int 
         outcome.next = parse_outcome::action::show_help;
         outcome.message = app.help();  // delegates to the selected subcommand
         return outcome;
+    } catch (CLI::CallForVersion const& e) {
+        outcome.next = parse_outcome::action::show_version;
+        outcome.message = fmt::format("{}\n", e.what());
+        return outcome;
     } catch (CLI::ParseError const& e) {
         outcome.next = parse_outcome::action::fail;
         outcome.error = config_errc::bad_usage;

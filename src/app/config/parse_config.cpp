@@ -14,6 +14,7 @@
 #include <system_error>
 #include <thread>
 #include <utility>
+#include <warden/version.hpp>
 
 #include "app/config/values.hpp"
 
@@ -582,6 +583,11 @@ result<config> config_options::resolve(environment const& env, std::string* why)
     return settings;
 }
 
+void add_version_flag(CLI::App& app) {
+    app.set_version_flag("--version", fmt::format("{} {}", app.get_name(), warden::version),
+                         "Print the name and version of this program, and exit.");
+}
+
 parse_outcome parse_command_line(CLI::App& app, config_options const& options, int argc,
                                  char const* const* argv, environment const& env) {
     parse_outcome outcome;
@@ -594,6 +600,10 @@ parse_outcome parse_command_line(CLI::App& app, config_options const& options, i
     } catch (CLI::CallForHelp const&) {
         outcome.next = parse_outcome::action::show_help;
         outcome.message = app.help();
+        return outcome;
+    } catch (CLI::CallForVersion const& e) {
+        outcome.next = parse_outcome::action::show_version;
+        outcome.message = fmt::format("{}\n", e.what());
         return outcome;
     } catch (CLI::ParseError const& e) {
         outcome.next = parse_outcome::action::fail;
@@ -618,6 +628,7 @@ parse_outcome parse_config(int argc, char const* const* argv, environment const&
         "Precedence: flag > WARDEN_* environment variable > --config FILE > default.\n"
         "An empty environment variable counts as unset. Durations: 30s, 15m, 2h, 14d.");
     app.get_formatter()->column_width(32);
+    add_version_flag(app);
     config_options const options{app};
     return parse_command_line(app, options, argc, argv, env);
 }

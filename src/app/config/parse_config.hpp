@@ -5,7 +5,8 @@
 //
 //     int main(int argc, char** argv) {
 //         auto parsed = warden::app::parse_config(argc, argv, warden::app::process_environment);
-//         if (parsed.next == warden::app::parse_outcome::action::show_help) {
+//         if (parsed.next == warden::app::parse_outcome::action::show_help ||
+//             parsed.next == warden::app::parse_outcome::action::show_version) {
 //             std::fputs(parsed.message.c_str(), stdout);
 //             return parsed.exit_code();                               // 0
 //         }
@@ -73,27 +74,34 @@ class config_options {
     CLI::Option* config_file_ = nullptr;
 };
 
+/// Adds `--version` to `app`: it prints "NAME VERSION" (the app's name, `warden::version`) and
+/// exits 0 before the configuration is read, so it needs no other setting and creates nothing.
+void add_version_flag(CLI::App& app);
+
 /// What parsing decided for main().
 struct parse_outcome {
-    enum class action { run, show_help, fail };
+    enum class action { run, show_help, show_version, fail };
     action next = action::fail;
-    config settings;      ///< the configuration to run with, when `next == run`
-    std::string message;  ///< the help text (`show_help`) or a one-line error (`fail`)
-    error_code error;     ///< why it failed (a `config_errc`), when `next == fail`
+    config settings;  ///< the configuration to run with, when `next == run`
+    /// The help text (`show_help`), "NAME VERSION\n" (`show_version`) or a one-line error (`fail`).
+    std::string message;
+    error_code error;  ///< why it failed (a `config_errc`), when `next == fail`
 
-    /// The exit status for `show_help` (0) and `fail` (2, bad usage).
+    /// The exit status for `show_help` and `show_version` (0) and `fail` (2, bad usage).
     [[nodiscard]] int exit_code() const noexcept { return next == action::fail ? 2 : 0; }
 };
 
 /// Parses `argv` (program name first) with `app`, whose options include `options`, then
-/// resolves the configuration: `--help` gives `show_help` with the app's help text; a CLI11 error
+/// resolves the configuration: `--help` gives `show_help` with the app's help text, the flag of
+/// `add_version_flag` gives `show_version` (neither reads the configuration); a CLI11 error
 /// (unknown flag, missing or repeated value) gives `fail` with `config_errc::bad_usage`; a bad
 /// value gives `fail` with the `resolve` error. Never throws for bad input.
 [[nodiscard]] parse_outcome parse_command_line(CLI::App& app, config_options const& options,
                                                int argc, char const* const* argv,
                                                environment const& env);
 
-/// `wardend`'s command line: the options of `config_options`, no positional arguments.
+/// `wardend`'s command line: the options of `config_options` and `--version`, no positional
+/// arguments.
 [[nodiscard]] parse_outcome parse_config(int argc, char const* const* argv, environment const& env);
 
 }  // namespace warden::app
