@@ -17,6 +17,8 @@ packages=(
     python3-requests-oauthlib
     # npm fetches the Swagger UI (web/) and playwright-core, which drives chromium (tests/browser)
     nodejs chromium
+    # the Debian package (cpack -G DEB: dpkg-shlibdeps, file) and its check (scripts/package-check.sh)
+    dpkg-dev file curl
 )
 
 missing=()
