@@ -14,7 +14,7 @@ packages=(
     libgtest-dev libgmock-dev libbenchmark-dev wrk
     postgresql redis-server  # throwaway servers the tests start (tests/support/test_servers.py)
     python3 python3-requests python3-jwt python3-jose python3-passlib python3-argon2 python3-bcrypt
-    python3-requests-oauthlib
+    python3-requests-oauthlib python3-prometheus-client  # the reference parser of /metrics' text
     # npm fetches the Swagger UI (web/) and playwright-core, which drives chromium (tests/browser)
     nodejs chromium
     # the Debian package (cpack -G DEB: dpkg-shlibdeps, file) and its check (scripts/package-check.sh)

@@ -30,6 +30,9 @@
 #include "app/config/parse_config.hpp"
 #include "app/descriptor_limit.hpp"
 #include "app/logging.hpp"
+#include "app/metrics/registry.hpp"
+#include "app/metrics/request_metrics.hpp"
+#include "app/metrics/wardend_metrics.hpp"
 #include "app/routes/routes.hpp"
 #include "app/services.hpp"
 
@@ -199,13 +202,22 @@ int main(int argc, char** argv) {
     if (auto const notice = app::raise_descriptor_limit(limits.max_connections)) {
         log->warn(quoted_if_json(settings, *notice));
     }
-    auto const routes = app::make_router(*svc);
+    auto routes = app::make_router(*svc);
+    // /metrics: on the main listener, or alone on --metrics-listen with a router of its own.
+    app::metrics_registry metrics;
+    http::router metrics_routes;
+    app::add_metrics_route(settings.metrics_listen ? metrics_routes : routes, metrics);
+    app::request_metrics requests{app::route_templates({&routes, &metrics_routes})};
+    // Each server's access log counts its requests for /metrics, then writes the line.
+    auto const access_log = [&] {
+        return app::counting_requests(requests, app::make_access_logger(log, settings.log_format));
+    };
     // One event loop per I/O thread; loop 0 also runs the housekeeping timers and the signal set.
-    http::server server{settings.threads, routes, limits,
-                        app::make_access_logger(log, settings.log_format),
+    http::server server{settings.threads, routes, limits, access_log(),
                         http::server_options{.cors = http::cors_policy{settings.cors_origins},
                                              .proxies = trusted_proxies(settings),
                                              .tls = std::move(tls)}};
+    app::add_wardend_metrics(metrics, requests, server, *svc);
     asio::io_context& io = server.loop(0);
     // A host name (e.g. localhost) resolves to its first address.
     boost::system::error_code ec;
@@ -223,9 +235,34 @@ int main(int argc, char** argv) {
                      app::to_string(settings.listen).c_str(), bound.error().message().c_str());
         return 1;
     }
-    // Scripts and tests read this line (with --listen ...:0 it names the port picked).
+    // --metrics-listen: a second server with one loop, loop 0, serving /metrics alone.
+    std::optional<http::server> metrics_server;
+    std::optional<app::listen_address> metrics_address;
+    if (settings.metrics_listen) {
+        auto const& at = *settings.metrics_listen;
+        auto const resolved = resolver.resolve(at.host, std::to_string(at.port),
+                                               asio::ip::tcp::resolver::passive, ec);
+        if (ec || resolved.empty()) {
+            std::fprintf(stderr, "wardend: cannot resolve --metrics-listen host %s\n",
+                         at.host.c_str());
+            return 2;
+        }
+        metrics_server.emplace(io, metrics_routes, limits, access_log());
+        auto const metrics_bound = metrics_server->listen(resolved.begin()->endpoint());
+        if (!metrics_bound) {
+            std::fprintf(stderr, "wardend: cannot listen on %s: %s\n", app::to_string(at).c_str(),
+                         metrics_bound.error().message().c_str());
+            return 1;
+        }
+        metrics_address = app::listen_address{at.host, metrics_bound->port()};
+    }
+    // Scripts and tests read these lines (with port 0 they name the port picked).
     std::printf("wardend listening on %s://%s\n", settings.tls_cert.empty() ? "http" : "https",
                 app::to_string(app::listen_address{settings.listen.host, bound->port()}).c_str());
+    if (metrics_address) {
+        std::printf("wardend metrics on http://%s/metrics\n",
+                    app::to_string(*metrics_address).c_str());
+    }
     std::fflush(stdout);
     say(fmt::format("serving on {} with {} threads, algorithm {}, database {}",
                     app::to_string(app::listen_address{settings.listen.host, bound->port()}),
@@ -240,10 +277,12 @@ int main(int argc, char** argv) {
         if (error) return;
         say(fmt::format("signal {}: stopping (finishing in-flight requests)", signal));
         server.stop();
+        if (metrics_server) metrics_server->stop();
         jobs.stop();
     });
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);  // a pending stop is handled now
     server.start();
+    if (metrics_server) metrics_server->start();
 
     server.run();  // loop 0 here, the others on threads of their own; returns when all are done
     // The pools' threads may still be dropping their copies of the I/O executors: let them finish

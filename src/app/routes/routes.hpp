@@ -3,6 +3,7 @@
 // request into values, call one service, render the result.
 #include <warden/http/router.hpp>
 
+#include "app/metrics/registry.hpp"
 #include "app/services.hpp"
 
 namespace warden::app {
@@ -18,6 +19,10 @@ void add_docs_routes(http::router& routes, services& svc);
 /// `GET /openapi.json`: the OpenAPI document of the routes added before (cached); none with
 /// `--docs off`.
 void add_openapi_route(http::router& routes, services const& svc);
+
+/// `GET /metrics`: the scrape of `metrics` (which must outlive the router), left out of the
+/// OpenAPI document.
+void add_metrics_route(http::router& routes, metrics_registry const& metrics);
 
 /// Every route.
 [[nodiscard]] http::router make_router(services& svc);

@@ -1,0 +1,34 @@
+#include "app/metrics/wardend_metrics.hpp"
+
+#include <cstdint>
+
+#include <warden/http/path_pattern.hpp>
+
+#include "app/metrics/process_metrics.hpp"
+#include "app/metrics/service_metrics.hpp"
+
+namespace warden::app {
+
+std::vector<std::string> route_templates(std::initializer_list<http::router const*> routers) {
+    std::vector<std::string> templates;
+    for (auto const* r : routers) {
+        // As the router reports a match: without parameter types (`/api/users/{id}`).
+        for (auto const& declaration : r->declarations())
+            templates.push_back(http::path_pattern{declaration.pattern}.template_path());
+    }
+    return templates;
+}
+
+void add_wardend_metrics(metrics_registry& metrics, request_metrics const& requests,
+                         http::server const& server, services const& svc) {
+    metrics.add([&requests](exposition& out) { requests.write(out); });
+    metrics.add([&server](exposition& out) {
+        out.family("warden_open_connections", "HTTP connections open now.", metric_type::gauge);
+        out.sample("warden_open_connections", {}, static_cast<std::uint64_t>(server.connections()));
+    });
+    metrics.add([&svc](exposition& out) { write_auth_metrics(out, svc.events); });
+    metrics.add([&svc](exposition& out) { write_hash_pool_metrics(out, *svc.hashes); });
+    metrics.add([process = process_metrics{}](exposition& out) { process.write(out); });
+}
+
+}  // namespace warden::app
