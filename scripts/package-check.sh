@@ -127,6 +127,11 @@ for _ in $(seq 1 50); do # 10 s
 done
 [[ "$status" == 200 ]] || { cat "$work/wardend.err" >&2; fail "GET $url/healthz answered '$status', not 200"; }
 echo "== the installed wardend answers GET $url/healthz: 200"
+if grep -qx /usr/share/warden/swagger-ui/index.html <<<"$contents"; then
+    status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url/docs" || true)
+    [[ "$status" == 200 ]] || fail "GET $url/docs answered '$status': the installed wardend misses its Swagger UI"
+    echo "== and GET $url/docs: 200 (the Swagger UI from /usr/share/warden/swagger-ui)"
+fi
 kill -TERM "$server_pid"
 wait "$server_pid" && stopped=0 || stopped=$?
 server_pid=
