@@ -118,6 +118,23 @@ std::string quoted_if_json(app::config const& settings, std::string const& text)
                : text;
 }
 
+/// Reads the Swagger UI's files once. Without them wardend serves all the same, says so here
+/// once, and /docs answers 503.
+void load_swagger_ui(app::services& svc, spdlog::logger& log) {
+    auto const directory = app::docs_ui_directory();
+    auto ui = directory ? app::docs_ui::load(*directory) : result<app::docs_ui>{directory.error()};
+    if (ui) {
+        svc.swagger_ui = std::make_unique<app::docs_ui const>(std::move(*ui));
+        return;
+    }
+    log.warn(quoted_if_json(
+        svc.settings,
+        fmt::format("/docs is not available: the Swagger UI's files are not in {} ({}); "
+                    "/openapi.json is served all the same",
+                    directory ? directory->string() : "wardend's share directory",
+                    ui.error().message())));
+}
+
 /// --trusted-proxy's ranges (canonical CIDR text: the configuration checked them).
 http::trusted_proxies trusted_proxies(app::config const& settings) {
     std::vector<network_range> ranges;
@@ -185,6 +202,8 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
+
+    if (settings.docs) load_swagger_ui(*svc, *log);
 
     // The failed-login floor needs the cost of the slowest accepted verification: measured off
     // the start-up path (a few hundred ms of one core), while the server already answers.
