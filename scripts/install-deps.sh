@@ -15,6 +15,7 @@ packages=(
     postgresql redis-server  # throwaway servers the tests start (tests/support/test_servers.py)
     python3 python3-requests python3-jwt python3-jose python3-passlib python3-argon2 python3-bcrypt
     python3-requests-oauthlib python3-prometheus-client  # the reference parser of /metrics' text
+    openssl python3-cryptography  # certificates made by the TLS tests (tests/e2e/test_tls.py)
     # npm fetches the Swagger UI (web/) and playwright-core, which drives chromium (tests/browser)
     nodejs chromium
     # the Debian package (cpack -G DEB: dpkg-shlibdeps, file) and its check (scripts/package-check.sh)

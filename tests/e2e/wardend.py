@@ -48,7 +48,7 @@ class Wardend:
         if expect_failure:
             return self
         line = self.process.stdout.readline()
-        match = re.search(r"listening on (http://\S+)", line)
+        match = re.search(r"listening on (https?://\S+)", line)
         if not match:
             self.process.kill()
             raise RuntimeError(f"wardend did not start: {line!r} {self.stderr()}")

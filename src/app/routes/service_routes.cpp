@@ -41,7 +41,10 @@ boost::json::object jwks(jwt::key const& key) {
 /// RFC 8414 metadata, relative to the configured issuer (or the request's Host when none).
 boost::json::object metadata(services const& svc, request_context const& ctx) {
     std::string base = svc.settings.issuer.value_or("");
-    if (base.empty()) base = "http://" + std::string{ctx.header(http::field::host)};
+    if (base.empty()) {
+        base = svc.settings.tls_cert.empty() ? "http://" : "https://";
+        base += ctx.header(http::field::host);
+    }
     while (!base.empty() && base.back() == '/') base.pop_back();
     return {
         {"issuer", base},
@@ -95,7 +98,11 @@ void add_service_routes(http::router& routes, services& svc) {
                 .tag = "service",
                 .responses = {json_answer(200, "The JWK Set", {"JWKSet", std::move(jwk_set)})}},
                [&svc](request_context&) -> asio::awaitable<response> {
-                   co_return http::json_response(status::ok, jwks(*svc.signing_key));
+                   response res = http::json_response(status::ok, jwks(*svc.signing_key));
+                   // Public keys: verifiers may keep them a while (the server's default is
+                   // no-store); one that meets an unknown kid fetches the set again.
+                   res.set(http::field::cache_control, "public, max-age=300");
+                   co_return res;
                });
     routes.add({.method = verb::get,
                 .pattern = "/.well-known/oauth-authorization-server",
