@@ -222,21 +222,26 @@ int main(int argc, char** argv) {
         log->warn(quoted_if_json(settings, *notice));
     }
     auto routes = app::make_router(*svc);
-    // /metrics: on the main listener, or alone on --metrics-listen with a router of its own.
+    // /metrics: on the main listener, or alone on --metrics-listen with a router of its own;
+    // with --metrics off, neither the route nor any counting.
     app::metrics_registry metrics;
     http::router metrics_routes;
-    app::add_metrics_route(settings.metrics_listen ? metrics_routes : routes, metrics);
+    if (settings.metrics) {
+        app::add_metrics_route(settings.metrics_listen ? metrics_routes : routes, metrics);
+    }
     app::request_metrics requests{app::route_templates({&routes, &metrics_routes})};
     // Each server's access log counts its requests for /metrics, then writes the line.
-    auto const access_log = [&] {
-        return app::counting_requests(requests, app::make_access_logger(log, settings.log_format));
+    auto const access_log = [&]() -> http::access_logger {
+        auto write = app::make_access_logger(log, settings.log_format);
+        if (!settings.metrics) return write;
+        return app::counting_requests(requests, std::move(write));
     };
     // One event loop per I/O thread; loop 0 also runs the housekeeping timers and the signal set.
     http::server server{settings.threads, routes, limits, access_log(),
                         http::server_options{.cors = http::cors_policy{settings.cors_origins},
                                              .proxies = trusted_proxies(settings),
                                              .tls = std::move(tls)}};
-    app::add_wardend_metrics(metrics, requests, server, *svc);
+    if (settings.metrics) app::add_wardend_metrics(metrics, requests, server, *svc);
     asio::io_context& io = server.loop(0);
     // A host name (e.g. localhost) resolves to its first address.
     boost::system::error_code ec;

@@ -918,6 +918,15 @@ TEST(docs, is_on_or_off) {
     }
 }
 
+TEST(metrics, is_on_or_off_and_off_has_no_listener) {
+    EXPECT_TRUE(run({}).metrics);
+    EXPECT_FALSE(run({"--metrics", "off"}).metrics);
+    EXPECT_FALSE(run({}, {{"WARDEN_METRICS", "off"}}).metrics);
+    EXPECT_TRUE(contains(failure({"--metrics", "no"}), "on, off"));
+    EXPECT_TRUE(contains(failure({"--metrics", "off", "--metrics-listen", "127.0.0.1:9100"}),
+                         "--metrics off"));
+}
+
 TEST(metrics_listen, takes_an_address_of_its_own) {
     EXPECT_EQ(run({"--metrics-listen", "[::1]:9100"}).metrics_listen,
               (listen_address{"::1", 9100}));

@@ -353,5 +353,24 @@ class SeparateListenerTest(unittest.TestCase):
                 server.cleanup()
 
 
+class MetricsOffTest(unittest.TestCase):
+    def test_metrics_off_removes_the_route_and_keeps_serving(self):
+        with Wardend(*FAST_HASHING, "--metrics", "off") as server:
+            r = server.get("/metrics")
+            self.assertEqual((r.status_code, r.json()), (404, {"detail": "Not Found"}))
+            self.assertEqual(server.get("/healthz").status_code, 200)
+            self.assertEqual(server.get("/metrics").status_code, 404)  # still no route
+
+    def test_metrics_off_with_a_metrics_listener_is_a_usage_error(self):
+        server = Wardend(*FAST_HASHING, "--metrics", "off", "--metrics-listen", "127.0.0.1:0")
+        try:
+            server.start(expect_failure=True)
+            self.assertEqual(server.process.wait(timeout=30), 2)
+            time.sleep(0.2)  # the stderr reader thread
+            self.assertIn("--metrics off", server.stderr())
+        finally:
+            server.cleanup()
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -133,6 +133,7 @@ std::string describe(config const& settings) {
         line(out, "tls_key", toml_string(settings.tls_key.string()));
     }
     line(out, "docs", toml_string(settings.docs ? "on" : "off"));
+    line(out, "metrics", toml_string(settings.metrics ? "on" : "off"));
     if (settings.metrics_listen) {
         line(out, "metrics_listen", toml_string(to_string(*settings.metrics_listen)));
     }

@@ -77,6 +77,7 @@ struct config {
     std::filesystem::path tls_cert;                ///< PEM certificate chain; empty: plain HTTP
     std::filesystem::path tls_key;                 ///< PEM private key of `tls_cert`
     bool docs = true;                              ///< `/docs` and `/openapi.json`
+    bool metrics = true;                           ///< `/metrics` and the counting behind it
     std::optional<listen_address> metrics_listen;  ///< none: `/metrics` on the main listener
     app::log_level log_level = app::log_level::info;
     app::log_format log_format = app::log_format::text;

@@ -220,6 +220,9 @@ error_code apply_tls_key(config& c, raw_value& v, std::string* why) {
 error_code apply_docs(config& c, raw_value& v, std::string* why) {
     return assign(parse_switch(text_of(v), why), c.docs);
 }
+error_code apply_metrics(config& c, raw_value& v, std::string* why) {
+    return assign(parse_switch(text_of(v), why), c.metrics);
+}
 error_code apply_metrics_listen(config& c, raw_value& v, std::string* why) {
     return assign(parse_listen(text_of(v), why), c.metrics_listen.emplace());
 }
@@ -252,7 +255,7 @@ error_code apply_log_format(config& c, raw_value& v, std::string* why) {
 }
 
 // SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
-constexpr std::array<setting, 39> setting_table{{
+constexpr std::array<setting, 40> setting_table{{
     {"listen", "WARDEN_LISTEN", "HOST:PORT",
      "Address to serve on; IPv6 as [::1]:8000; port 0 picks a free port and prints it.",
      "127.0.0.1:8000", value_kind::text, apply_listen},
@@ -358,6 +361,9 @@ constexpr std::array<setting, 39> setting_table{{
      value_kind::text, apply_tls_key},
     {"docs", "WARDEN_DOCS", "on|off", "Serve the Swagger UI at /docs and the API at /openapi.json.",
      "on", value_kind::text, apply_docs},
+    {"metrics", "WARDEN_METRICS", "on|off",
+     "Serve /metrics and count every request for it; off: neither.", "on", value_kind::text,
+     apply_metrics},
     {"metrics_listen", "WARDEN_METRICS_LISTEN", "HOST:PORT",
      "Serve /metrics on this address alone instead of on the main listener.",
      "none; /metrics on the main listener", value_kind::text, apply_metrics_listen},
@@ -578,6 +584,10 @@ result<config> config_options::resolve(environment const& env, std::string* why)
     }
     if (settings.tls_cert.empty() != settings.tls_key.empty()) {
         set_why(why, "--tls-cert and --tls-key go together: give both for HTTPS, or neither");
+        return config_errc::bad_value;
+    }
+    if (!settings.metrics && settings.metrics_listen) {
+        set_why(why, "--metrics-listen serves /metrics, which --metrics off turns off");
         return config_errc::bad_value;
     }
     return settings;
