@@ -90,7 +90,10 @@ class redis_fault_case(unittest.TestCase):
         return redis.start()
 
     def wardend(self, redis_url, *args):
-        server = Wardend(*FAST_HASHING, "--login-max-failures", "100000",
+        # --cache-size 0: every /me reads the store (the subject here). With the guard's cache a
+        # /me may still be answered from memory for up to --sync-interval after Redis stops (the
+        # cache's own fail-closed rule, tested in test_guard_cache.py).
+        server = Wardend(*FAST_HASHING, "--cache-size", "0", "--login-max-failures", "100000",
                          "--database", self.database, "--redis", redis_url, *args)
         self.addCleanup(server.cleanup)
         return server
