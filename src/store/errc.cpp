@@ -30,6 +30,10 @@ class store_category_impl final : public boost::system::error_category {
                 return "the refresh-token family is revoked";
             case errc::credentials_changed:
                 return "the user's credentials changed meanwhile";
+            case errc::already_exists:
+                return "the id is already taken";
+            case errc::wrong_state:
+                return "the signing key is not in the state this needs";
         }
         return "unknown store error";
     }
@@ -53,6 +57,8 @@ class store_category_impl final : public boost::system::error_category {
             case errc::family_revoked:
                 return condition::invalid_grant;
             case errc::credentials_changed:
+            case errc::already_exists:
+            case errc::wrong_state:
                 return condition::conflict;
         }
         return {value, *this};

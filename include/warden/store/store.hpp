@@ -13,11 +13,13 @@
 
 #include <warden/core/result.hpp>
 #include <warden/store/change_feed.hpp>
+#include <warden/store/client_store.hpp>
 #include <warden/store/counter_store.hpp>
 #include <warden/store/errc.hpp>
 #include <warden/store/records.hpp>
 #include <warden/store/revocation_store.hpp>
 #include <warden/store/session_store.hpp>
+#include <warden/store/signing_key_store.hpp>
 #include <warden/store/transfer_store.hpp>
 #include <warden/store/user_store.hpp>
 
@@ -30,6 +32,8 @@ struct backends {
     std::shared_ptr<revocation_store> revocations;
     std::shared_ptr<counter_store> counters;
     std::shared_ptr<transfer_store> transfer;  ///< the database's rows, for `warden db copy`
+    std::shared_ptr<signing_key_store> keys;
+    std::shared_ptr<client_store> clients;
     /// The changes of users and revocations, wherever they are kept (with Redis: both).
     std::shared_ptr<change_feed> feed;
 };
