@@ -32,10 +32,12 @@ struct backends {
     std::shared_ptr<revocation_store> revocations;
     std::shared_ptr<counter_store> counters;
     std::shared_ptr<transfer_store> transfer;  ///< the database's rows, for `warden db copy`
-    std::shared_ptr<signing_key_store> keys;
-    std::shared_ptr<client_store> clients;
     /// The changes of users and revocations, wherever they are kept (with Redis: both).
     std::shared_ptr<change_feed> feed;
+    /// The signing keys and the OAuth2 clients: always in the database (null until the backend
+    /// implements them).
+    std::shared_ptr<signing_key_store> keys;
+    std::shared_ptr<client_store> clients;
 };
 
 /// How to open a store; the defaults suit a single process.
