@@ -10,6 +10,7 @@
 #include <warden/core/network_range.hpp>
 #include <warden/core/random.hpp>
 #include <warden/core/result.hpp>
+#include <warden/core/sealed_box.hpp>
 #include <warden/core/secret.hpp>
 #include <warden/core/utf8.hpp>
 #include <warden/core/work_pool.hpp>
