@@ -3,6 +3,7 @@
 #include <warden/http/cors.hpp>
 #include <warden/http/dispatch.hpp>
 #include <warden/http/errc.hpp>
+#include <warden/http/fetch.hpp>
 #include <warden/http/form.hpp>
 #include <warden/http/framing.hpp>
 #include <warden/http/json_body.hpp>
