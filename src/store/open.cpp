@@ -40,13 +40,14 @@ result<backends> open(std::string_view url, open_options const& options, std::st
         if (!opened) return opened.error();
         redis = std::move(*opened);
     }
-    // With Redis, it keeps the revocation list and the counters; the database the rest.
+    // With Redis, it keeps the revocation list and the counters; the database the rest (the
+    // signing keys and the clients included).
     // The feed: the database's, or with Redis both (users from the database, revocations from
     // Redis).
     auto const with_redis = [&redis](auto const& db) {
-        if (redis == nullptr) return backends{db, db, db, db, db, db, nullptr, nullptr};
-        return backends{
-            db, db, redis, redis, db, std::make_shared<combined_feed>(db, redis), nullptr, nullptr};
+        if (redis == nullptr) return backends{db, db, db, db, db, db, db, db};
+        return backends{db, db, redis, redis, db, std::make_shared<combined_feed>(db, redis),
+                        db, db};
     };
     if (parsed->kind == database_url::backend::postgresql) {
         auto store = postgres_store::open(std::string{url}, {.max_connections = connections},

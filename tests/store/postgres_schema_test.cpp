@@ -39,7 +39,7 @@ class postgres_schema : public ::testing::Test {
 TEST_F(postgres_schema, a_fresh_database_gets_the_schema_and_reopening_changes_nothing) {
     std::string why;
     ASSERT_TRUE(open(db_->url(), &why).has_value()) << why;
-    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "2");
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "3");
     auto first = open(db_->url(), &why);
     ASSERT_TRUE(first.has_value()) << why;
     ASSERT_TRUE(first->users->create_user({.email = "a@x.io", .password_hash = "h"}, 1));
@@ -64,7 +64,7 @@ TEST_F(postgres_schema, processes_opening_at_once_apply_each_migration_once) {
     for (int i = 0; i < openers; ++i) {
         EXPECT_TRUE(opened[static_cast<std::size_t>(i)]) << reasons[static_cast<std::size_t>(i)];
     }
-    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "2");
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "3");
     EXPECT_EQ(sql("SELECT count(*) FROM warden_schema"), "1");
 }
 
@@ -75,7 +75,7 @@ TEST_F(postgres_schema, a_newer_schema_is_refused_with_a_clear_message) {
     auto r = open(db_->url(), &why);
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error(), errc::migration_failed);
-    EXPECT_NE(why.find("version 7, newer than this build knows (2)"), std::string::npos) << why;
+    EXPECT_NE(why.find("version 7, newer than this build knows (3)"), std::string::npos) << why;
     EXPECT_EQ(sql("SELECT version FROM warden_schema"), "7");  // left as it was
 }
 
@@ -114,6 +114,31 @@ TEST_F(postgres_schema, a_server_that_refuses_for_good_fails_at_once) {
     EXPECT_EQ(r.error(), errc::unavailable);
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{10});
     EXPECT_NE(why.find("does not exist"), std::string::npos) << why;
+}
+
+// The schema itself keeps at most one current key and bumps the revision, whoever writes.
+TEST_F(postgres_schema, one_key_is_current_and_every_key_change_bumps_the_revision) {
+    ASSERT_TRUE(open(db_->url()).has_value());
+    sql("INSERT INTO signing_keys (kid, algorithm, public_jwk, sealed_private_key, created_at,"
+        " activated_at) VALUES ('a', 'ES256', '{}', '\\x00', 1, 1)");
+    EXPECT_EQ(sql("SELECT revision FROM signing_key_revision"), "1");
+    std::unique_ptr<PGconn, decltype(&PQfinish)> c{PQconnectdb(db_->url().c_str()), PQfinish};
+    auto const refused = [&](char const* text) {
+        std::unique_ptr<PGresult, decltype(&PQclear)> r{PQexec(c.get(), text), PQclear};
+        return std::string{PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) != nullptr
+                               ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE)
+                               : ""};
+    };
+    EXPECT_EQ(refused("INSERT INTO signing_keys (kid, algorithm, public_jwk, sealed_private_key,"
+                      " created_at, activated_at) VALUES ('b', 'ES256', '{}', '\\x00', 2, 2)"),
+              "23505");  // unique_violation: a second current key
+    EXPECT_EQ(refused("INSERT INTO signing_keys (kid, algorithm, public_jwk, sealed_private_key,"
+                      " created_at, expires_at) VALUES ('c', 'ES256', '{}', '\\x00', 2, 9)"),
+              "23514");  // check_violation: an expiry without a retirement
+    EXPECT_EQ(sql("SELECT revision FROM signing_key_revision"), "1");  // refused: no bump
+    sql("UPDATE signing_keys SET retired_at = 5, expires_at = 6 WHERE kid = 'a'");
+    sql("DELETE FROM signing_keys");
+    EXPECT_EQ(sql("SELECT revision FROM signing_key_revision"), "3");
 }
 
 }  // namespace

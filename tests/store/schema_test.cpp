@@ -302,5 +302,57 @@ TEST_F(migrations, a_version_1_database_gets_the_change_feed_and_keeps_its_users
     EXPECT_EQ(page->entries[0].user, 1);
 }
 
+TEST_F(migrations, a_version_2_database_gets_the_keys_and_clients_and_keeps_its_users) {
+    {
+        auto c = connect();
+        auto const first_two = sqlite_migrations().first(2);
+        ASSERT_TRUE(migrate(*c, first_two, nullptr));
+    }
+    auto const file = dir_.path() / "m.db";
+    raw_db{file}.exec(
+        "INSERT INTO users (email, password_hash, full_name, is_active, scopes, created_at,"
+        " updated_at) VALUES ('a@x.io', 'h', 'A', 1, '', 1, 1)");
+    std::string why;
+    auto s = open(sqlite_url(file), &why);
+    ASSERT_TRUE(s.has_value()) << why;
+    EXPECT_EQ(version(), "3");
+    EXPECT_EQ(s->users->find_user(1)->email, "a@x.io");
+    EXPECT_EQ(*s->keys->key_set_revision(), 0);
+    EXPECT_TRUE(s->keys->signing_keys()->empty());
+    EXPECT_TRUE(s->clients->clients()->empty());
+}
+
+// The schema itself keeps at most one current key and bumps the revision, whoever writes.
+TEST(schema, one_key_is_current_and_every_key_change_bumps_the_revision) {
+    test::temp_dir dir;
+    auto const file = dir.path() / "w.db";
+    ASSERT_TRUE(open(sqlite_url(file)).has_value());
+    raw_db db{file};
+    db.exec(
+        "INSERT INTO signing_keys (kid, algorithm, public_jwk, sealed_private_key, created_at,"
+        " activated_at) VALUES ('a', 'ES256', '{}', x'00', 1, 1)");
+    EXPECT_EQ(db.text("SELECT revision FROM signing_key_revision"), "1");
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(raw,
+                           "INSERT INTO signing_keys (kid, algorithm, public_jwk,"
+                           " sealed_private_key, created_at, activated_at)"
+                           " VALUES ('b', 'ES256', '{}', x'00', 2, 2)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_CONSTRAINT);
+    // An expiry without a retirement is refused too.
+    EXPECT_EQ(sqlite3_exec(raw,
+                           "INSERT INTO signing_keys (kid, algorithm, public_jwk,"
+                           " sealed_private_key, created_at, expires_at)"
+                           " VALUES ('c', 'ES256', '{}', x'00', 2, 9)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_CONSTRAINT);
+    sqlite3_close(raw);
+    EXPECT_EQ(db.text("SELECT revision FROM signing_key_revision"), "1");  // refused: no bump
+    db.exec("UPDATE signing_keys SET retired_at = 5, expires_at = 6 WHERE kid = 'a'");
+    db.exec("DELETE FROM signing_keys");
+    EXPECT_EQ(db.text("SELECT revision FROM signing_key_revision"), "3");
+}
+
 }  // namespace
 }  // namespace warden::store

@@ -6,11 +6,13 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include <warden/store.hpp>
 
+#include "support/numbered.hpp"
 #include "support/postgres_database.hpp"
 #include "support/redis_server.hpp"
 #include "support/temp_dir.hpp"
@@ -72,6 +74,28 @@ class store_test : public ::testing::TestWithParam<backend> {
         return r.has_value() ? *r : store::backends{};
     }
 
+    /// The URL of another empty database of this test's backend (`n` distinct for each call in
+    /// one test), for tests that need several fresh stores; open it with `open_at`.
+    [[nodiscard]] std::string fresh_database(int n) {
+        if (GetParam() == backend::sqlite || GetParam() == backend::sqlite_redis) {
+            return sqlite_url(dir_.path() / numbered("fresh-", n, ".db"));
+        }
+        std::string why;
+        auto db = postgres_database::create(&why);
+        EXPECT_TRUE(db.has_value()) << why;
+        if (!db) return {};
+        more_databases_.push_back(std::move(*db));
+        return more_databases_.back().url();
+    }
+
+    /// A store on `url` with this test's options (Redis included).
+    [[nodiscard]] store::backends open_at(std::string const& url) const {
+        std::string why;
+        auto r = store::open(url, options_, &why);
+        EXPECT_TRUE(r.has_value()) << why;
+        return r.has_value() ? *r : store::backends{};
+    }
+
     /// A user with a unique email, created at `now`.
     store::user add_user(std::string const& email, std::int64_t now = 1000) {
         auto r = s_.users->create_user(
@@ -87,6 +111,7 @@ class store_test : public ::testing::TestWithParam<backend> {
 
     temp_dir dir_;
     std::optional<postgres_database> database_;
+    std::vector<postgres_database> more_databases_;  ///< fresh_database's, dropped at the end
     std::optional<redis_server> redis_;
     store::open_options options_;
     std::string url_;

@@ -31,6 +31,30 @@ class transfer : public test::store_test {
         ASSERT_TRUE(s_.sessions->start_session({bob.id, 0, bob.password_hash}, old, "", 100));
         ASSERT_TRUE(s_.sessions->revoke_family("f-old", 300));
         ASSERT_TRUE(s_.revocations->revoke_jti("j-loose", 5000));
+        // A retired, a current and a pending signing key (sealed bytes that are not text), and
+        // two clients.
+        ASSERT_TRUE(*s_.keys->add_first_signing_key(key("k-old", 100)));
+        ASSERT_TRUE(s_.keys->add_signing_key(key("k-now", 200)));
+        ASSERT_TRUE(s_.keys->activate_signing_key("k-now", 300, 1300));
+        ASSERT_TRUE(s_.keys->add_signing_key(key("k-next", 400)));
+        ASSERT_TRUE(s_.clients->add_client(client("svc-b", {"items:read", "items:write"})));
+        ASSERT_TRUE(s_.clients->add_client(client("svc-a", {})));
+    }
+
+    static signing_key_record key(std::string kid, std::int64_t created_at) {
+        return {.kid = std::move(kid),
+                .algorithm = "EdDSA",
+                .public_jwk = R"({"kty":"OKP","crv":"Ed25519","x":"AA"})",
+                .sealed_private_key = std::string{"\x00\xffsealed\x80", 9},
+                .created_at = created_at};
+    }
+
+    static client_record client(std::string id, std::vector<std::string> scopes) {
+        return {.client_id = std::move(id),
+                .secret_hash = std::string(31, '\xee') + '\0',
+                .scopes = std::move(scopes),
+                .created_at = 10,
+                .updated_at = 20};
     }
 
     // A fresh empty store of the given kind ("other process": its own connections).
@@ -70,6 +94,8 @@ void expect_same(store_rows const& a, store_rows const& b) {
     EXPECT_EQ(a.refresh_tokens, b.refresh_tokens);
     EXPECT_EQ(a.access_tokens, b.access_tokens);
     EXPECT_EQ(a.revoked, b.revoked);
+    EXPECT_EQ(a.signing_keys, b.signing_keys);
+    EXPECT_EQ(a.clients, b.clients);
 }
 
 TEST_P(transfer, a_deployment_moves_to_either_backend_whole) {
@@ -79,6 +105,11 @@ TEST_P(transfer, a_deployment_moves_to_either_backend_whole) {
     EXPECT_EQ(source->users.size(), 2U);
     EXPECT_EQ(source->last_user_id, 3);  // the deleted user's id 2 is not handed out again
     EXPECT_EQ(source->refresh_tokens.size(), 3U);
+    ASSERT_EQ(source->signing_keys.size(), 3U);
+    EXPECT_EQ(source->signing_keys[0].kid, "k-old");
+    EXPECT_EQ(source->signing_keys[0].expires_at, 1300);
+    ASSERT_EQ(source->clients.size(), 2U);
+    EXPECT_EQ(source->clients[0].client_id, "svc-a");
     for (auto const kind : {test::backend::sqlite, test::backend::postgresql}) {
         SCOPED_TRACE(test::to_string(kind));
         auto to = target(kind);
@@ -101,10 +132,15 @@ TEST_P(transfer, a_deployment_moves_to_either_backend_whole) {
         auto const next = to->users->create_user({.email = "new@x.io", .password_hash = "h"}, 9);
         ASSERT_TRUE(next.has_value());
         EXPECT_EQ(next->id, 4);
+        // The copy signs with the same key set and knows the same clients.
+        EXPECT_EQ(*to->keys->signing_keys(), source->signing_keys);
+        EXPECT_EQ(to->clients->find_client("svc-b")->secret_hash, client("svc-b", {}).secret_hash);
         // Into a deployment that has rows: refused unless it is replaced, and then whole.
         EXPECT_FALSE(to->transfer->write_all(*source, false).has_value());
+        auto const revision = *to->keys->key_set_revision();
         ASSERT_TRUE(to->transfer->write_all(*source, true));
         expect_same(*source, *to->transfer->read_all());
+        EXPECT_GT(*to->keys->key_set_revision(), revision);  // processes on it reload the keys
     }
 }
 
@@ -116,6 +152,39 @@ TEST_P(transfer, a_row_the_target_cannot_keep_writes_nothing) {
     rows.users[1] = {.id = 2, .email = std::string{"b\0@x.io", 7}, .password_hash = "h"};
     EXPECT_EQ(s_.transfer->write_all(rows, false).error(), errc::invalid_argument);
     EXPECT_TRUE(*s_.transfer->empty());
+}
+
+TEST_P(transfer, a_signing_key_or_a_client_alone_makes_a_store_not_empty) {
+    ASSERT_TRUE(s_.keys->add_signing_key(key("k", 1)));
+    EXPECT_FALSE(*s_.transfer->empty());
+    auto to = target(test::backend::sqlite);
+    ASSERT_TRUE(to.has_value());
+    ASSERT_TRUE(to->clients->add_client(client("svc", {})));
+    EXPECT_FALSE(*to->transfer->empty());
+}
+
+TEST_P(transfer, keys_and_clients_the_target_cannot_keep_write_nothing) {
+    ASSERT_TRUE(s_.clients->add_client(client("svc", {})));
+    store_rows rows;
+    rows.users.push_back({.id = 1, .email = "a@x.io", .password_hash = "h"});
+    rows.clients.push_back(client("svc", {}));  // exists already, without replace
+    EXPECT_EQ(s_.transfer->write_all(rows, false).error(), errc::invalid_argument);
+    rows.clients.clear();
+    auto current = key("a", 1);
+    current.activated_at = 1;
+    auto also_current = key("b", 2);
+    also_current.activated_at = 2;
+    rows.signing_keys = {current, also_current};  // two current keys
+    EXPECT_EQ(s_.transfer->write_all(rows, false).error(), errc::invalid_argument);
+    auto expiring = key("c", 3);
+    expiring.expires_at = 9;  // an expiry without a retirement
+    rows.signing_keys = {expiring};
+    EXPECT_EQ(s_.transfer->write_all(rows, false).error(), errc::invalid_argument);
+    rows.signing_keys = {key("", 4)};
+    EXPECT_EQ(s_.transfer->write_all(rows, false).error(), errc::invalid_argument);
+    EXPECT_FALSE(s_.users->find_user(1).has_value());
+    EXPECT_TRUE(s_.keys->signing_keys()->empty());
+    EXPECT_EQ(s_.clients->clients()->size(), 1U);
 }
 
 WARDEN_ON_EVERY_BACKEND(transfer);

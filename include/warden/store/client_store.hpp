@@ -31,7 +31,8 @@ class client_store {
     [[nodiscard]] virtual result<client_record> find_client(std::string_view client_id) = 0;
     /// Every client, ordered by id.
     [[nodiscard]] virtual result<std::vector<client_record>> clients() = 0;
-    /// Replaces the secret's hash (the old secret stops working at once). Errors: `not_found`.
+    /// Replaces the secret's hash (the old secret stops working at once). Errors: `not_found`,
+    /// `errc::invalid_argument` (an empty hash).
     [[nodiscard]] virtual result<void> set_client_secret(std::string_view client_id,
                                                          std::string_view secret_hash,
                                                          std::int64_t now) = 0;

@@ -34,8 +34,7 @@ struct backends {
     std::shared_ptr<transfer_store> transfer;  ///< the database's rows, for `warden db copy`
     /// The changes of users and revocations, wherever they are kept (with Redis: both).
     std::shared_ptr<change_feed> feed;
-    /// The signing keys and the OAuth2 clients: always in the database (null until the backend
-    /// implements them).
+    /// The signing keys and the OAuth2 clients: always in the database (Redis or not).
     std::shared_ptr<signing_key_store> keys;
     std::shared_ptr<client_store> clients;
 };

@@ -7,8 +7,10 @@
 #include <vector>
 
 #include <warden/core/result.hpp>
+#include <warden/store/client_store.hpp>
 #include <warden/store/errc.hpp>
 #include <warden/store/records.hpp>
+#include <warden/store/signing_key_store.hpp>
 
 namespace warden::store {
 
@@ -48,6 +50,10 @@ struct store_rows {
     std::vector<refresh_row> refresh_tokens;
     std::vector<access_row> access_tokens;
     jti_list revoked;  ///< the database's revocation list (not one kept in Redis)
+    /// Oldest first, states and times kept; the private keys stay sealed (the copy needs the
+    /// same key-encryption key file to use them).
+    std::vector<signing_key_record> signing_keys;
+    std::vector<client_record> clients;  ///< ordered by id, secret hashes kept
 };
 
 class transfer_store {
@@ -55,7 +61,7 @@ class transfer_store {
     virtual ~transfer_store() = default;
     /// Every row, from one consistent snapshot.
     [[nodiscard]] virtual result<store_rows> read_all() = 0;
-    /// True when there is no user, session or revocation.
+    /// True when there is no user, session, revocation, signing key or client.
     [[nodiscard]] virtual result<bool> empty() = 0;
     /// Writes `rows` in one transaction, ids and hashes kept; with `replace`, everything the
     /// store held is deleted first (in the same transaction). Errors: `errc::invalid_argument`

@@ -60,7 +60,8 @@ database_commands::database_commands(CLI::App& root) {
         "copy", "Move a deployment to another database, e.g. from SQLite to PostgreSQL.");
     copy_->fallthrough()->footer(
         "Copies the users (ids, password hashes, scopes, state), the refresh-token families with\n"
-        "their tokens, the access-token records and the database's revocation list, read from\n"
+        "their tokens, the access-token records, the database's revocation list, the signing\n"
+        "keys (still sealed: keep the same --kek-file) and the OAuth2 clients, read from\n"
         "one snapshot of --from and written to --to in one transaction (all or nothing). Both\n"
         "are database URLs (sqlite:///PATH, postgresql://...); --to gets warden's schema if it\n"
         "has none. Login-failure counters are not copied, nor revocations kept in Redis (point\n"
@@ -116,9 +117,11 @@ int database_commands::copy(config const& settings) const {
         return fail(exit_status::failed,
                     "cannot write --to (nothing was written): " + written.error().message());
     }
-    note(fmt::format("copied {} users, {} sessions and {} revocations from {} to {}",
-                     rows->users.size(), rows->families.size(), rows->revoked.size(),
-                     redact_url(from_), redact_url(to_)));
+    note(fmt::format(
+        "copied {} users, {} sessions, {} revocations, {} signing keys and {} "
+        "clients from {} to {}",
+        rows->users.size(), rows->families.size(), rows->revoked.size(), rows->signing_keys.size(),
+        rows->clients.size(), redact_url(from_), redact_url(to_)));
     return code(exit_status::ok);
 }
 

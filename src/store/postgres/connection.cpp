@@ -11,8 +11,12 @@ namespace {
 
 // What a failed statement means for the caller, by SQLSTATE class (PostgreSQL Appendix A).
 error_code error_of(std::string_view state, std::string_view constraint) noexcept {
-    if (state == "23505") {  // unique_violation: the email index is the only one a caller sees
-        return constraint == "users_email_ci" ? errc::email_taken : errc::invalid_argument;
+    if (state == "23505") {  // unique_violation: of the indexes a caller can hit, these three
+        if (constraint == "users_email_ci") return errc::email_taken;
+        if (constraint == "signing_keys_pkey" || constraint == "oauth_clients_pkey") {
+            return errc::already_exists;
+        }
+        return errc::invalid_argument;
     }
     if (state == "23503") return errc::not_found;  // foreign key: the user or family is gone
     if (state.starts_with("22") || state.starts_with("23")) return errc::invalid_argument;
@@ -55,6 +59,18 @@ std::int64_t pg_result::int64(int row, int col) const noexcept {
     std::int64_t v = 0;
     std::from_chars(t.data(), t.data() + t.size(), v);
     return v;
+}
+
+std::string pg_result::bytes(int row, int col) const {
+    auto const t = text(row, col);
+    std::string out;
+    if (!t.starts_with("\\x")) return out;
+    out.reserve((t.size() - 2) / 2);
+    auto const digit = [](char ch) { return ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10; };
+    for (std::size_t i = 2; i + 1 < t.size(); i += 2) {
+        out.push_back(static_cast<char>(digit(t[i]) * 16 + digit(t[i + 1])));
+    }
+    return out;
 }
 
 std::int64_t pg_result::affected() const noexcept {

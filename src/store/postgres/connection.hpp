@@ -39,6 +39,8 @@ class pg_result {
                 static_cast<std::size_t>(PQgetlength(r_.get(), row, col))};
     }
     [[nodiscard]] std::int64_t int64(int row, int col) const noexcept;
+    /// A `bytea` column (text format: `\x` and two hex digits per byte) as its bytes.
+    [[nodiscard]] std::string bytes(int row, int col) const;
     /// A boolean column (`t`/`f` in text format).
     [[nodiscard]] bool boolean(int row, int col) const noexcept { return text(row, col) == "t"; }
     /// Rows an INSERT/UPDATE/DELETE touched.

@@ -22,6 +22,8 @@ class postgres_store final : public user_store,
                              public revocation_store,
                              public counter_store,
                              public transfer_store,
+                             public signing_key_store,
+                             public client_store,
                              public change_feed {
   public:
     /// Connects to `url` (a libpq URI), retrying with back-off for `connect_timeout`, and runs
@@ -103,6 +105,26 @@ class postgres_store final : public user_store,
     [[nodiscard]] result<store_rows> read_all() override;
     [[nodiscard]] result<bool> empty() override;
     [[nodiscard]] result<void> write_all(store_rows const& rows, bool replace) override;
+
+    // signing_key_store (every change locks the revision row first; a trigger bumps it)
+    [[nodiscard]] result<std::vector<signing_key_record>> signing_keys() override;
+    [[nodiscard]] result<std::int64_t> key_set_revision() override;
+    [[nodiscard]] result<void> add_signing_key(signing_key_record const& key) override;
+    [[nodiscard]] result<bool> add_first_signing_key(signing_key_record const& key) override;
+    [[nodiscard]] result<void> activate_signing_key(std::string_view kid, std::int64_t now,
+                                                    std::int64_t previous_expires_at) override;
+    [[nodiscard]] result<void> retire_signing_key(std::string_view kid, std::int64_t now,
+                                                  std::int64_t expires_at) override;
+    [[nodiscard]] result<std::int64_t> purge_expired_signing_keys(std::int64_t now) override;
+
+    // client_store
+    [[nodiscard]] result<void> add_client(client_record const& client) override;
+    [[nodiscard]] result<client_record> find_client(std::string_view client_id) override;
+    [[nodiscard]] result<std::vector<client_record>> clients() override;
+    [[nodiscard]] result<void> set_client_secret(std::string_view client_id,
+                                                 std::string_view secret_hash,
+                                                 std::int64_t now) override;
+    [[nodiscard]] result<void> delete_client(std::string_view client_id) override;
 
     // change_feed (table change_feed, filled by deferred triggers in commit order; cursor: the
     // decimal position)

@@ -52,6 +52,23 @@ enum class sql_pg : std::size_t {
     failure_delete,
     failure_purge,
     failure_release,
+    // signing keys
+    key_list,
+    key_revision,
+    key_lock,
+    key_insert,
+    key_current,
+    key_state,
+    key_retire_current,
+    key_activate,
+    key_retire,
+    key_purge,
+    // OAuth2 clients
+    client_insert,
+    client_get,
+    client_list,
+    client_set_secret,
+    client_delete,
     // a whole deployment (transfer_store)
     export_users,
     export_last_user_id,
@@ -79,6 +96,14 @@ inline constexpr std::size_t sql_pg_count = static_cast<std::size_t>(sql_pg::cou
 #define WARDEN_PG_USER_COLUMNS                                                         \
     "id, email, password_hash, full_name, is_active, scopes, created_at, updated_at, " \
     "token_version"
+
+// The signing-key columns in the order `read_signing_key` expects them.
+#define WARDEN_PG_KEY_COLUMNS                                                                \
+    "kid, algorithm, public_jwk, sealed_private_key, created_at, activated_at, retired_at, " \
+    "expires_at"
+
+// The client columns in the order `read_client` expects them.
+#define WARDEN_PG_CLIENT_COLUMNS "client_id, secret_hash, scopes, created_at, updated_at"
 
 inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     // readiness: a row written and erased in one transaction, so the commit is a real write
@@ -168,6 +193,33 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     "DELETE FROM login_failures WHERE window_started_at <= $1::bigint",
     "UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $1::text AND "
     "window_started_at > $2::bigint",
+    // signing keys (the trigger of migration 3 bumps the revision)
+    "SELECT " WARDEN_PG_KEY_COLUMNS " FROM signing_keys ORDER BY created_at, kid",
+    "SELECT revision FROM signing_key_revision",
+    // every key change takes this lock first: they run one at a time, each seeing the last
+    "SELECT revision FROM signing_key_revision FOR UPDATE",
+    "INSERT INTO signing_keys(" WARDEN_PG_KEY_COLUMNS
+    ") VALUES($1::text, $2::text, $3::text,"
+    " $4::bytea, $5::bigint, $6::bigint, $7::bigint, $8::bigint)",
+    "SELECT kid FROM signing_keys WHERE activated_at IS NOT NULL AND retired_at IS NULL",
+    "SELECT activated_at IS NOT NULL, retired_at IS NOT NULL FROM signing_keys"
+    " WHERE kid = $1::text",
+    "UPDATE signing_keys SET retired_at = $1::bigint, expires_at = $2::bigint"
+    " WHERE activated_at IS NOT NULL AND retired_at IS NULL",
+    "UPDATE signing_keys SET activated_at = $2::bigint WHERE kid = $1::text",
+    // a retired key keeps its retirement time and the earlier expiry
+    "UPDATE signing_keys SET retired_at = coalesce(retired_at, $2::bigint),"
+    " expires_at = least(coalesce(expires_at, $3::bigint), $3::bigint) WHERE kid = $1::text",
+    "DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND expires_at < $1::bigint",
+    // OAuth2 clients
+    "INSERT INTO oauth_clients(" WARDEN_PG_CLIENT_COLUMNS
+    ") VALUES($1::text, $2::bytea, $3::text,"
+    " $4::bigint, $5::bigint)",
+    "SELECT " WARDEN_PG_CLIENT_COLUMNS " FROM oauth_clients WHERE client_id = $1::text",
+    "SELECT " WARDEN_PG_CLIENT_COLUMNS " FROM oauth_clients ORDER BY client_id",
+    "UPDATE oauth_clients SET secret_hash = $2::bytea, updated_at = $3::bigint"
+    " WHERE client_id = $1::text",
+    "DELETE FROM oauth_clients WHERE client_id = $1::text",
     // a whole deployment
     "SELECT " WARDEN_PG_USER_COLUMNS " FROM users ORDER BY id",
     "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('users', 'id')::regclass), 0)",
@@ -177,7 +229,8 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     "SELECT jti, family_id, expires_at FROM access_tokens ORDER BY jti",
     "SELECT jti, expires_at FROM revoked_jtis ORDER BY jti",
     "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM refresh_families) +"
-    " (SELECT count(*) FROM revoked_jtis)",
+    " (SELECT count(*) FROM revoked_jtis) + (SELECT count(*) FROM signing_keys) +"
+    " (SELECT count(*) FROM oauth_clients)",
     "INSERT INTO users(" WARDEN_PG_USER_COLUMNS
     ") VALUES($1::bigint, $2::text, $3::text,"
     " $4::text, $5::boolean, $6::text, $7::bigint, $8::bigint, $9::bigint)",
@@ -200,6 +253,11 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     " AND position < (SELECT max(position) FROM change_feed)",
 };
 
+// A statement left out above would leave the last entries empty.
+static_assert(!sql_pg_text.back().empty(), "one text per statement, in enum order");
+
 #undef WARDEN_PG_USER_COLUMNS
+#undef WARDEN_PG_KEY_COLUMNS
+#undef WARDEN_PG_CLIENT_COLUMNS
 
 }  // namespace warden::store

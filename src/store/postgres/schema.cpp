@@ -123,9 +123,54 @@ CREATE CONSTRAINT TRIGGER change_feed_jti AFTER INSERT OR UPDATE ON revoked_jtis
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION warden_feed_jti();
 )sql";
 
-constexpr std::array<pg_migration, 2> migrations{{
+// Migration 3: the deployment's signing keys and its OAuth2 clients, as SQLite's (docs/store.md
+// "Signing keys and OAuth2 clients"). The partial unique index lets at most one key be current;
+// a row trigger bumps the key-set revision in the transaction of every key change (a purge that
+// deletes nothing bumps nothing). The key calls lock the revision row first, so they take turns
+// and each sees the last one's commit.
+constexpr char const* migration_3 = R"sql(
+CREATE TABLE signing_keys (
+    kid                TEXT   COLLATE "C" NOT NULL PRIMARY KEY CHECK (length(kid) > 0),
+    algorithm          TEXT   NOT NULL CHECK (length(algorithm) > 0),
+    public_jwk         TEXT   NOT NULL,
+    sealed_private_key BYTEA  NOT NULL,  -- AES-256-GCM under the key-encryption key
+    created_at         BIGINT NOT NULL,
+    activated_at       BIGINT,           -- NULL: pending
+    retired_at         BIGINT,           -- NULL: pending or current
+    expires_at         BIGINT,           -- set exactly when retired_at is
+    CHECK ((retired_at IS NULL) = (expires_at IS NULL))
+);
+CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys ((true))
+    WHERE activated_at IS NOT NULL AND retired_at IS NULL;
+
+CREATE TABLE signing_key_revision (
+    id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    revision BIGINT  NOT NULL
+);
+INSERT INTO signing_key_revision (id, revision) VALUES (1, 0);
+
+CREATE FUNCTION warden_signing_key_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE signing_key_revision SET revision = revision + 1;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER signing_key_changed AFTER INSERT OR UPDATE OR DELETE ON signing_keys
+    FOR EACH ROW EXECUTE FUNCTION warden_signing_key_changed();
+
+CREATE TABLE oauth_clients (
+    client_id   TEXT   COLLATE "C" NOT NULL PRIMARY KEY CHECK (length(client_id) > 0),
+    secret_hash BYTEA  NOT NULL CHECK (length(secret_hash) > 0),  -- SHA-256 of the secret
+    scopes      TEXT   NOT NULL,  -- as users.scopes: sorted unique scope-tokens, space-separated
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<pg_migration, 3> migrations{{
     {1, migration_1},
     {2, migration_2},
+    {3, migration_3},
 }};
 
 void explain(std::string* why, std::string text) {

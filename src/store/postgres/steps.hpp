@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include <warden/store/client_store.hpp>
 #include <warden/store/records.hpp>
 #include <warden/store/revocation_store.hpp>
+#include <warden/store/signing_key_store.hpp>
 
 #include "store/postgres/connection.hpp"
 
@@ -13,6 +15,21 @@ namespace warden::store::pg_steps {
 
 /// Row `row` of the user columns (queries.hpp's list, in its order) as a record.
 [[nodiscard]] user read_user(pg_result const& r, int row = 0);
+
+/// Row `row` of the signing-key columns (queries.hpp's list, in its order) as a record.
+[[nodiscard]] signing_key_record read_signing_key(pg_result const& r, int row = 0);
+
+/// Inserts `key` as it is (its times included). Errors: `errc::already_exists` (kid taken),
+/// `errc::invalid_argument` (a row the schema refuses: another current key, an expiry without
+/// a retirement).
+[[nodiscard]] result<void> insert_signing_key(pg_connection& c, signing_key_record const& key);
+
+/// Row `row` of the client columns (queries.hpp's list, in its order) as a record.
+[[nodiscard]] client_record read_client(pg_result const& r, int row = 0);
+
+/// Inserts `client` after `check_client` and `encode_scopes`. Errors: `errc::already_exists`,
+/// `errc::invalid_argument`.
+[[nodiscard]] result<void> insert_client(pg_connection& c, client_record const& client);
 
 /// Locks the user's row until the commit, then `errc::credentials_changed` unless the user is
 /// active at `seen.token_version` and, when `seen.password_hash` is set, still has that hash;

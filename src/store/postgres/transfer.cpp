@@ -13,17 +13,6 @@ std::optional<std::int64_t> optional_int(pg_result const& r, int row, int col) {
     return r.int64(row, col);
 }
 
-// bytea in text format: `\x` and two hex digits per byte.
-std::string from_hex_bytea(std::string_view text) {
-    std::string out;
-    if (!text.starts_with("\\x")) return out;
-    auto const digit = [](char ch) { return ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10; };
-    for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
-        out.push_back(static_cast<char>(digit(text[i]) * 16 + digit(text[i + 1])));
-    }
-    return out;
-}
-
 template <class Row, class Read>
 result<void> read_rows(pg_connection& c, sql_pg q, std::vector<Row>& out, Read read) {
     auto r = run(c, q);
@@ -77,7 +66,7 @@ result<store_rows> postgres_store::read_all() {
     if (auto r = read_rows(**c, sql_pg::export_families, out.families, family); !r)
         return r.error();
     auto refresh = [](pg_result const& r, int row) {
-        return refresh_row{from_hex_bytea(r.text(row, 0)),
+        return refresh_row{r.bytes(row, 0),
                            std::string{r.text(row, 1)},
                            std::string{r.text(row, 2)},
                            r.int64(row, 3),
@@ -96,6 +85,10 @@ result<store_rows> postgres_store::read_all() {
         return std::pair{std::string{r.text(row, 0)}, r.int64(row, 1)};
     };
     if (auto r = read_rows(**c, sql_pg::export_revoked, out.revoked, revoked); !r) return r.error();
+    if (auto r = read_rows(**c, sql_pg::key_list, out.signing_keys, pg_steps::read_signing_key); !r)
+        return r.error();
+    if (auto r = read_rows(**c, sql_pg::client_list, out.clients, pg_steps::read_client); !r)
+        return r.error();
     if (auto r = tx->commit(); !r) return r.error();
     return out;
 }
@@ -116,9 +109,11 @@ result<void> postgres_store::write_all(store_rows const& rows, bool replace) {
     if (!tx) return tx.error();
     if (replace) {
         if (auto r = (*c)->exec("TRUNCATE users, refresh_families, refresh_tokens, access_tokens,"
-                                " revoked_jtis, login_failures");
+                                " revoked_jtis, login_failures, oauth_clients");
             !r)
             return r.error();
+        // Deleted, not truncated: TRUNCATE fires no row trigger, and the revision must move.
+        if (auto r = (*c)->exec("DELETE FROM signing_keys"); !r) return r.error();
     }
     for (auto const& u : rows.users) {
         if (auto ok = check_user({u.email, u.password_hash, u.full_name, u.is_active, u.scopes});
@@ -150,6 +145,14 @@ result<void> postgres_store::write_all(store_rows const& rows, bool replace) {
     }
     for (auto const& [jti, expires_at] : rows.revoked) {
         if (auto r = execute(**c, sql_pg::revoked_insert, jti, expires_at); !r) return r;
+    }
+    // Keys and clients as they are (the sealed bytes exactly); a taken kid or id is a key that
+    // exists already.
+    for (auto const& key : rows.signing_keys) {
+        if (auto r = pg_steps::insert_signing_key(**c, key); !r) return taken_as_invalid(r);
+    }
+    for (auto const& client : rows.clients) {
+        if (auto r = pg_steps::insert_client(**c, client); !r) return taken_as_invalid(r);
     }
     return tx->commit();
 }

@@ -55,6 +55,22 @@ enum class sql : std::size_t {
     failure_delete,
     failure_purge,
     failure_release,
+    // signing keys
+    key_list,
+    key_revision,
+    key_insert,
+    key_current,
+    key_state,
+    key_retire_current,
+    key_activate,
+    key_retire,
+    key_purge,
+    // OAuth2 clients
+    client_insert,
+    client_get,
+    client_list,
+    client_set_secret,
+    client_delete,
     // a whole deployment (transfer_store)
     export_users,
     export_last_user_id,
@@ -83,6 +99,14 @@ inline constexpr std::size_t sql_count = static_cast<std::size_t>(sql::count_);
 #define WARDEN_USER_COLUMNS                                                            \
     "id, email, password_hash, full_name, is_active, scopes, created_at, updated_at, " \
     "token_version"
+
+// The signing-key columns in the order `read_signing_key` expects them.
+#define WARDEN_KEY_COLUMNS                                                                   \
+    "kid, algorithm, public_jwk, sealed_private_key, created_at, activated_at, retired_at, " \
+    "expires_at"
+
+// The client columns in the order `read_client` expects them.
+#define WARDEN_CLIENT_COLUMNS "client_id, secret_hash, scopes, created_at, updated_at"
 
 inline constexpr std::array<std::string_view, sql_count> sql_text{
     "BEGIN IMMEDIATE",
@@ -155,6 +179,26 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "DELETE FROM login_failures WHERE window_started_at <= ?1",
     "UPDATE login_failures SET failures = max(failures - 1, 0) WHERE key = ?1 AND "
     "window_started_at > ?2",
+    // signing keys (the triggers of migration 3 bump the revision)
+    "SELECT " WARDEN_KEY_COLUMNS " FROM signing_keys ORDER BY created_at, kid",
+    "SELECT revision FROM signing_key_revision",
+    "INSERT INTO signing_keys(" WARDEN_KEY_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "SELECT kid FROM signing_keys WHERE activated_at IS NOT NULL AND retired_at IS NULL",
+    "SELECT activated_at IS NOT NULL, retired_at IS NOT NULL FROM signing_keys WHERE kid = ?1",
+    "UPDATE signing_keys SET retired_at = ?1, expires_at = ?2"
+    " WHERE activated_at IS NOT NULL AND retired_at IS NULL",
+    "UPDATE signing_keys SET activated_at = ?2 WHERE kid = ?1",
+    // a retired key keeps its retirement time and the earlier expiry
+    "UPDATE signing_keys SET retired_at = coalesce(retired_at, ?2),"
+    " expires_at = CASE WHEN expires_at IS NULL THEN ?3 ELSE min(expires_at, ?3) END"
+    " WHERE kid = ?1",
+    "DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND expires_at < ?1",
+    // OAuth2 clients
+    "INSERT INTO oauth_clients(" WARDEN_CLIENT_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5)",
+    "SELECT " WARDEN_CLIENT_COLUMNS " FROM oauth_clients WHERE client_id = ?1",
+    "SELECT " WARDEN_CLIENT_COLUMNS " FROM oauth_clients ORDER BY client_id",
+    "UPDATE oauth_clients SET secret_hash = ?2, updated_at = ?3 WHERE client_id = ?1",
+    "DELETE FROM oauth_clients WHERE client_id = ?1",
     // a whole deployment
     "SELECT " WARDEN_USER_COLUMNS " FROM users ORDER BY id",
     "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0)",
@@ -164,7 +208,8 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "SELECT jti, family_id, expires_at FROM access_tokens ORDER BY jti",
     "SELECT jti, expires_at FROM revoked_jtis ORDER BY jti",
     "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM refresh_families) +"
-    " (SELECT count(*) FROM revoked_jtis)",
+    " (SELECT count(*) FROM revoked_jtis) + (SELECT count(*) FROM signing_keys) +"
+    " (SELECT count(*) FROM oauth_clients)",
     "INSERT INTO users(" WARDEN_USER_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     "INSERT INTO refresh_families(id, user_id, created_at, expires_at, revoked_at)"
     " VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -184,6 +229,11 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     " AND position < (SELECT max(position) FROM change_feed)",
 };
 
+// A statement left out above would leave the last entries empty.
+static_assert(!sql_text.back().empty(), "one text per statement, in enum order");
+
 #undef WARDEN_USER_COLUMNS
+#undef WARDEN_KEY_COLUMNS
+#undef WARDEN_CLIENT_COLUMNS
 
 }  // namespace warden::store

@@ -101,9 +101,54 @@ CREATE TRIGGER change_feed_jti_revoked_again AFTER UPDATE ON revoked_jtis BEGIN
 END;
 )sql";
 
-constexpr std::array<sqlite_migration, 2> migrations{{
+// Migration 3: the deployment's signing keys and its OAuth2 clients (docs/store.md "Signing keys
+// and OAuth2 clients"). The partial unique index lets at most one key be current, whatever the
+// writer; triggers bump the key-set revision in the transaction of every key change, so a
+// process that polls the revision never misses one (a purge that deletes nothing bumps nothing).
+constexpr char const* migration_3 = R"sql(
+CREATE TABLE signing_keys (
+    kid                TEXT    NOT NULL PRIMARY KEY CHECK (length(kid) > 0),
+    algorithm          TEXT    NOT NULL CHECK (length(algorithm) > 0),
+    public_jwk         TEXT    NOT NULL,
+    sealed_private_key BLOB    NOT NULL,  -- AES-256-GCM under the key-encryption key
+    created_at         INTEGER NOT NULL,
+    activated_at       INTEGER,           -- NULL: pending
+    retired_at         INTEGER,           -- NULL: pending or current
+    expires_at         INTEGER,           -- set exactly when retired_at is
+    CHECK ((retired_at IS NULL) = (expires_at IS NULL))
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys ((1))
+    WHERE activated_at IS NOT NULL AND retired_at IS NULL;
+
+CREATE TABLE signing_key_revision (
+    id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    revision INTEGER NOT NULL
+) STRICT;
+INSERT INTO signing_key_revision (id, revision) VALUES (1, 0);
+
+CREATE TRIGGER signing_key_added AFTER INSERT ON signing_keys BEGIN
+    UPDATE signing_key_revision SET revision = revision + 1;
+END;
+CREATE TRIGGER signing_key_changed AFTER UPDATE ON signing_keys BEGIN
+    UPDATE signing_key_revision SET revision = revision + 1;
+END;
+CREATE TRIGGER signing_key_deleted AFTER DELETE ON signing_keys BEGIN
+    UPDATE signing_key_revision SET revision = revision + 1;
+END;
+
+CREATE TABLE oauth_clients (
+    client_id   TEXT    NOT NULL PRIMARY KEY CHECK (length(client_id) > 0),
+    secret_hash BLOB    NOT NULL CHECK (length(secret_hash) > 0),  -- SHA-256 of the secret
+    scopes      TEXT    NOT NULL,  -- as users.scopes: sorted unique scope-tokens, space-separated
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr std::array<sqlite_migration, 3> migrations{{
     {1, migration_1},
     {2, migration_2},
+    {3, migration_3},
 }};
 
 result<std::int64_t> read_int(sqlite_connection& c, std::string_view text) {

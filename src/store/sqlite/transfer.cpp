@@ -66,6 +66,11 @@ result<store_rows> sqlite_store::read_all() {
         return std::pair{std::string{s.column_text(0)}, s.column_int64(1)};
     };
     if (auto r = read_rows(**c, sql::export_revoked, out.revoked, revoked); !r) return r.error();
+    if (auto r = read_rows(**c, sql::key_list, out.signing_keys, sqlite_steps::read_signing_key);
+        !r)
+        return r.error();
+    if (auto r = read_rows(**c, sql::client_list, out.clients, sqlite_steps::read_client); !r)
+        return r.error();
     if (auto r = tx->commit(); !r) return r.error();
     return out;
 }
@@ -86,7 +91,8 @@ result<void> sqlite_store::write_all(store_rows const& rows, bool replace) {
     if (replace) {
         // Users cascade to their families, refresh tokens and access-token records.
         if (auto r = (*c)->exec("DELETE FROM users; DELETE FROM revoked_jtis; "
-                                "DELETE FROM login_failures;");
+                                "DELETE FROM login_failures; DELETE FROM signing_keys; "
+                                "DELETE FROM oauth_clients;");
             !r)
             return r;
     }
@@ -124,6 +130,14 @@ result<void> sqlite_store::write_all(store_rows const& rows, bool replace) {
     }
     for (auto const& [jti, expires_at] : rows.revoked) {
         if (auto r = execute(**c, sql::revoked_insert, jti, expires_at); !r) return r;
+    }
+    // Keys and clients as they are (the sealed bytes exactly); a taken kid or id is a key that
+    // exists already.
+    for (auto const& key : rows.signing_keys) {
+        if (auto r = sqlite_steps::insert_signing_key(**c, key); !r) return taken_as_invalid(r);
+    }
+    for (auto const& client : rows.clients) {
+        if (auto r = sqlite_steps::insert_client(**c, client); !r) return taken_as_invalid(r);
     }
     return tx->commit();
 }
