@@ -16,7 +16,8 @@ namespace warden::test {
 class fake_store final : public store::user_store,
                          public store::revocation_store,
                          public store::counter_store,
-                         public store::session_store {
+                         public store::session_store,
+                         public store::client_store {
   public:
     // users
     result<store::user> create_user(store::new_user const& u, std::int64_t now) override {
@@ -189,6 +190,11 @@ class fake_store final : public store::user_store,
         std::lock_guard const lock{mutex_};
         return spend(hash, now);
     }
+    result<store::consumed_refresh> refresh_token_state(std::string_view hash,
+                                                        std::int64_t now) override {
+        std::lock_guard const lock{mutex_};
+        return state_locked(hash, now);
+    }
     result<void> add_grant(store::refresh_token const& t, std::string_view jti,
                            std::int64_t expires_at) override {
         std::lock_guard const lock{mutex_};
@@ -256,9 +262,52 @@ class fake_store final : public store::user_store,
     }
     result<std::int64_t> purge_expired_sessions(std::int64_t) override { return 0; }
 
+    // clients
+    result<void> add_client(store::client_record const& client) override {
+        std::lock_guard const lock{mutex_};
+        if (!clients_.emplace(client.client_id, client).second)
+            return make_error_code(store::errc::already_exists);
+        return {};
+    }
+    result<store::client_record> find_client(std::string_view client_id) override {
+        std::lock_guard const lock{mutex_};
+        auto const it = clients_.find(client_id);
+        if (it == clients_.end()) return make_error_code(store::errc::not_found);
+        return it->second;
+    }
+    result<std::vector<store::client_record>> clients() override {
+        std::lock_guard const lock{mutex_};
+        std::vector<store::client_record> out;
+        for (auto const& [id, c] : clients_) out.push_back(c);
+        return out;
+    }
+    result<void> set_client_secret(std::string_view client_id, std::string_view secret_hash,
+                                   std::int64_t now) override {
+        std::lock_guard const lock{mutex_};
+        auto const it = clients_.find(client_id);
+        if (it == clients_.end()) return make_error_code(store::errc::not_found);
+        it->second.secret_hash = secret_hash;
+        it->second.updated_at = now;
+        return {};
+    }
+    result<void> delete_client(std::string_view client_id) override {
+        std::lock_guard const lock{mutex_};
+        auto const it = clients_.find(client_id);
+        if (it == clients_.end()) return make_error_code(store::errc::not_found);
+        clients_.erase(it);
+        return {};
+    }
+
     [[nodiscard]] store::backends backends(std::shared_ptr<fake_store> const& self) const {
-        // No transfer_store (nothing here copies) and no change feed (subject_cache_test has one).
-        return {self, self, self, self, nullptr, nullptr};
+        // No transfer_store (nothing here copies), no signing keys and no change feed
+        // (subject_cache_test has one).
+        store::backends out;
+        out.users = self;
+        out.sessions = self;
+        out.revocations = self;
+        out.counters = self;
+        out.clients = self;
+        return out;
     }
 
     int user_lookups = 0;
@@ -311,17 +360,21 @@ class fake_store final : public store::user_store,
         }
         return all;
     }
-    store::consumed_refresh spend(std::string_view hash, std::int64_t now) {
+    store::consumed_refresh state_locked(std::string_view hash, std::int64_t now) const {
         auto const it = refresh_.find(std::string{hash});
         if (it == refresh_.end()) return store::consumed_refresh{};
-        auto& [token, spent] = it->second;
+        auto const& [token, spent] = it->second;
         if (revoked_families_.count(token.family_id))
             return store::consumed_refresh{store::refresh_state::family_revoked, token};
         if (spent) return store::consumed_refresh{store::refresh_state::spent, token};
         if (token.expires_at <= now)
             return store::consumed_refresh{store::refresh_state::expired, token};
-        spent = true;
         return store::consumed_refresh{store::refresh_state::fresh, token};
+    }
+    store::consumed_refresh spend(std::string_view hash, std::int64_t now) {
+        auto found = state_locked(hash, now);
+        if (found.state == store::refresh_state::fresh) refresh_.find(hash)->second.second = true;
+        return found;
     }
     std::mutex mutex_;
     store::user_id next_id_ = 1;
@@ -331,6 +384,7 @@ class fake_store final : public store::user_store,
     std::map<std::string, std::pair<store::refresh_token, bool>, std::less<>> refresh_;
     std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>, std::less<>> access_;
     std::set<std::string, std::less<>> revoked_families_;
+    std::map<std::string, store::client_record, std::less<>> clients_;
 };
 
 }  // namespace warden::test

@@ -53,6 +53,25 @@ TEST_P(sessions, a_spent_token_reports_reuse_with_its_family) {
     EXPECT_EQ(again->token.user, alice_);
 }
 
+TEST_P(sessions, the_state_of_a_token_is_read_without_spending_it) {
+    ASSERT_TRUE(s_.sessions->add_refresh_token(token("h1", "f1", alice_, 500)));
+    for (int i = 0; i < 2; ++i) {
+        auto const peek = s_.sessions->refresh_token_state("h1", 200);
+        ASSERT_TRUE(peek.has_value());
+        EXPECT_EQ(peek->state, refresh_state::fresh);
+        EXPECT_EQ(peek->token.user, alice_);
+        EXPECT_EQ(peek->token.scope, "read write");
+        EXPECT_EQ(peek->token.issued_at, 100);
+        EXPECT_EQ(peek->token.expires_at, 500);
+    }
+    EXPECT_EQ(s_.sessions->refresh_token_state("h1", 500)->state, refresh_state::expired);
+    EXPECT_EQ(s_.sessions->refresh_token_state("nope", 200)->state, refresh_state::unknown);
+    ASSERT_EQ(s_.sessions->consume_refresh_token("h1", 200)->state, refresh_state::fresh);
+    EXPECT_EQ(s_.sessions->refresh_token_state("h1", 200)->state, refresh_state::spent);
+    ASSERT_TRUE(s_.sessions->revoke_family("f1", 300));
+    EXPECT_EQ(s_.sessions->refresh_token_state("h1", 300)->state, refresh_state::family_revoked);
+}
+
 TEST_P(sessions, an_unknown_token_is_unknown) {
     auto r = s_.sessions->consume_refresh_token("nope", 200);
     ASSERT_TRUE(r.has_value());

@@ -64,6 +64,10 @@ class session_store {
     [[nodiscard]] virtual result<jti_list> revoke_user_families(user_id user,
                                                                 std::string_view keep_family,
                                                                 std::int64_t now) = 0;
+    /// The state `consume_refresh_token` would find, with the record (filled for every state but
+    /// `unknown`), without spending anything (RFC 7662 introspection).
+    [[nodiscard]] virtual result<consumed_refresh> refresh_token_state(std::string_view token_hash,
+                                                                       std::int64_t now) = 0;
     /// The record of a refresh token by its hash, whatever its state (a read: nothing is spent),
     /// e.g. to check a requested scope before rotating; `errc::not_found`.
     [[nodiscard]] virtual result<refresh_token> find_refresh_token(std::string_view token_hash) = 0;

@@ -238,6 +238,14 @@ result<rotation> postgres_store::rotate_refresh(std::string_view spent_hash,
     return out;
 }
 
+result<consumed_refresh> postgres_store::refresh_token_state(std::string_view token_hash,
+                                                             std::int64_t now) {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    // Outside a transaction the row lock of the locking read ends with the statement.
+    return read_token_state(**c, token_hash, now);
+}
+
 result<refresh_token> postgres_store::find_refresh_token(std::string_view token_hash) {
     auto c = pool_.acquire();
     if (!c) return c.error();

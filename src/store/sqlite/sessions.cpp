@@ -245,6 +245,13 @@ result<rotation> sqlite_store::rotate_refresh(std::string_view spent_hash,
     return out;
 }
 
+result<consumed_refresh> sqlite_store::refresh_token_state(std::string_view token_hash,
+                                                           std::int64_t now) {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    return read_token_state(**c, token_hash, now);
+}
+
 result<refresh_token> sqlite_store::find_refresh_token(std::string_view token_hash) {
     auto c = pool_.acquire();
     if (!c) return c.error();

@@ -72,6 +72,8 @@ class sqlite_store final : public user_store,
                                                  std::int64_t now) override;
     [[nodiscard]] result<jti_list> revoke_user_families(user_id user, std::string_view keep_family,
                                                         std::int64_t now) override;
+    [[nodiscard]] result<consumed_refresh> refresh_token_state(std::string_view token_hash,
+                                                               std::int64_t now) override;
     [[nodiscard]] result<refresh_token> find_refresh_token(std::string_view token_hash) override;
     [[nodiscard]] result<std::string> family_of_refresh_token(std::string_view token_hash) override;
     [[nodiscard]] result<std::string> family_of_access_token(std::string_view jti) override;
