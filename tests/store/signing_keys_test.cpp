@@ -394,6 +394,55 @@ TEST_P(signing_keys, of_racing_activations_of_one_key_exactly_one_succeeds) {
     }
 }
 
+TEST_P(signing_keys, mixed_changes_of_two_processes_neither_fail_nor_deadlock) {
+    // Every kind of change at once, on colliding kids too (adding and adding-first one kid,
+    // retiring a key while a purge deletes it): each call succeeds or gives its own error, never
+    // `unavailable` (a deadlock PostgreSQL broke) or a second current key.
+    ASSERT_TRUE(*s_.keys->add_first_signing_key(pending_key("start", 0)));
+    auto other = open_again();
+    ASSERT_NE(other.keys, nullptr);
+    constexpr int rounds = 6;
+    std::atomic<int> unexpected{0};
+    std::barrier start{threads};
+    auto const expected = [&](result<void> const& r) {
+        if (!r && r.error() != errc::already_exists && r.error() != errc::wrong_state &&
+            r.error() != errc::not_found) {
+            ++unexpected;
+        }
+    };
+    {
+        std::vector<std::jthread> racers;
+        for (int t = 0; t < threads; ++t) {
+            racers.emplace_back([&, t] {
+                auto& keys = t % 2 == 0 ? *s_.keys : *other.keys;
+                start.arrive_and_wait();
+                for (int i = 0; i < rounds; ++i) {
+                    std::int64_t const now = 1000 + i;
+                    auto const own = test::numbered("t", t * 100 + i);
+                    auto const shared = test::numbered("shared-", i);
+                    expected(keys.add_signing_key(pending_key(own, now)));
+                    if (t % 2 == 0) {
+                        expected(keys.add_signing_key(pending_key(shared, now)));
+                    } else if (auto first = keys.add_first_signing_key(pending_key(shared, now));
+                               !first) {
+                        expected(first.error());
+                    }
+                    expected(keys.activate_signing_key(own, now, now));
+                    if (i > 0) {
+                        expected(keys.retire_signing_key(test::numbered("t", t * 100 + i - 1), now,
+                                                         now));
+                    }
+                    if (!keys.purge_expired_signing_keys(now + 1)) ++unexpected;
+                }
+            });
+        }
+    }
+    EXPECT_EQ(unexpected.load(), 0);
+    auto keys = s_.keys->signing_keys();
+    ASSERT_TRUE(keys.has_value());
+    EXPECT_EQ(current_keys(*keys).size(), 1U);
+}
+
 WARDEN_ON_EVERY_BACKEND(signing_keys);
 
 }  // namespace

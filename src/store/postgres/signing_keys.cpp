@@ -1,7 +1,8 @@
-// signing_key_store over PostgreSQL. Each change that reads before it writes is one transaction
-// that first locks the key-set revision row: key changes of every process take turns, and each
-// one's statements (read committed) see the commit of the one before. The trigger of migration 3
-// bumps the revision in the same transaction.
+// signing_key_store over PostgreSQL. Each change is one transaction that first locks the key-set
+// revision row: key changes of every process take turns, and each one's statements (read
+// committed) see the commit of the one before. Taking that lock first, always, also keeps them
+// from deadlocking: the trigger of migration 3 takes it again (bumping the revision) after the
+// rows, so a change that took row locks first could wait for a holder that waits for its rows.
 #include <optional>
 
 #include "store/postgres/postgres_store.hpp"
@@ -14,13 +15,6 @@ namespace {
 std::optional<std::int64_t> optional_time(pg_result const& r, int row, int col) {
     if (r.is_null(row, col)) return std::nullopt;
     return r.int64(row, col);
-}
-
-// Held until the caller's transaction ends.
-result<void> lock_key_set(pg_connection& c) {
-    auto r = first_row(c, sql_pg::key_lock);
-    if (!r) return r.error() == errc::not_found ? errc::backend_error : r.error();
-    return {};
 }
 
 // A key's state as two flags, read under the key-set lock.
@@ -48,6 +42,12 @@ result<void> execute(pg_connection& c, sql_pg q, auto const&... args) {
 }  // namespace
 
 namespace pg_steps {
+
+result<void> lock_key_set(pg_connection& c) {
+    auto r = first_row(c, sql_pg::key_lock);
+    if (!r) return r.error() == errc::not_found ? errc::backend_error : r.error();
+    return {};
+}
 
 signing_key_record read_signing_key(pg_result const& r, int row) {
     signing_key_record key;
@@ -94,7 +94,11 @@ result<void> postgres_store::add_signing_key(signing_key_record const& key) {
     if (auto ok = check_new_signing_key(key); !ok) return ok;
     auto c = pool_.acquire();
     if (!c) return c.error();
-    return pg_steps::insert_signing_key(**c, key);  // one statement: its own transaction
+    auto tx = pg_transaction::begin(**c);
+    if (!tx) return tx.error();
+    if (auto r = pg_steps::lock_key_set(**c); !r) return r;
+    if (auto r = pg_steps::insert_signing_key(**c, key); !r) return r;
+    return tx->commit();
 }
 
 result<bool> postgres_store::add_first_signing_key(signing_key_record const& key) {
@@ -107,7 +111,7 @@ result<bool> postgres_store::add_first_signing_key(signing_key_record const& key
     if (!c) return failed(c.error());
     auto tx = pg_transaction::begin(**c);
     if (!tx) return failed(tx.error());
-    if (auto r = lock_key_set(**c); !r) return failed(r.error());
+    if (auto r = pg_steps::lock_key_set(**c); !r) return failed(r.error());
     if (auto current = first_row(**c, sql_pg::key_current); current) {
         return false;  // rolled back: nothing written
     } else if (current.error() != errc::not_found) {
@@ -126,7 +130,7 @@ result<void> postgres_store::activate_signing_key(std::string_view kid, std::int
     if (!c) return c.error();
     auto tx = pg_transaction::begin(**c);
     if (!tx) return tx.error();
-    if (auto r = lock_key_set(**c); !r) return r;
+    if (auto r = pg_steps::lock_key_set(**c); !r) return r;
     auto state = state_of(**c, kid);
     if (!state) return state.error();
     if (!state->pending()) return errc::wrong_state;
@@ -142,7 +146,7 @@ result<void> postgres_store::retire_signing_key(std::string_view kid, std::int64
     if (!c) return c.error();
     auto tx = pg_transaction::begin(**c);
     if (!tx) return tx.error();
-    if (auto r = lock_key_set(**c); !r) return r;
+    if (auto r = pg_steps::lock_key_set(**c); !r) return r;
     auto state = state_of(**c, kid);
     if (!state) return state.error();
     if (state->current()) return errc::wrong_state;
@@ -153,8 +157,12 @@ result<void> postgres_store::retire_signing_key(std::string_view kid, std::int64
 result<std::int64_t> postgres_store::purge_expired_signing_keys(std::int64_t now) {
     auto c = pool_.acquire();
     if (!c) return c.error();
-    auto r = run(**c, sql_pg::key_purge, now);  // one statement: its own transaction
+    auto tx = pg_transaction::begin(**c);
+    if (!tx) return tx.error();
+    if (auto r = pg_steps::lock_key_set(**c); !r) return r.error();
+    auto r = run(**c, sql_pg::key_purge, now);
     if (!r) return r.error();
+    if (auto done = tx->commit(); !done) return done.error();
     return r->affected();
 }
 

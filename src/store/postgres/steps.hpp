@@ -16,6 +16,10 @@ namespace warden::store::pg_steps {
 /// Row `row` of the user columns (queries.hpp's list, in its order) as a record.
 [[nodiscard]] user read_user(pg_result const& r, int row = 0);
 
+/// Locks the key-set revision row until the commit. Every transaction that writes signing keys
+/// takes it first: they take turns, and never deadlock with the revision trigger.
+[[nodiscard]] result<void> lock_key_set(pg_connection& c);
+
 /// Row `row` of the signing-key columns (queries.hpp's list, in its order) as a record.
 [[nodiscard]] signing_key_record read_signing_key(pg_result const& r, int row = 0);
 

@@ -107,6 +107,8 @@ result<void> postgres_store::write_all(store_rows const& rows, bool replace) {
     unlimited_replies const patient{**c};
     auto tx = pg_transaction::begin(**c);
     if (!tx) return tx.error();
+    // Before any signing-key row, as every key change does.
+    if (auto r = pg_steps::lock_key_set(**c); !r) return r;
     if (replace) {
         if (auto r = (*c)->exec("TRUNCATE users, refresh_families, refresh_tokens, access_tokens,"
                                 " revoked_jtis, login_failures, oauth_clients");
