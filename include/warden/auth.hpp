@@ -7,12 +7,15 @@
 #include <warden/auth/events.hpp>
 #include <warden/auth/full_name.hpp>
 #include <warden/auth/guard.hpp>
+#include <warden/auth/key_set_follower.hpp>
+#include <warden/auth/live_keys.hpp>
 #include <warden/auth/login.hpp>
 #include <warden/auth/login_limiter.hpp>
 #include <warden/auth/maintenance.hpp>
 #include <warden/auth/principal.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/sessions.hpp>
+#include <warden/auth/signing_keys.hpp>
 #include <warden/auth/store_subjects.hpp>
 #include <warden/auth/subject.hpp>
 #include <warden/auth/subject_cache.hpp>

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <warden/auth/errc.hpp>
@@ -28,14 +29,39 @@ std::optional<store::user_id> parse_user_id(std::string_view sub) {
     return id;
 }
 
+/// The public JWK Set of `keys`; `{"keys": []}` when they cannot be exported (HS*).
+boost::json::object public_jwks_of(jwt::key_set const& keys) {
+    auto jwks = keys.public_jwks();
+    if (jwks) return std::move(*jwks);
+    return {{"keys", boost::json::array{}}};
+}
+
+signing_material material_of(jwt::signer signer, jwt::verifier verifier) {
+    auto jwks = public_jwks_of(verifier.keys());
+    return {std::move(signer), std::move(verifier), std::move(jwks)};
+}
+
 }  // namespace
 
 token_service::token_service(jwt::signer signer, jwt::verifier verifier, token_settings settings,
                              warden::clock const& clock)
-    : signer_(std::move(signer)),
-      verifier_(std::move(verifier)),
+    : keys_(material_of(std::move(signer), std::move(verifier))),
       settings_(std::move(settings)),
       clock_(clock) {}
+
+result<void> token_service::use_keys(jwt::key const& current,
+                                     std::vector<jwt::key> verification_keys) {
+    auto signer = jwt::signer::create(current);
+    if (!signer) return signer.error();
+    auto keys = jwt::key_set::from_keys(std::move(verification_keys));
+    if (!keys) return keys.error();
+    auto jwks = keys->public_jwks();
+    if (!jwks) return jwks.error();
+    auto verifier = jwt::verifier::create(std::move(*keys), keys_.get().verifier.options(), clock_);
+    if (!verifier) return verifier.error();
+    keys_.replace({std::move(*signer), std::move(*verifier), std::move(*jwks)});
+    return {};
+}
 
 result<issued_access_token> token_service::issue_access(store::user const& user,
                                                         scope_list const& scopes,
@@ -52,13 +78,30 @@ result<issued_access_token> token_service::issue_access(store::user const& user,
     claims["ver"] = user.token_version;
     if (!settings_.issuer.empty()) claims["iss"] = settings_.issuer;
     if (!settings_.audience.empty()) claims["aud"] = settings_.audience;
-    auto token = signer_.sign(claims);
+    auto token = keys_.get().signer.sign(claims);
+    if (!token) return token.error();
+    return issued_access_token{std::move(*token), std::move(*jti), expires_at};
+}
+
+result<issued_access_token> token_service::issue_client_access(std::string_view client_id,
+                                                               scope_list const& scopes) const {
+    auto jti = random_id(16);
+    if (!jti) return jti.error();
+    auto const issued_at = now();
+    auto const expires_at = issued_at + settings_.access_ttl.count();
+    boost::json::object claims{
+        {"sub", client_id}, {"client_id", client_id},       {"exp", expires_at}, {"iat", issued_at},
+        {"jti", *jti},      {"scope", join_scopes(scopes)},
+    };
+    if (!settings_.issuer.empty()) claims["iss"] = settings_.issuer;
+    if (!settings_.audience.empty()) claims["aud"] = settings_.audience;
+    auto token = keys_.get().signer.sign(claims);
     if (!token) return token.error();
     return issued_access_token{std::move(*token), std::move(*jti), expires_at};
 }
 
 result<access_claims> token_service::read_access(std::string_view token) const {
-    auto const verified = verifier_.verify(token);
+    auto const verified = keys_.get().verifier.verify(token);
     if (!verified) {
         // The verifier's code says which check refused the token (for the operator's counts);
         // its condition is invalid_token, so the client learns no more than for any bad token.
@@ -68,10 +111,19 @@ result<access_claims> token_service::read_access(std::string_view token) const {
     }
     access_claims out;
     auto const sub = verified->sub();
-    auto const user = sub ? parse_user_id(*sub) : std::nullopt;
-    if (!user) return make_error_code(errc::invalid_token);
-    out.user = *user;
+    if (verified->contains("client_id")) {
+        // A client's token names the client twice; one that disagrees with itself is refused.
+        auto const client = verified->get_string("client_id");
+        if (!client || client->empty() || !sub || *sub != *client)
+            return make_error_code(errc::invalid_token);
+        out.client_id = *client;
+    } else {
+        auto const user = sub ? parse_user_id(*sub) : std::nullopt;
+        if (!user) return make_error_code(errc::invalid_token);
+        out.user = *user;
+    }
     out.expires_at = verified->exp().value_or(0);
+    out.issued_at = verified->iat().value_or(0);
     if (auto const jti = verified->jti()) out.jti = *jti;
     if (verified->contains("sid")) {
         auto const sid = verified->get_string("sid");
