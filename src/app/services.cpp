@@ -24,28 +24,47 @@ password::options password_options(config const& settings) {
     return opts;
 }
 
+/// The key that signs first and the keys that verify.
+struct first_keys {
+    jwt::key signing;
+    std::vector<jwt::key> verifying;
+};
+
+/// HS*: the secret signs and verifies. Otherwise the store's current key signs and every key
+/// not expired verifies (their public halves); on first start the signing key file is imported
+/// or a key generated. Sets `svc.signing_keys` then.
+first_keys initial_keys(services& svc, std::shared_ptr<store::signing_key_store> const& store,
+                        notice_sink const& notice) {
+    auto const& settings = svc.settings;
+    auto const alg = jwt::algorithm_from_string(settings.algorithm);
+    if (!alg) throw startup_error(fmt::format("unknown algorithm {}", settings.algorithm));
+    if (jwt::is_symmetric(*alg)) {
+        auto secret = load_secret_key(settings, notice);
+        return {secret, {secret}};
+    }
+    if (!store) {
+        throw startup_error(
+            fmt::format("the database {} cannot hold signing keys yet: use an HS* "
+                        "--algorithm with it",
+                        redact_url(settings.database)));
+    }
+    svc.key_store = store;
+    svc.signing_keys = std::make_unique<auth::signing_keys>(
+        *store, load_key_encryption_key(settings, notice), key_lifetimes(settings), svc.clock);
+    ensure_current_signing_key(*svc.signing_keys, settings, notice);
+    auto loaded = svc.signing_keys->load();
+    if (!loaded) throw startup_error("cannot read the signing keys: " + loaded.error().message());
+    if (!loaded->unreadable.empty())
+        throw startup_error(unreadable_keys_message(settings, loaded->unreadable));
+    if (!loaded->current) throw startup_error("the store has no current signing key");
+    return {std::move(*loaded->current), std::move(loaded->public_keys)};
+}
+
 }  // namespace
 
 std::unique_ptr<services> build_services(config const& settings, notice_sink const& notice) {
     auto svc = std::make_unique<services>(settings);
     prepare_data_dir(settings.data_dir, notice);
-
-    svc->signing_key = std::make_unique<jwt::key>(load_signing_key(settings, notice));
-    auto signer = jwt::signer::create(*svc->signing_key);
-    if (!signer) throw startup_error("the signing key cannot sign: " + signer.error().message());
-    // The verifier trusts the public half only (the secret itself for HS*).
-    auto public_key = svc->signing_key->is_symmetric() ? result<jwt::key>{*svc->signing_key}
-                                                       : svc->signing_key->public_key();
-    if (!public_key)
-        throw startup_error("cannot derive the verification key: " + public_key.error().message());
-    auto keys = jwt::key_set::from_keys({std::move(*public_key)});
-    if (!keys) throw startup_error("cannot build the key set: " + keys.error().message());
-    jwt::verifier_options verify_opts;
-    if (settings.issuer) verify_opts.issuer = *settings.issuer;
-    if (settings.audience) verify_opts.audiences = {*settings.audience};
-    auto verifier = jwt::verifier::create(std::move(*keys), verify_opts, svc->clock);
-    if (!verifier)
-        throw startup_error("cannot build the token verifier: " + verifier.error().message());
 
     std::string why;
     prepare_database_file(settings.database, notice);
@@ -66,9 +85,25 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
     // thread kept busy beat two that sleep and wake per request (docs/benchmarks.md).
     svc->lookup_pool =
         std::make_unique<work_pool>(work_pool::options{.threads = 1, .queue_limit = 4096});
+    auto const key_store = stores->keys;
     svc->db =
         std::make_unique<auth::database>(std::move(*stores), *svc->store_pool, *svc->lookup_pool);
     svc->db->count_failures_in(svc->events);
+
+    // HS*: the secret. Otherwise the store's key set, sealed under --kek-file; a key that does
+    // not open refuses the start (not a failure at the first login).
+    auto const first = initial_keys(*svc, key_store, notice);
+    auto signer = jwt::signer::create(first.signing);
+    if (!signer) throw startup_error("the signing key cannot sign: " + signer.error().message());
+    auto keys = jwt::key_set::from_keys(first.verifying);
+    if (!keys) throw startup_error("cannot build the key set: " + keys.error().message());
+    jwt::verifier_options verify_opts;
+    if (settings.issuer) verify_opts.issuer = *settings.issuer;
+    if (settings.audience) verify_opts.audiences = {*settings.audience};
+    verify_opts.leeway = settings.token_leeway;
+    auto verifier = jwt::verifier::create(std::move(*keys), verify_opts, svc->clock);
+    if (!verifier)
+        throw startup_error("cannot build the token verifier: " + verifier.error().message());
 
     auto context = password::context::create(password_options(settings));
     if (!context)
@@ -80,6 +115,16 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
                                     settings.issuer.value_or(""), settings.audience.value_or("")};
     svc->tokens = std::make_unique<auth::token_service>(std::move(*signer), std::move(*verifier),
                                                         token_opts, svc->clock);
+    if (svc->signing_keys) {
+        svc->key_follower =
+            std::make_unique<auth::key_set_follower>(*svc->signing_keys, *svc->tokens);
+        if (auto const followed = svc->key_follower->reload(); !followed) {
+            throw startup_error(
+                svc->key_follower->unreadable().empty()
+                    ? "cannot use the signing keys: " + followed.error().message()
+                    : unreadable_keys_message(settings, svc->key_follower->unreadable()));
+        }
+    }
     svc->sessions = std::make_unique<auth::session_service>(*svc->tokens, *svc->db, &svc->events);
     svc->logins = std::make_unique<auth::login_service>(
         *svc->db, *svc->hashes, *svc->sessions,

@@ -37,12 +37,16 @@ struct services {
     warden::system_clock clock;
     /// What the services count for /metrics (logins, refused tokens, refreshes, store failures).
     auth::events events;
-    std::unique_ptr<jwt::key> signing_key;
+    /// The store's signing keys (asymmetric algorithms; null with HS*), and what keeps the token
+    /// service in step with them (wardend polls it every --sync-interval).
+    std::shared_ptr<store::signing_key_store> key_store;
+    std::unique_ptr<auth::signing_keys> signing_keys;
     std::unique_ptr<work_pool> store_pool;
     std::unique_ptr<work_pool> lookup_pool;  ///< the guard's reads (auth::database::lookup)
     std::unique_ptr<auth::database> db;
     std::unique_ptr<password::hash_pool> hashes;
     std::unique_ptr<auth::token_service> tokens;
+    std::unique_ptr<auth::key_set_follower> key_follower;  ///< null with HS*
     std::unique_ptr<auth::session_service> sessions;
     /// How soon failed logins answer; wardend calibrates it at start-up (`calibrate`).
     auth::verification_floor login_floor;

@@ -29,6 +29,7 @@
 
 #include "app/config/parse_config.hpp"
 #include "app/descriptor_limit.hpp"
+#include "app/keys.hpp"
 #include "app/logging.hpp"
 #include "app/metrics/registry.hpp"
 #include "app/metrics/request_metrics.hpp"
@@ -51,6 +52,7 @@ struct housekeeping {
     asio::steady_timer flush_timer{strand};
     asio::steady_timer purge_timer{strand};
     asio::steady_timer trim_timer{strand};
+    asio::steady_timer key_timer{strand};
     bool stopping = false;  // read and written on `strand` only
 
     void stop() {
@@ -59,6 +61,7 @@ struct housekeeping {
             flush_timer.cancel();
             purge_timer.cancel();
             trim_timer.cancel();
+            key_timer.cancel();
         });
     }
 };
@@ -92,6 +95,11 @@ asio::awaitable<void> purge_every_minute(app::services& svc, housekeeping& jobs,
             log.warn("purge of expired rows failed: {}", purged.error().message());
         else if (*purged > 0)
             log.debug("purged {} expired rows", *purged);
+        if (svc.signing_keys) {
+            auto const keys =
+                co_await svc.db->run([&svc] { return svc.signing_keys->purge_expired(); });
+            if (!keys) log.warn("purge of expired signing keys failed: {}", keys.error().message());
+        }
     }
 }
 
@@ -116,6 +124,41 @@ std::string quoted_if_json(app::config const& settings, std::string const& text)
     return settings.log_format == app::log_format::json
                ? boost::json::serialize(boost::json::string{text})
                : text;
+}
+
+/// A rotation made anywhere (the CLI, another wardend) reaches this process within
+/// --sync-interval: the key set's revision is read every interval (off the I/O threads) and the
+/// keys reloaded when it moved or a retired key expired; requests switch to them at their next
+/// token. A key set that cannot be used leaves the keys in use as they are, and says why.
+asio::awaitable<void> follow_key_set(app::services& svc, housekeeping& jobs, spdlog::logger& log) {
+    auto& timer = jobs.key_timer;
+    bool failing = false;  // said once per outage, not every interval
+    for (;;) {
+        if (jobs.stopping) co_return;
+        timer.expires_after(svc.settings.sync_interval);
+        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return;
+        auto const polled = co_await svc.db->run([&svc] { return svc.key_follower->poll(); });
+        if (!polled) {
+            if (failing) continue;
+            failing = true;
+            auto const& unreadable = svc.key_follower->unreadable();
+            log.error(quoted_if_json(
+                svc.settings,
+                unreadable.empty()
+                    ? fmt::format("cannot reload the signing keys (the keys in use stay): {}",
+                                  polled.error().message())
+                    : app::unreadable_keys_message(svc.settings, unreadable)));
+            continue;
+        }
+        if (failing) log.info(quoted_if_json(svc.settings, "the signing keys are readable again"));
+        failing = false;
+        if (*polled) {
+            log.info(quoted_if_json(svc.settings,
+                                    fmt::format("signing keys reloaded (key set revision {})",
+                                                svc.key_follower->revision())));
+        }
+    }
 }
 
 /// Reads the Swagger UI's files once. Without them wardend serves all the same, says so here
@@ -295,6 +338,8 @@ int main(int argc, char** argv) {
     housekeeping jobs{io};
     asio::co_spawn(jobs.strand, purge_every_minute(*svc, jobs, *log), asio::detached);
     asio::co_spawn(jobs.strand, release_memory_when_idle(*svc, jobs), asio::detached);
+    if (svc->key_follower)
+        asio::co_spawn(jobs.strand, follow_key_set(*svc, jobs, *log), asio::detached);
     asio::co_spawn(jobs.strand, flush_log(jobs, *log), asio::detached);
     asio::signal_set signals{io, SIGINT, SIGTERM};
     signals.async_wait([&](boost::system::error_code const& error, int signal) {

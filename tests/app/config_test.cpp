@@ -1267,6 +1267,27 @@ TEST(command_line, binds_to_another_app_for_the_cli) {
     EXPECT_EQ(outcome.settings.threads, 2U);
 }
 
+// ---------------------------------------------------------------- signing keys (issue 12)
+
+TEST(config_keys, kek_file_follows_the_data_dir_unless_set) {
+    EXPECT_EQ(run({}).kek_file, std::filesystem::path{"./warden-data/kek.key"});
+    EXPECT_EQ(run({"--data-dir", "/srv/w"}).kek_file, std::filesystem::path{"/srv/w/kek.key"});
+    EXPECT_EQ(run({"--kek-file", "/run/kek"}).kek_file, std::filesystem::path{"/run/kek"});
+    EXPECT_EQ(run({}, {{"WARDEN_KEK_FILE", "k.key"}}).kek_file, std::filesystem::path{"k.key"});
+    toml_file const file{"kek_file = \"f.key\"\n"};
+    EXPECT_EQ(run({"--config", file.path()}).kek_file, std::filesystem::path{"f.key"});
+}
+
+TEST(config_keys, token_leeway_is_30s_by_default_and_at_most_5m) {
+    EXPECT_EQ(run({}).token_leeway, 30s);
+    EXPECT_EQ(run({"--token-leeway", "0s"}).token_leeway, 0s);
+    EXPECT_EQ(run({}, {{"WARDEN_TOKEN_LEEWAY", "2m"}}).token_leeway, 2min);
+    toml_file const file{"token_leeway = \"5m\"\n"};
+    EXPECT_EQ(run({"--config", file.path()}).token_leeway, 5min);
+    EXPECT_NE(failure({"--token-leeway", "6m"}).find("0s to 5m"), std::string::npos);
+    EXPECT_NE(failure({"--token-leeway", "soon"}).find("--token-leeway"), std::string::npos);
+}
+
 // ---------------------------------------------------------------- errors
 
 TEST(config_errc, every_code_maps_to_invalid_configuration) {

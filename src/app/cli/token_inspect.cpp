@@ -8,11 +8,13 @@
 #include <iostream>
 #include <iterator>
 #include <vector>
+#include <warden/auth/signing_keys.hpp>
 #include <warden/core/base64url.hpp>
 #include <warden/core/json.hpp>
 #include <warden/core/utf8.hpp>
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/key_set.hpp>
+#include <warden/store/store.hpp>
 
 #include "app/keys.hpp"
 
@@ -76,35 +78,58 @@ result<boost::json::object> decode_unverified(std::string_view token, std::strin
         {"verified", false}, {"header", header->as_object()}, {"payload", std::move(payload)}};
 }
 
+namespace {
+
+/// HS*: the secret. Otherwise the public keys in the store (no key-encryption key needed).
+result<std::vector<jwt::key>> configured_keys(config const& settings, jwt::algorithm alg,
+                                              warden::clock const& clock, std::string* why) {
+    if (jwt::is_symmetric(alg)) {
+        if (!settings.secret_key && !std::filesystem::exists(settings.secret_file)) {
+            return invalid(why, fmt::format("no {} key: {} does not exist (check --data-dir, or "
+                                            "pass --secret-key)",
+                                            settings.algorithm, settings.secret_file.string()));
+        }
+        try {
+            return std::vector<jwt::key>{load_secret_key(settings, [](std::string_view) {})};
+        } catch (startup_error const& e) {
+            return invalid(why, e.what());
+        }
+    }
+    std::string problem;
+    auto stores = store::open(settings.database, &problem);
+    if (!stores) {
+        return invalid(why,
+                       fmt::format("cannot open the database {}: {}", redact_url(settings.database),
+                                   problem.empty() ? stores.error().message() : problem));
+    }
+    if (!stores->keys) return invalid(why, "this database holds no signing keys");
+    auto keys = auth::published_keys(*stores->keys, to_unix_seconds(clock.now()));
+    if (!keys) return invalid(why, "cannot read the signing keys: " + keys.error().message());
+    if (keys->empty()) {
+        return invalid(why, fmt::format("no {} key: the store holds no signing key yet (wardend "
+                                        "or 'warden key rotate' makes the first)",
+                                        settings.algorithm));
+    }
+    return keys;
+}
+
+}  // namespace
+
 result<jwt::verifier> configured_verifier(config const& settings, warden::clock const& clock,
                                           std::string* why) {
     auto const alg = jwt::algorithm_from_string(settings.algorithm);
     if (!alg) return invalid(why, fmt::format("unknown algorithm {}", settings.algorithm));
-    auto const& file = jwt::is_symmetric(*alg) ? settings.secret_file : settings.signing_key_file;
-    if (!(jwt::is_symmetric(*alg) && settings.secret_key) && !std::filesystem::exists(file)) {
-        return invalid(
-            why, fmt::format("no {} key: {} does not exist (check --data-dir, or pass {})",
-                             settings.algorithm, file.string(),
-                             jwt::is_symmetric(*alg) ? "--secret-key" : "--signing-key-file"));
-    }
-    try {
-        auto const signing = load_signing_key(settings, [](std::string_view) {});
-        auto public_key = signing.is_symmetric() ? result<jwt::key>{signing} : signing.public_key();
-        if (!public_key)
-            return invalid(why,
-                           "cannot derive the verification key: " + public_key.error().message());
-        auto keys = jwt::key_set::from_keys({std::move(*public_key)});
-        if (!keys) return invalid(why, "cannot build the key set: " + keys.error().message());
-        jwt::verifier_options options;
-        if (settings.issuer) options.issuer = *settings.issuer;
-        if (settings.audience) options.audiences = {*settings.audience};
-        auto verifier = jwt::verifier::create(std::move(*keys), options, clock);
-        if (!verifier)
-            return invalid(why, "cannot build the verifier: " + verifier.error().message());
-        return std::move(*verifier);
-    } catch (startup_error const& e) {
-        return invalid(why, e.what());
-    }
+    auto trusted = configured_keys(settings, *alg, clock, why);
+    if (!trusted) return trusted.error();
+    auto keys = jwt::key_set::from_keys(std::move(*trusted));
+    if (!keys) return invalid(why, "cannot build the key set: " + keys.error().message());
+    jwt::verifier_options options;
+    if (settings.issuer) options.issuer = *settings.issuer;
+    if (settings.audience) options.audiences = {*settings.audience};
+    options.leeway = settings.token_leeway;
+    auto verifier = jwt::verifier::create(std::move(*keys), options, clock);
+    if (!verifier) return invalid(why, "cannot build the verifier: " + verifier.error().message());
+    return std::move(*verifier);
 }
 
 boost::json::object verified_view(jwt::claims const& claims) {

@@ -23,9 +23,10 @@ namespace warden::app::cli {
 [[nodiscard]] result<boost::json::object> decode_unverified(std::string_view token,
                                                             std::string* why);
 
-/// A verifier for the configured signing key (its public half), `--issuer` and `--audience`,
-/// as wardend checks its access tokens. Never creates a key: fails (with `*why`) when the
-/// secret or key file does not exist, or cannot be used.
+/// A verifier for the configured keys (HS*: the secret; otherwise the public keys in the store
+/// that have not expired), `--issuer`, `--audience` and `--token-leeway`, as wardend checks its
+/// access tokens. Never creates a key: fails (with `*why`) when the secret file does not exist,
+/// the store holds no key, or they cannot be used.
 [[nodiscard]] result<jwt::verifier> configured_verifier(config const& settings,
                                                         warden::clock const& clock,
                                                         std::string* why);

@@ -115,10 +115,12 @@ std::string describe(config const& settings) {
     line(out, "secret_file", toml_string(settings.secret_file.string()));
     line(out, "algorithm", toml_string(settings.algorithm));
     line(out, "signing_key_file", toml_string(settings.signing_key_file.string()));
+    line(out, "kek_file", toml_string(settings.kek_file.string()));
     optional_line(out, "issuer", settings.issuer, false);
     optional_line(out, "audience", settings.audience, false);
     line(out, "access_token_ttl", toml_string(format_duration(settings.access_token_ttl)));
     line(out, "refresh_token_ttl", toml_string(format_duration(settings.refresh_token_ttl)));
+    line(out, "token_leeway", toml_string(format_duration(settings.token_leeway)));
     line(out, "password_scheme", toml_string(to_string(settings.password_scheme)));
     line(out, "bcrypt_rounds", std::to_string(settings.bcrypt_rounds));
     line(out, "argon2", toml_string(to_string(settings.argon2)));

@@ -36,7 +36,7 @@ enum class log_level { trace, debug, info, warn, error, off };
 enum class log_format { text, json };
 
 /// Every setting of SPEC §5. After `parse_config` the derived paths (`database`, `secret_file`,
-/// `signing_key_file`) are filled in from the final `data_dir` unless they were set.
+/// `signing_key_file`, `kek_file`) are filled in from the final `data_dir` unless they were set.
 struct config {
     listen_address listen;
     unsigned threads = 1;                      ///< default: the number of cores
@@ -59,10 +59,15 @@ struct config {
     std::filesystem::path secret_file;         ///< default: `<data_dir>/secret.key`
     std::string algorithm = "HS256";
     std::filesystem::path signing_key_file;  ///< default: `<data_dir>/signing-key.pem`
-    std::optional<std::string> issuer;       ///< none: no `iss` claim
-    std::optional<std::string> audience;     ///< none: no `aud` claim
+    /// Seals the signing keys in the store (asymmetric algorithms); default `<data_dir>/kek.key`.
+    std::filesystem::path kek_file;
+    std::optional<std::string> issuer;    ///< none: no `iss` claim
+    std::optional<std::string> audience;  ///< none: no `aud` claim
     std::chrono::seconds access_token_ttl{std::chrono::minutes{30}};
     std::chrono::seconds refresh_token_ttl{std::chrono::hours{14 * 24}};
+    /// Clock skew tolerated for `exp`, `nbf`, `iat`; also how long a retired key outlives the
+    /// tokens it signed.
+    std::chrono::seconds token_leeway{30};
     app::password_scheme password_scheme = app::password_scheme::argon2id;
     unsigned bcrypt_rounds = 12;
     argon2_params argon2;

@@ -123,6 +123,9 @@ error_code apply_algorithm(config& c, raw_value& v, std::string* why) {
 error_code apply_signing_key_file(config& c, raw_value& v, std::string* why) {
     return assign_path(v, why, c.signing_key_file);
 }
+error_code apply_kek_file(config& c, raw_value& v, std::string* why) {
+    return assign_path(v, why, c.kek_file);
+}
 error_code apply_issuer(config& c, raw_value& v, std::string* why) {
     return assign_text(v, why, c.issuer.emplace());
 }
@@ -134,6 +137,19 @@ error_code apply_access_token_ttl(config& c, raw_value& v, std::string* why) {
 }
 error_code apply_refresh_token_ttl(config& c, raw_value& v, std::string* why) {
     return assign(parse_duration(text_of(v), why), c.refresh_token_ttl);
+}
+error_code apply_token_leeway(config& c, raw_value& v, std::string* why) {
+    // No tolerance at all is a choice here (durations elsewhere must not be zero).
+    if (text_of(v) == "0s") {
+        c.token_leeway = std::chrono::seconds{0};
+        return {};
+    }
+    auto leeway = parse_duration(text_of(v), why);
+    if (leeway && *leeway > std::chrono::minutes{5}) {
+        set_why(why, "the token leeway must be from 0s to 5m");
+        return config_errc::bad_value;
+    }
+    return assign(std::move(leeway), c.token_leeway);
 }
 error_code apply_password_scheme(config& c, raw_value& v, std::string* why) {
     return assign(parse_password_scheme(text_of(v), why), c.password_scheme);
@@ -255,7 +271,7 @@ error_code apply_log_format(config& c, raw_value& v, std::string* why) {
 }
 
 // SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
-constexpr std::array<setting, 40> setting_table{{
+constexpr std::array<setting, 42> setting_table{{
     {"listen", "WARDEN_LISTEN", "HOST:PORT",
      "Address to serve on; IPv6 as [::1]:8000; port 0 picks a free port and prints it.",
      "127.0.0.1:8000", value_kind::text, apply_listen},
@@ -284,8 +300,8 @@ constexpr std::array<setting, 40> setting_table{{
      "Time to write one response to a client that reads slowly.", "30s", value_kind::text,
      apply_write_timeout},
     {"data_dir", "WARDEN_DATA_DIR", "DIR",
-     "Directory of the SQLite database, the generated secret and signing key.", "./warden-data",
-     value_kind::text, apply_data_dir},
+     "Directory of the SQLite database, the generated secret or key-encryption key.",
+     "./warden-data", value_kind::text, apply_data_dir},
     {"database", "WARDEN_DATABASE", "URL",
      "Database URL: sqlite:///PATH (sqlite:////ABSOLUTE/PATH) or postgresql://...",
      "sqlite:///<data-dir>/warden.db", value_kind::text, apply_database},
@@ -318,8 +334,13 @@ constexpr std::array<setting, 40> setting_table{{
      "ES256, ES384, ES512 or EdDSA.",
      "HS256", value_kind::text, apply_algorithm},
     {"signing_key_file", "WARDEN_SIGNING_KEY_FILE", "FILE",
-     "PEM private key for the asymmetric algorithms; generated if missing.",
+     "PEM private key of an asymmetric algorithm, imported into the store as the first\n"
+     "signing key when the store has none.",
      "<data-dir>/signing-key.pem", value_kind::text, apply_signing_key_file},
+    {"kek_file", "WARDEN_KEK_FILE", "FILE",
+     "Key-encryption key (32 bytes) sealing the signing keys in the store, for the\n"
+     "asymmetric algorithms; generated (mode 0600) if missing. Every process needs the same.",
+     "<data-dir>/kek.key", value_kind::text, apply_kek_file},
     {"issuer", "WARDEN_ISSUER", "URL", "The tokens' iss claim.", "none; no iss claim",
      value_kind::text, apply_issuer},
     {"audience", "WARDEN_AUDIENCE", "AUD", "The tokens' aud claim.", "none; no aud claim",
@@ -329,6 +350,10 @@ constexpr std::array<setting, 40> setting_table{{
      apply_access_token_ttl},
     {"refresh_token_ttl", "WARDEN_REFRESH_TOKEN_TTL", "DURATION", "Lifetime of refresh tokens.",
      "14d", value_kind::text, apply_refresh_token_ttl},
+    {"token_leeway", "WARDEN_TOKEN_LEEWAY", "DURATION",
+     "Clock skew tolerated for exp, nbf and iat (0s to 5m); a retired signing key stays\n"
+     "published for the access-token TTL plus this.",
+     "30s", value_kind::text, apply_token_leeway},
     {"password_scheme", "WARDEN_PASSWORD_SCHEME", "SCHEME",
      "Hash for new passwords: argon2id or bcrypt.", "argon2id", value_kind::text,
      apply_password_scheme},
@@ -582,6 +607,7 @@ result<config> config_options::resolve(environment const& env, std::string* why)
     if (settings.signing_key_file.empty()) {
         settings.signing_key_file = settings.data_dir / "signing-key.pem";
     }
+    if (settings.kek_file.empty()) settings.kek_file = settings.data_dir / "kek.key";
     if (settings.tls_cert.empty() != settings.tls_key.empty()) {
         set_why(why, "--tls-cert and --tls-key go together: give both for HTTPS, or neither");
         return config_errc::bad_value;

@@ -1,4 +1,7 @@
 // GET /healthz, /readyz, /.well-known/jwks.json, /.well-known/oauth-authorization-server.
+#include <algorithm>
+#include <string>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -28,14 +31,15 @@ asio::awaitable<response> readiness(services& svc) {
     co_return http::json_response(status::ok, boost::json::object{{"status", "ready"}});
 }
 
-/// The public signing key as a JWK Set; empty with HS* (a shared secret is never published).
-boost::json::object jwks(jwt::key const& key) {
-    boost::json::array keys;
-    if (!key.is_symmetric()) {
-        auto jwk = key.public_jwk();
-        if (jwk) keys.emplace_back(std::move(*jwk));
-    }
-    return {{"keys", std::move(keys)}};
+/// How long a verifier may keep the JWK Set: no longer than a retired key stays in it (the
+/// access-token TTL plus the leeway), so a cached set never lacks a key whose tokens are still
+/// valid for longer than that; at most 5 minutes.
+std::string jwks_cache_control(config const& settings) {
+    auto const overlap = settings.access_token_ttl + settings.token_leeway;
+    auto const seconds = std::min<std::int64_t>(300, overlap.count());
+    std::string value{"public, max-age="};
+    value += std::to_string(seconds);
+    return value;
 }
 
 /// RFC 8414 metadata, relative to the configured issuer (or the request's Host when none).
@@ -94,14 +98,18 @@ void add_service_routes(http::router& routes, services& svc) {
         {"required", boost::json::array{"keys"}}};
     routes.add({.method = verb::get,
                 .pattern = "/.well-known/jwks.json",
-                .summary = "The public signing keys as a JWK Set (empty with HS*)",
+                .summary = "The public signing keys (current, pending, retired until their "
+                           "tokens expire) as a JWK Set (empty with HS*)",
                 .tag = "service",
                 .responses = {json_answer(200, "The JWK Set", {"JWKSet", std::move(jwk_set)})}},
-               [&svc](request_context&) -> asio::awaitable<response> {
-                   response res = http::json_response(status::ok, jwks(*svc.signing_key));
+               [&svc, cache_control = jwks_cache_control(svc.settings)](
+                   request_context&) -> asio::awaitable<response> {
+                   // The current, pending and retired-but-unexpired public keys, as the
+                   // verifier holds them; `{"keys": []}` with HS* (a secret is never published).
+                   response res = http::json_response(status::ok, svc.tokens->public_jwks());
                    // Public keys: verifiers may keep them a while (the server's default is
                    // no-store); one that meets an unknown kid fetches the set again.
-                   res.set(http::field::cache_control, "public, max-age=300");
+                   res.set(http::field::cache_control, cache_control);
                    co_return res;
                });
     routes.add({.method = verb::get,

@@ -68,12 +68,10 @@ struct world {
         settings.password_scheme = app::password_scheme::bcrypt;
         settings.bcrypt_rounds = 4;
         svc = std::make_unique<app::services>(settings);
-        svc->signing_key = std::make_unique<jwt::key>(
-            jwt::key::from_utf8_secret(jwt::algorithm::hs256, secret).value());
-        auto signer = jwt::signer::create(*svc->signing_key).value();
-        auto verifier = jwt::verifier::create(jwt::key_set::from_keys({*svc->signing_key}).value(),
-                                              {}, svc->clock)
-                            .value();
+        auto const key = jwt::key::from_utf8_secret(jwt::algorithm::hs256, secret).value();
+        auto signer = jwt::signer::create(key).value();
+        auto verifier =
+            jwt::verifier::create(jwt::key_set::from_keys({key}).value(), {}, svc->clock).value();
         svc->db = std::make_unique<auth::database>(store->backends(store), threads->store,
                                                    threads->lookups);
         svc->hashes.reset(threads->hashes.get());  // lent: released in ~world
