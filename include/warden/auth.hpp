@@ -1,12 +1,14 @@
 #pragma once
 // warden::auth: tokens, sessions, the password grant, accounts and the guard.
 #include <warden/auth/accounts.hpp>
+#include <warden/auth/clients.hpp>
 #include <warden/auth/database.hpp>
 #include <warden/auth/email.hpp>
 #include <warden/auth/errc.hpp>
 #include <warden/auth/events.hpp>
 #include <warden/auth/full_name.hpp>
 #include <warden/auth/guard.hpp>
+#include <warden/auth/introspection.hpp>
 #include <warden/auth/key_set_follower.hpp>
 #include <warden/auth/live_keys.hpp>
 #include <warden/auth/login.hpp>

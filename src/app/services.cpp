@@ -149,6 +149,9 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
         subjects = svc->cache.get();
     }
     svc->guard = std::make_unique<auth::guard>(*svc->tokens, *subjects, &svc->events);
+    svc->clients = std::make_unique<auth::client_service>(*svc->db, *svc->tokens);
+    svc->introspection = std::make_unique<auth::introspection_service>(*svc->tokens, *svc->guard,
+                                                                       *svc->clients, *svc->db);
     return svc;
 }
 

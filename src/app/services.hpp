@@ -56,6 +56,8 @@ struct services {
     /// The guard's reads from memory; null with `--cache-size 0`.
     std::unique_ptr<auth::subject_cache> cache;
     std::unique_ptr<auth::guard> guard;
+    std::unique_ptr<auth::client_service> clients;  ///< OAuth2 clients (client_credentials)
+    std::unique_ptr<auth::introspection_service> introspection;  ///< RFC 7662
     /// The Swagger UI's files, loaded by wardend at start-up; null when not found (/docs: 503).
     std::unique_ptr<docs_ui const> swagger_ui;
 };

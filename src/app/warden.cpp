@@ -1,11 +1,12 @@
-// warden: the admin CLI (SPEC §5) on the same configuration as wardend: users, keys, tokens,
-// password hashes, imports and database backups. `warden --help` and `warden COMMAND --help`
-// document everything; docs/cli.md has examples. Exit status: 0 success, 1 a failed check, 2 bad
-// usage.
+// warden: the admin CLI (SPEC §5) on the same configuration as wardend: users, keys, OAuth2
+// clients, tokens, password hashes, imports and database backups. `warden --help` and
+// `warden COMMAND --help` document everything; docs/cli.md has examples. Exit status: 0 success,
+// 1 a failed check, 2 bad usage.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 
+#include "app/cli/clients.hpp"
 #include "app/cli/database_commands.hpp"
 #include "app/cli/exit_status.hpp"
 #include "app/cli/import.hpp"
@@ -35,6 +36,7 @@ int run(int argc, char** argv) {
     app::config_options const options{app};
     app::cli::user_commands const users{app};
     app::cli::token_commands const tokens{app};
+    app::cli::client_commands const clients{app};
     app::cli::key_commands const keys{app};
     app::cli::password_commands const passwords{app};
     app::cli::import_command const importer{app};
@@ -54,6 +56,7 @@ int run(int argc, char** argv) {
     settings.cache_size = 0;  // the CLI serves no guarded request: no cache, no feed follower
     if (users.selected()) return users.run(settings);
     if (tokens.selected()) return tokens.run(settings);
+    if (clients.selected()) return clients.run(settings);
     if (keys.selected()) return keys.run(settings);
     if (passwords.selected()) return passwords.run(settings);
     if (databases.selected()) return databases.run(settings);

@@ -40,13 +40,18 @@ class auth_category_impl final : public boost::system::error_category {
             case errc::invalid_scope_syntax:
                 return "Malformed scope";
             case errc::unsupported_grant_type:
-                return "grant_type must be \"password\" or \"refresh_token\"";
+                return "grant_type must be \"password\", \"refresh_token\" or "
+                       "\"client_credentials\"";
             case errc::registration_closed:
                 return "Registration is closed";
             case errc::wrong_current_password:
                 return "Incorrect current password";
             case errc::email_taken:
                 return "Email already registered";
+            case errc::invalid_client:
+                return "Client authentication failed";
+            case errc::invalid_client_id:
+                return "A client id is 1 to 64 of A-Z a-z 0-9 . _ ~ -, not only digits";
         }
         return "unknown auth error";
     }
@@ -83,6 +88,10 @@ class auth_category_impl final : public boost::system::error_category {
                 return condition::invalid_request;
             case errc::email_taken:
                 return condition::conflict;
+            case errc::invalid_client:
+                return condition::invalid_credentials;
+            case errc::invalid_client_id:
+                return condition::invalid_request;
         }
         return {value, *this};
     }

@@ -39,10 +39,17 @@ asio::awaitable<result<principal>> guard::authenticate(std::string_view authoriz
                                                        scope_list const& required) const {
     auto const token = bearer_token(authorization);
     if (token.empty()) co_return refused(make_error_code(errc::missing_credentials));
+    co_return co_await check(token, required);
+}
+
+asio::awaitable<result<principal>> guard::check(std::string_view token,
+                                                scope_list const& required) const {
     // Signature and claims on this thread (CPU only); then the user and the revocation list,
     // from memory when cached.
     auto claims = tokens_.read_access(token);
     if (!claims) co_return refused(claims.error());
+    // A client authenticated as itself, not as a user: it may not act as one (403).
+    if (!claims->client_id.empty()) co_return refused(make_error_code(errc::insufficient_scope));
     auto found = co_await subjects_.find(claims->user, claims->jti, claims->expires_at);
     if (!found) co_return refused(found.error());
     auto const& user = *found->user;

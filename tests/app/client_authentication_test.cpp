@@ -1,5 +1,5 @@
-// The token endpoint's client authentication: no client is registered, so any client
-// credentials are wrong, and Swagger UI's empty Basic credentials are none.
+// The token and introspection endpoints' client authentication (RFC 6749 §2.3.1): Basic or form
+// credentials, Swagger UI's empty Basic credentials as none, malformed and ambiguous ones.
 #include "app/routes/client_authentication.hpp"
 
 #include <gtest/gtest.h>
@@ -7,53 +7,93 @@
 namespace warden::app {
 namespace {
 
+using kind = presented_client::kind;
+
 http::form form_of(std::string_view body) {
     auto parsed = http::form::parse(body);
     EXPECT_TRUE(parsed);
     return parsed ? std::move(*parsed) : http::form{};
 }
 
+kind kind_of(std::string_view authorization, std::string_view body) {
+    return read_client_authentication(authorization, form_of(body)).presented;
+}
+
 TEST(client_authentication, no_header_and_no_client_fields_is_none) {
-    EXPECT_FALSE(presents_client_credentials("", form_of("username=a&password=b")));
+    EXPECT_EQ(kind_of("", "username=a&password=b"), kind::none);
 }
 
 TEST(client_authentication, swagger_uis_empty_basic_credentials_are_none) {
-    auto const form = form_of("grant_type=password&username=a&password=b&scope=");
-    EXPECT_FALSE(presents_client_credentials("Basic Og==", form));
-    EXPECT_FALSE(presents_client_credentials("basic Og==", form));
-    EXPECT_FALSE(presents_client_credentials("BASIC    Og==  ", form));
+    auto const body = "grant_type=password&username=a&password=b&scope=";
+    EXPECT_EQ(kind_of("Basic Og==", body), kind::none);
+    EXPECT_EQ(kind_of("basic Og==", body), kind::none);
+    EXPECT_EQ(kind_of("BASIC    Og==  ", body), kind::none);
 }
 
-TEST(client_authentication, named_basic_credentials_are_presented) {
-    auto const form = form_of("username=a&password=b");
-    EXPECT_TRUE(presents_client_credentials("Basic Y2xpZW50OnNlY3JldA==", form));  // client:secret
-    EXPECT_TRUE(presents_client_credentials("Basic Y2xpZW50Og==", form));          // client:
-    EXPECT_TRUE(presents_client_credentials("Basic OnNlY3JldA==", form));          // :secret
+TEST(client_authentication, basic_credentials_give_the_id_and_secret) {
+    auto const c = read_client_authentication("Basic Y2xpZW50OnNlY3JldA==", form_of(""));
+    EXPECT_EQ(c.presented, kind::credentials);
+    EXPECT_EQ(c.client_id, "client");
+    EXPECT_EQ(c.secret.view(), "secret");
+    // client: -> an empty secret, which matches no client.
+    auto const empty = read_client_authentication("Basic Y2xpZW50Og==", form_of(""));
+    EXPECT_EQ(empty.presented, kind::credentials);
+    EXPECT_TRUE(empty.secret.empty());
+    // The secret may hold a colon: only the first one separates.
+    auto const colon = read_client_authentication("Basic eDp5Ono=", form_of(""));  // x:y:z
+    EXPECT_EQ(colon.client_id, "x");
+    EXPECT_EQ(colon.secret.view(), "y:z");
 }
 
-TEST(client_authentication, malformed_basic_credentials_are_presented_too) {
-    auto const form = form_of("username=a&password=b");
-    for (std::string_view header : {"Basic", "Basic ", "Basic !!!", "Basic Og", "Basic Og==x"}) {
-        EXPECT_TRUE(presents_client_credentials(header, form)) << header;
+TEST(client_authentication, basic_credentials_are_form_decoded) {
+    // "a%2Bb:c+d%21" -> id "a+b", secret "c d!" (RFC 6749 §2.3.1).
+    auto const c = read_client_authentication("Basic YSUyQmI6YytkJTIx", form_of(""));
+    EXPECT_EQ(c.presented, kind::credentials);
+    EXPECT_EQ(c.client_id, "a+b");
+    EXPECT_EQ(c.secret.view(), "c d!");
+}
+
+TEST(client_authentication, malformed_basic_credentials_are_malformed) {
+    // No colon, bad base64 or padding, an empty id, a bad percent escape.
+    for (std::string_view header :
+         {"Basic", "Basic ", "Basic !!!", "Basic Og", "Basic Og==x", "Basic Og==Og==", "Basic b2s=",
+          "Basic OnNlY3JldA==", "Basic YTolWg==", "Basic YTol", "Basic Y2xp-W50Og=="}) {
+        EXPECT_EQ(kind_of(header, "username=a"), kind::malformed) << header;
     }
 }
 
 TEST(client_authentication, other_schemes_are_not_read) {
-    auto const form = form_of("username=a&password=b");
-    EXPECT_FALSE(presents_client_credentials("Bearer abc", form));
-    EXPECT_FALSE(presents_client_credentials("Basicx Og==", form));
-    EXPECT_FALSE(presents_client_credentials("Bas", form));
+    EXPECT_EQ(kind_of("Bearer abc", "username=a"), kind::none);
+    EXPECT_EQ(kind_of("Basicx Og==", "username=a"), kind::none);
+    EXPECT_EQ(kind_of("Bas", "username=a"), kind::none);
 }
 
-TEST(client_authentication, a_client_secret_field_is_presented) {
-    EXPECT_TRUE(presents_client_credentials("", form_of("client_id=c&client_secret=s")));
-    EXPECT_TRUE(presents_client_credentials("", form_of("client_secret=s")));
-    EXPECT_TRUE(presents_client_credentials("Basic Og==", form_of("client_secret=s")));
+TEST(client_authentication, form_credentials_give_the_id_and_secret) {
+    auto const c = read_client_authentication("", form_of("client_id=c&client_secret=s%2B"));
+    EXPECT_EQ(c.presented, kind::credentials);
+    EXPECT_EQ(c.client_id, "c");
+    EXPECT_EQ(c.secret.view(), "s+");
+    EXPECT_EQ(kind_of("Basic Og==", "client_id=c&client_secret=s"), kind::credentials);
 }
 
-TEST(client_authentication, a_public_client_id_alone_is_not) {
-    EXPECT_FALSE(presents_client_credentials("", form_of("client_id=public-app")));
-    EXPECT_FALSE(presents_client_credentials("", form_of("client_id=&client_secret=")));
+TEST(client_authentication, a_form_secret_without_an_id_is_malformed) {
+    EXPECT_EQ(kind_of("", "client_secret=s"), kind::malformed);
+    EXPECT_EQ(kind_of("Basic Og==", "client_secret=s"), kind::malformed);
+}
+
+TEST(client_authentication, a_public_client_id_alone_is_none) {
+    EXPECT_EQ(kind_of("", "client_id=public-app"), kind::none);
+    EXPECT_EQ(kind_of("", "client_id=&client_secret="), kind::none);
+}
+
+TEST(client_authentication, two_methods_at_once_are_ambiguous) {
+    EXPECT_EQ(kind_of("Basic Y2xpZW50OnNlY3JldA==", "client_id=client&client_secret=secret"),
+              kind::ambiguous);
+    EXPECT_EQ(kind_of("Basic Y2xpZW50OnNlY3JldA==", "client_secret=secret"), kind::ambiguous);
+    // A form client_id naming another client than Basic does.
+    EXPECT_EQ(kind_of("Basic Y2xpZW50OnNlY3JldA==", "client_id=other"), kind::ambiguous);
+    // The same id in both is one client.
+    EXPECT_EQ(kind_of("Basic Y2xpZW50OnNlY3JldA==", "client_id=client"), kind::credentials);
 }
 
 TEST(client_authentication, bad_client_credentials_get_401_invalid_client_with_a_basic_challenge) {
@@ -63,6 +103,13 @@ TEST(client_authentication, bad_client_credentials_get_401_invalid_client_with_a
     EXPECT_EQ(res[http::field::cache_control], "no-store");
     EXPECT_NE(res.body().find("\"error\":\"invalid_client\""), std::string::npos) << res.body();
     EXPECT_EQ(res.body().find("access_token"), std::string::npos);
+}
+
+TEST(client_authentication, two_methods_get_400_invalid_request) {
+    auto const res = ambiguous_client_response();
+    EXPECT_EQ(res.result(), http::status::bad_request);
+    EXPECT_EQ(res[http::field::cache_control], "no-store");
+    EXPECT_NE(res.body().find("\"error\":\"invalid_request\""), std::string::npos) << res.body();
 }
 
 }  // namespace

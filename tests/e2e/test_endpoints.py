@@ -110,9 +110,11 @@ class login(WardendTestCase):
         self.assertEqual([e["loc"] for e in r.json()["detail"]], [["body", "username"], ["body", "password"]])
 
     def test_other_grant_types_are_400(self):
-        r = self.server.login(self.email, grant_type="client_credentials")
-        self.assertEqual(r.status_code, 400)
-        self.assertEqual(r.json()["error"], "unsupported_grant_type")
+        # client_credentials is a registered client's grant (test_clients.py).
+        for grant in ("authorization_code", "urn:ietf:params:oauth:grant-type:device_code", "PASSWORD"):
+            r = self.server.login(self.email, grant_type=grant)
+            self.assertEqual(r.status_code, 400)
+            self.assertEqual(r.json()["error"], "unsupported_grant_type")
 
     def test_json_login_is_415(self):
         r = self.server.post("/api/auth/login", json={"username": self.email, "password": "correct horse"})

@@ -131,12 +131,15 @@ class openapi_document(WardendTestCase):
         self.assertEqual(paths["/api/users"]["get"]["security"], [{"OAuth2PasswordBearer": ["admin"]}])
         for public in (("post", "/api/auth/register"), ("post", "/api/auth/login"), ("get", "/healthz")):
             self.assertNotIn("security", paths[public[1]][public[0]], public)
-        # Each operation that declares security answers 401 without a token; the others do not.
+        # Each operation that declares security answers 401 without a token; the others do not,
+        # but introspection, which authenticates the calling client (RFC 7662 §2.1).
+        client_authenticated = {("POST", "/api/auth/introspect")}
         for method, path in operations(self.document):
             guarded = "security" in paths[path][method.lower()]
             concrete = re.sub(r"\{[^}]+\}", "1", path)
             status = requests.request(method, self.server.url + concrete, timeout=30).status_code
-            self.assertEqual(status == 401, guarded, (method, path, status))
+            self.assertEqual(status == 401, guarded or (method, path) in client_authenticated,
+                             (method, path, status))
 
     def test_the_password_flow_logs_in_at_its_token_url(self):
         scheme = self.document["components"]["securitySchemes"]["OAuth2PasswordBearer"]
@@ -150,7 +153,10 @@ class openapi_document(WardendTestCase):
         r = requests.post(token_url, data={"username": email, "password": "correct horse"}, timeout=30)
         self.assertEqual(r.status_code, 200, r.text)
         token = r.json()
-        self.assertEqual(set(token), set(self.document["components"]["schemas"]["Token"]["required"]))
+        schema = self.document["components"]["schemas"]["Token"]
+        self.assertEqual(set(token), set(schema["properties"]))
+        # Only the client_credentials grant leaves out the refresh token (RFC 6749 §4.4.3).
+        self.assertEqual(set(schema["properties"]) - set(schema["required"]), {"refresh_token"})
 
     def test_documented_shapes_match_real_answers(self):
         schemas = self.document["components"]["schemas"]
@@ -171,6 +177,12 @@ class openapi_document(WardendTestCase):
         self.assertEqual(schemas["Registration"]["properties"]["email"]["format"], "email")
         self.assertEqual(schemas["Registration"]["properties"]["password"]["minLength"], 8)
         self.assertEqual(set(schemas["HTTPError"]["required"]), {"detail"})
+        self.assertIn("client_credentials", form["grant_type"]["enum"])
+        introspect = self.document["paths"]["/api/auth/introspect"]["post"]
+        self.assertEqual(list(introspect["requestBody"]["content"]), ["application/x-www-form-urlencoded"])
+        self.assertEqual(schemas["IntrospectionForm"]["required"], ["token"])
+        self.assertEqual(schemas["Introspection"]["required"], ["active"])
+        self.assertEqual(set(introspect["responses"]), {"200", "400", "401", "422"})
 
     def test_non_integer_ids_are_404_and_delete_me_is_405(self):
         admin = self.admin_token()

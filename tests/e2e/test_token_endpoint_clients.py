@@ -1,5 +1,6 @@
-"""Client authentication at the token endpoint (RFC 6749 §2.3, §5.2). No client is registered:
-a request either authenticates no client, or its client credentials are wrong (401 invalid_client).
+"""Client authentication at the token endpoint (RFC 6749 §2.3, §5.2). No client is registered
+here: a request either authenticates no client, or its client credentials are wrong (401
+invalid_client). Registered clients: test_clients.py.
 
 Swagger UI's password flow sends `Authorization: Basic Og==` (base64 of ":", an empty client id and
 secret): that is no client authentication, and the login must work.

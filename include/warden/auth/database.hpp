@@ -62,6 +62,7 @@ class database {
         return *stores_.revocations;
     }
     [[nodiscard]] store::counter_store& counters() const noexcept { return *stores_.counters; }
+    [[nodiscard]] store::client_store& clients() const noexcept { return *stores_.clients; }
     /// The change feed; null for stores without one.
     [[nodiscard]] store::change_feed* feed() const noexcept { return stores_.feed.get(); }
 

@@ -25,6 +25,8 @@ enum class errc {
     registration_closed,     ///< forbidden
     wrong_current_password,  ///< password change with a wrong current password: invalid_request
     email_taken,             ///< conflict
+    invalid_client,  ///< unknown client or wrong client secret (RFC 6749 §5.2): invalid_credentials
+    invalid_client_id,  ///< not 1-64 of [A-Za-z0-9._~-], or all digits: invalid_request
 };
 
 [[nodiscard]] boost::system::error_category const& auth_category() noexcept;

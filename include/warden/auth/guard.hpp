@@ -55,6 +55,12 @@ class guard {
     [[nodiscard]] boost::asio::awaitable<result<principal>> authenticate(
         std::string_view authorization, scope_list const& required) const;
 
+    /// As `authenticate`, for the token itself (no header): what the guard accepts is also what
+    /// introspection calls live. A client's token (client_credentials) names no user:
+    /// `insufficient_scope` on every route that needs one.
+    [[nodiscard]] boost::asio::awaitable<result<principal>> check(std::string_view token,
+                                                                  scope_list const& required) const;
+
   private:
     /// Counts a refusal by its reason (a store failure refuses no token: not counted here).
     error_code refused(error_code ec) const noexcept;

@@ -1,4 +1,4 @@
-// POST /api/auth/register, /login (OAuth2 token endpoint), /logout, /revoke.
+// POST /api/auth/register, /login (OAuth2 token endpoint), /logout, /revoke, /introspect.
 #include <memory>
 
 #include <boost/json/array.hpp>
@@ -124,15 +124,81 @@ asio::awaitable<response> refresh_grant(services& svc, http::form const& form) {
     co_return token_success(*tokens);
 }
 
+/// RFC 6749 §4.4.3: no refresh token.
+response client_token_success(auth::client_token const& t) {
+    auto res = http::json_response(status::ok, boost::json::object{
+                                                   {"access_token", t.access_token},
+                                                   {"token_type", "bearer"},
+                                                   {"expires_in", t.expires_in},
+                                                   {"scope", t.scope},
+                                               });
+    http::set_no_store(res);
+    return res;
+}
+
+response client_credentials_grant(services& svc, auth::client const& client,
+                                  http::form const& form) {
+    std::optional<auth::scope_list> scope;
+    if (auto const text = form.get("scope"); text && !text->empty()) {
+        auto parsed = auth::parse_scopes(*text);
+        if (!parsed) return token_error(parsed.error());
+        scope = std::move(*parsed);
+    }
+    auto const issued = svc.clients->issue_token(client, scope);
+    if (!issued) return token_error(issued.error());
+    return client_token_success(*issued);
+}
+
+/// The client a request authenticates (RFC 6749 §2.3.1), none when it presents no client
+/// credentials, or the response that refuses it (bad or ambiguous credentials, a failing store).
+struct client_check {
+    std::optional<auth::client> client;
+    std::optional<response> refusal;
+};
+
+asio::awaitable<client_check> check_client(services& svc, request_context& ctx,
+                                           http::form const& form) {
+    auto presented = read_client_authentication(ctx.header(http::field::authorization), form);
+    using kind = presented_client::kind;
+    client_check out;
+    switch (presented.presented) {
+        case kind::none:
+            co_return out;
+        case kind::ambiguous:
+            out.refusal = ambiguous_client_response();
+            co_return out;
+        case kind::malformed:
+            out.refusal = invalid_client_response();
+            co_return out;
+        case kind::credentials:
+            break;
+    }
+    auto authenticated = co_await svc.clients->authenticate(std::move(presented.client_id),
+                                                            std::move(presented.secret));
+    if (authenticated) {
+        out.client = std::move(*authenticated);
+    } else if (authenticated.error() == auth::errc::invalid_client) {
+        out.refusal = invalid_client_response();
+    } else {
+        out.refusal = token_error(authenticated.error());
+    }
+    co_return out;
+}
+
 asio::awaitable<response> login(services& svc, request_context& ctx) {
     auto form = http::read_form(ctx.req);
     if (!form) co_return http::body_error_response(form.error());
-    // No client is registered: credentials for one are wrong whatever the grant (RFC 6749 §5.2).
-    if (presents_client_credentials(ctx.header(http::field::authorization), *form))
-        co_return invalid_client_response();
+    // Client credentials, when presented, must be a registered client's whatever the grant, and
+    // are checked before it (RFC 6749 §5.2): a refresh token is not spent for a bad client.
+    auto checked = co_await check_client(svc, ctx, *form);
+    if (checked.refusal) co_return std::move(*checked.refusal);
     auto const grant = form->get("grant_type");
     if (!grant || *grant == "password") co_return co_await password_grant(svc, ctx, *form);
     if (*grant == "refresh_token") co_return co_await refresh_grant(svc, *form);
+    if (*grant == "client_credentials") {
+        if (!checked.client) co_return invalid_client_response();
+        co_return client_credentials_grant(svc, *checked.client, *form);
+    }
     co_return token_error(make_error_code(auth::errc::unsupported_grant_type));
 }
 
@@ -158,6 +224,37 @@ asio::awaitable<response> revoke(services& svc, request_context& ctx) {
     co_return res;
 }
 
+boost::json::object introspection_json(auth::token_introspection const& t) {
+    if (!t.active) return {{"active", false}};
+    boost::json::object out{{"active", true},     {"scope", t.scope},
+                            {"sub", t.sub},       {"exp", t.expires_at},
+                            {"iat", t.issued_at}, {"token_type", t.token_type}};
+    if (!t.client_id.empty()) out["client_id"] = t.client_id;
+    if (!t.jti.empty()) out["jti"] = t.jti;
+    return out;
+}
+
+asio::awaitable<response> introspect(services& svc, request_context& ctx) {
+    auto form = http::read_form(ctx.req);
+    if (!form) co_return http::body_error_response(form.error());
+    // RFC 7662 §2.1: only an authenticated client may ask.
+    auto checked = co_await check_client(svc, ctx, *form);
+    if (checked.refusal) co_return std::move(*checked.refusal);
+    if (!checked.client) co_return invalid_client_response();
+    auto const token = form->get("token");
+    if (!token) {
+        http::validation_errors errors;
+        errors.missing("token");
+        co_return errors.to_response();
+    }
+    // `token_type_hint` is only a hint (§2.1): every kind is looked for whatever it says.
+    auto const found = co_await svc.introspection->introspect(std::string{*token});
+    if (!found) co_return http::render(http::problem_for(found.error()));
+    auto res = http::json_response(status::ok, introspection_json(*found));
+    http::set_no_store(res);
+    co_return res;
+}
+
 /// A form field's schema: a string, a secret one shown as `format: password`.
 boost::json::object form_field(std::string_view description, bool secret = false) {
     boost::json::object field{{"type", "string"}, {"description", description}};
@@ -168,18 +265,22 @@ boost::json::object form_field(std::string_view description, bool secret = false
 /// The token endpoint's form, as FastAPI's `OAuth2PasswordRequestForm` (plus the refresh
 /// grant's fields). What `login` reads.
 http::body_descriptor login_form() {
-    boost::json::object grant_type{{"type", "string"},
-                                   {"enum", boost::json::array{"password", "refresh_token"}},
-                                   {"default", "password"},
-                                   {"description", "Absent: password"}};
+    boost::json::object grant_type{
+        {"type", "string"},
+        {"enum", boost::json::array{"password", "refresh_token", "client_credentials"}},
+        {"default", "password"},
+        {"description", "Absent: password"}};
     boost::json::object properties{
         {"grant_type", std::move(grant_type)},
         {"username", form_field("The account's e-mail address (grant_type=password)")},
         {"password", form_field("The account's password (grant_type=password)", true)},
-        {"scope", form_field("Space-separated scopes to ask for; absent: all the user holds")},
-        {"client_id", form_field("A public client's id (no client is registered: with a "
-                                 "client_secret it is refused, 401 invalid_client)")},
-        {"client_secret", form_field("No client is registered: refused when not empty", true)},
+        {"scope", form_field("Space-separated scopes to ask for; absent: all the user (or the "
+                             "client) holds")},
+        {"client_id", form_field("A registered client's id (client_secret_post, with "
+                                 "client_secret), or a public client's id alone")},
+        {"client_secret", form_field("A registered client's secret (client_secret_post; or "
+                                     "send both as HTTP Basic credentials)",
+                                     true)},
         {"refresh_token",
          form_field("The refresh token to rotate (grant_type=refresh_token)", true)},
     };
@@ -194,11 +295,15 @@ http::named_schema token_schema() {
         {"access_token", {{"type", "string"}}},
         {"token_type", {{"type", "string"}, {"const", "bearer"}}},
         {"expires_in", {{"type", "integer"}, {"description", "Seconds"}}},
-        {"refresh_token", {{"type", "string"}}},
+        {"refresh_token",
+         {{"type", "string"}, {"description", "Absent for grant_type=client_credentials"}}},
         {"scope", {{"type", "string"}, {"description", "Space-separated granted scopes"}}},
     };
     boost::json::array required;
-    for (auto const& p : properties) required.emplace_back(p.key());
+    for (auto const& p : properties) {
+        // The client_credentials grant gives no refresh token (RFC 6749 §4.4.3).
+        if (p.key() != "refresh_token") required.emplace_back(p.key());
+    }
     return {"Token",
             {{"type", "object"},
              {"properties", std::move(properties)},
@@ -234,6 +339,49 @@ http::body_descriptor revoke_form() {
             true};
 }
 
+http::body_descriptor introspect_form() {
+    boost::json::object properties{
+        {"token", form_field("An access or refresh token", true)},
+        {"token_type_hint",
+         {{"type", "string"},
+          {"enum", boost::json::array{"access_token", "refresh_token"}},
+          {"description", "A hint only (RFC 7662 §2.1): every kind is looked for"}}},
+        {"client_id", form_field("The calling client's id (client_secret_post)")},
+        {"client_secret", form_field("The calling client's secret (client_secret_post)", true)},
+    };
+    return {"application/x-www-form-urlencoded",
+            {"IntrospectionForm",
+             {{"type", "object"},
+              {"properties", std::move(properties)},
+              {"required", boost::json::array{"token"}}}},
+            true};
+}
+
+/// RFC 7662 §2.2: only `active` when the token is not live.
+http::named_schema introspection_schema() {
+    auto const text = [](std::string_view description) {
+        return boost::json::object{{"type", "string"}, {"description", description}};
+    };
+    auto const seconds = [](std::string_view description) {
+        return boost::json::object{{"type", "integer"}, {"description", description}};
+    };
+    boost::json::object properties{
+        {"active", {{"type", "boolean"}}},
+        {"scope", text("Space-separated scopes")},
+        {"client_id", text("The client of a client_credentials token")},
+        {"sub", text("The user id, or the client id")},
+        {"exp", seconds("Expiry, Unix seconds")},
+        {"iat", seconds("Issued at, Unix seconds")},
+        {"jti", text("Access tokens: the token's id")},
+        {"token_type",
+         {{"type", "string"}, {"enum", boost::json::array{"access_token", "refresh_token"}}}},
+    };
+    return {"Introspection",
+            {{"type", "object"},
+             {"properties", std::move(properties)},
+             {"required", boost::json::array{"active"}}}};
+}
+
 }  // namespace
 
 void add_auth_routes(http::router& routes, services& svc) {
@@ -256,17 +404,20 @@ void add_auth_routes(http::router& routes, services& svc) {
     };
     routes.add({.method = verb::post,
                 .pattern = "/api/auth/login",
-                .summary = "Log in: the OAuth2 token endpoint (password and refresh_token grants)",
+                .summary = "Log in: the OAuth2 token endpoint (password, refresh_token and "
+                           "client_credentials grants)",
                 .tag = "auth",
                 .body = login_form(),
                 .responses = {json_answer(200, "Tokens (Cache-Control: no-store)", token_schema()),
                               token_error(400,
                                           "invalid_grant (a spent, revoked or expired refresh "
-                                          "token), invalid_scope, unsupported_grant_type, or "
-                                          "inactive user"),
+                                          "token), invalid_scope, unsupported_grant_type, "
+                                          "invalid_request (client credentials given twice), "
+                                          "or inactive user"),
                               token_error(401,
                                           "Incorrect email or password (invalid_grant), or "
-                                          "client credentials (invalid_client)"),
+                                          "bad client credentials (invalid_client, "
+                                          "WWW-Authenticate: Basic)"),
                               token_error(429, "Too many failed logins (Retry-After)")}},
                [&svc](request_context& ctx) { return login(svc, ctx); });
     add_guarded(routes, *svc.guard,
@@ -286,6 +437,21 @@ void add_auth_routes(http::router& routes, services& svc) {
                 .body = revoke_form(),
                 .responses = {empty_answer(200, "Revoked, or nothing to revoke")}},
                [&svc](request_context& ctx) { return revoke(svc, ctx); });
+    routes.add({.method = verb::post,
+                .pattern = "/api/auth/introspect",
+                .summary = "Introspect a token (RFC 7662), for registered clients (HTTP Basic or "
+                           "client_id and client_secret in the form)",
+                .tag = "auth",
+                .body = introspect_form(),
+                .responses = {json_answer(200,
+                                          "{\"active\": false} for any token that is not live "
+                                          "(Cache-Control: no-store)",
+                                          introspection_schema()),
+                              token_error(400, "Client credentials given twice (invalid_request)"),
+                              token_error(401,
+                                          "No or bad client credentials (invalid_client, "
+                                          "WWW-Authenticate: Basic)")}},
+               [&svc](request_context& ctx) { return introspect(svc, ctx); });
 }
 
 }  // namespace warden::app

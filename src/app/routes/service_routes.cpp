@@ -55,10 +55,17 @@ boost::json::object metadata(services const& svc, request_context const& ctx) {
         {"token_endpoint", base + "/api/auth/login"},
         {"revocation_endpoint", base + "/api/auth/revoke"},
         {"jwks_uri", base + "/.well-known/jwks.json"},
-        {"grant_types_supported", boost::json::array{"password", "refresh_token"}},
+        {"introspection_endpoint", base + "/api/auth/introspect"},
+        {"grant_types_supported",
+         boost::json::array{"password", "refresh_token", "client_credentials"}},
         {"response_types_supported", boost::json::array{}},
-        {"token_endpoint_auth_methods_supported", boost::json::array{"none"}},
+        // "none": the password and refresh grants need no client; client_credentials and
+        // introspection need a registered one.
+        {"token_endpoint_auth_methods_supported",
+         boost::json::array{"none", "client_secret_basic", "client_secret_post"}},
         {"revocation_endpoint_auth_methods_supported", boost::json::array{"none"}},
+        {"introspection_endpoint_auth_methods_supported",
+         boost::json::array{"client_secret_basic", "client_secret_post"}},
         {"token_endpoint_auth_signing_alg_values_supported",
          boost::json::array{svc.settings.algorithm}},
     };
