@@ -41,13 +41,16 @@ result<backends> open(std::string_view url, open_options const& options, std::st
         redis = std::move(*opened);
     }
     // With Redis, it keeps the revocation list and the counters; the database the rest (the
-    // signing keys and the clients included).
+    // signing keys, the clients, the one-time tokens and TOTP included).
     // The feed: the database's, or with Redis both (users from the database, revocations from
     // Redis).
     auto const with_redis = [&redis](auto const& db) {
-        if (redis == nullptr) return backends{db, db, db, db, db, db, db, db};
-        return backends{db, db, redis, redis, db, std::make_shared<combined_feed>(db, redis),
-                        db, db};
+        backends out{db, db, db, db, db, db, db, db, db, db};
+        if (redis == nullptr) return out;
+        out.revocations = redis;
+        out.counters = redis;
+        out.feed = std::make_shared<combined_feed>(db, redis);
+        return out;
     };
     if (parsed->kind == database_url::backend::postgresql) {
         auto store = postgres_store::open(std::string{url}, {.max_connections = connections},

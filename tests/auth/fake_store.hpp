@@ -65,6 +65,7 @@ class fake_store final : public store::user_store,
         if (c.password_hash) u.password_hash = *c.password_hash;
         if (c.full_name) u.full_name = *c.full_name;
         if (c.is_active) u.is_active = *c.is_active;
+        if (c.is_verified) u.is_verified = *c.is_verified;
         if (c.scopes) u.scopes = *c.scopes;
         if (c.bump_token_version) {
             ++u.token_version;

@@ -12,6 +12,7 @@
 
 #include <warden/store.hpp>
 
+#include "store/postgres/schema.hpp"
 #include "support/postgres_database.hpp"
 
 namespace warden::store {
@@ -39,7 +40,7 @@ class postgres_schema : public ::testing::Test {
 TEST_F(postgres_schema, a_fresh_database_gets_the_schema_and_reopening_changes_nothing) {
     std::string why;
     ASSERT_TRUE(open(db_->url(), &why).has_value()) << why;
-    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "3");
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "4");
     auto first = open(db_->url(), &why);
     ASSERT_TRUE(first.has_value()) << why;
     ASSERT_TRUE(first->users->create_user({.email = "a@x.io", .password_hash = "h"}, 1));
@@ -64,7 +65,7 @@ TEST_F(postgres_schema, processes_opening_at_once_apply_each_migration_once) {
     for (int i = 0; i < openers; ++i) {
         EXPECT_TRUE(opened[static_cast<std::size_t>(i)]) << reasons[static_cast<std::size_t>(i)];
     }
-    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "3");
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "4");
     EXPECT_EQ(sql("SELECT count(*) FROM warden_schema"), "1");
 }
 
@@ -75,7 +76,7 @@ TEST_F(postgres_schema, a_newer_schema_is_refused_with_a_clear_message) {
     auto r = open(db_->url(), &why);
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error(), errc::migration_failed);
-    EXPECT_NE(why.find("version 7, newer than this build knows (3)"), std::string::npos) << why;
+    EXPECT_NE(why.find("version 7, newer than this build knows (4)"), std::string::npos) << why;
     EXPECT_EQ(sql("SELECT version FROM warden_schema"), "7");  // left as it was
 }
 
@@ -139,6 +140,51 @@ TEST_F(postgres_schema, one_key_is_current_and_every_key_change_bumps_the_revisi
     sql("UPDATE signing_keys SET retired_at = 5, expires_at = 6 WHERE kid = 'a'");
     sql("DELETE FROM signing_keys");
     EXPECT_EQ(sql("SELECT revision FROM signing_key_revision"), "3");
+}
+
+TEST_F(postgres_schema, a_version_3_database_gets_migration_4_and_its_users_stay_unverified) {
+    {
+        std::string why;
+        auto c = pg_connection::connect(db_->url(), &why);
+        ASSERT_TRUE(c.has_value()) << why;
+        ASSERT_TRUE(migrate(**c, pg_migrations().first(3), &why)) << why;
+    }
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "3");
+    sql("INSERT INTO users (email, password_hash, full_name, is_active, scopes, created_at,"
+        " updated_at) VALUES ('a@x.io', 'h', 'A', true, '', 1, 1)");
+    std::string why;
+    auto s = open(db_->url(), &why);
+    ASSERT_TRUE(s.has_value()) << why;
+    EXPECT_EQ(sql("SELECT version FROM warden_schema"), "4");
+    auto const u = s->users->find_user_by_email("a@x.io");
+    ASSERT_TRUE(u.has_value());
+    EXPECT_FALSE(u->is_verified);
+    EXPECT_EQ(u->password_hash, "h");
+    EXPECT_EQ(s->totp->totp_of(u->id).error(), errc::not_found);
+}
+
+TEST_F(postgres_schema, the_tables_of_migration_4_refuse_bad_rows) {
+    ASSERT_TRUE(open(db_->url()).has_value());
+    sql("INSERT INTO users (email, password_hash, full_name, is_active, scopes, created_at,"
+        " updated_at) VALUES ('a@x.io', 'h', 'A', true, '', 1, 1)");
+    std::unique_ptr<PGconn, decltype(&PQfinish)> c{PQconnectdb(db_->url().c_str()), PQfinish};
+    auto const refused = [&](char const* text) {
+        std::unique_ptr<PGresult, decltype(&PQclear)> r{PQexec(c.get(), text), PQclear};
+        return std::string{PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) != nullptr
+                               ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE)
+                               : ""};
+    };
+    EXPECT_EQ(refused("INSERT INTO one_time_tokens (token_hash, kind, user_id, created_at,"
+                      " expires_at) VALUES ('\\x01', 'login', 1, 1, 2)"),
+              "23514");  // check_violation: no such kind
+    EXPECT_EQ(refused("INSERT INTO one_time_tokens (token_hash, kind, user_id, created_at,"
+                      " expires_at) VALUES ('\\x01', 'verify', 99, 1, 2)"),
+              "23503");  // foreign_key_violation: no such user
+    EXPECT_EQ(refused("INSERT INTO totp_recovery_codes (user_id, code_hash) VALUES (1, '\\x01')"),
+              "23503");  // no TOTP to hang off
+    EXPECT_EQ(refused("INSERT INTO totp (user_id, sealed_secret, last_accepted_step, created_at)"
+                      " VALUES (1, '', 0, 1)"),
+              "23514");  // an empty secret
 }
 
 }  // namespace

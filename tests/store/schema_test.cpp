@@ -315,11 +315,63 @@ TEST_F(migrations, a_version_2_database_gets_the_keys_and_clients_and_keeps_its_
     std::string why;
     auto s = open(sqlite_url(file), &why);
     ASSERT_TRUE(s.has_value()) << why;
-    EXPECT_EQ(version(), "3");
+    EXPECT_EQ(version(), std::to_string(sqlite_schema_version()));
     EXPECT_EQ(s->users->find_user(1)->email, "a@x.io");
     EXPECT_EQ(*s->keys->key_set_revision(), 0);
     EXPECT_TRUE(s->keys->signing_keys()->empty());
     EXPECT_TRUE(s->clients->clients()->empty());
+}
+
+TEST_F(migrations, a_version_3_database_gets_migration_4_and_its_users_stay_unverified) {
+    {
+        auto c = connect();
+        ASSERT_TRUE(migrate(*c, sqlite_migrations().first(3), nullptr));
+    }
+    EXPECT_EQ(version(), "3");
+    auto const file = dir_.path() / "m.db";
+    raw_db{file}.exec(
+        "INSERT INTO users (email, password_hash, full_name, is_active, scopes, created_at,"
+        " updated_at) VALUES ('a@x.io', 'h', 'A', 1, '', 1, 1)");
+    std::string why;
+    auto s = open(sqlite_url(file), &why);
+    ASSERT_TRUE(s.has_value()) << why;
+    EXPECT_EQ(version(), "4");
+    auto const u = s->users->find_user(1);
+    ASSERT_TRUE(u.has_value());
+    EXPECT_EQ(u->email, "a@x.io");
+    EXPECT_FALSE(u->is_verified);
+    EXPECT_EQ(s->totp->totp_of(1).error(), errc::not_found);
+    EXPECT_EQ(s->one_time_tokens->redeem_verification("x", 1).error(), errc::not_found);
+}
+
+// The tables of migration 4 refuse rows no call writes, whoever writes.
+TEST(schema, the_tables_of_migration_4_refuse_bad_rows) {
+    test::temp_dir dir;
+    auto const file = dir.path() / "w.db";
+    ASSERT_TRUE(open(sqlite_url(file)).has_value());
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+    auto const rc = [db](char const* sql) {
+        return sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    };
+    ASSERT_EQ(rc("INSERT INTO users (email, password_hash, full_name, is_active, scopes,"
+                 " created_at, updated_at) VALUES ('a@x.io', 'h', 'A', 1, '', 1, 1)"),
+              SQLITE_OK);
+    EXPECT_EQ(rc("UPDATE users SET is_verified = 2"), SQLITE_CONSTRAINT_CHECK);
+    EXPECT_EQ(rc("INSERT INTO one_time_tokens (token_hash, kind, user_id, created_at, expires_at)"
+                 " VALUES (x'01', 'login', 1, 1, 2)"),
+              SQLITE_CONSTRAINT_CHECK);
+    EXPECT_EQ(rc("INSERT INTO one_time_tokens (token_hash, kind, user_id, created_at, expires_at)"
+                 " VALUES (x'01', 'verify', 99, 1, 2)"),
+              SQLITE_CONSTRAINT_FOREIGNKEY);
+    EXPECT_EQ(rc("INSERT INTO totp_recovery_codes (user_id, code_hash) VALUES (1, x'01')"),
+              SQLITE_CONSTRAINT_FOREIGNKEY);
+    EXPECT_EQ(rc("INSERT INTO totp (user_id, sealed_secret, last_accepted_step, created_at)"
+                 " VALUES (1, x'', 0, 1)"),
+              SQLITE_CONSTRAINT_CHECK);
+    sqlite3_close(db);
 }
 
 // The schema itself keeps at most one current key and bumps the revision, whoever writes.

@@ -39,6 +39,19 @@ class transfer : public test::store_test {
         ASSERT_TRUE(s_.keys->add_signing_key(key("k-next", 400)));
         ASSERT_TRUE(s_.clients->add_client(client("svc-b", {"items:read", "items:write"})));
         ASSERT_TRUE(s_.clients->add_client(client("svc-a", {})));
+        // Ada verified (her token spent), Bob's verification pending (a binary hash); Ada's TOTP
+        // confirmed with a step accepted and a code used, Bob's enrolment unconfirmed.
+        ASSERT_TRUE(s_.one_time_tokens->issue_one_time_token(one_time_token_kind::verify, ada.id,
+                                                             "t-ada", 400, 900));
+        ASSERT_TRUE(s_.one_time_tokens->redeem_verification("t-ada", 450));
+        ASSERT_TRUE(s_.one_time_tokens->issue_one_time_token(
+            one_time_token_kind::verify, bob.id, std::string{"\x00\xfft-bob", 7}, 400, 86400));
+        ASSERT_TRUE(s_.totp->begin_totp_enrolment(ada.id, std::string{"\x00\xffsealed", 8},
+                                                  {"c-1", "c-2"}, 500));
+        ASSERT_TRUE(s_.totp->confirm_totp(ada.id, 510));
+        ASSERT_TRUE(s_.totp->accept_totp_step(ada.id, 77));
+        ASSERT_TRUE(s_.totp->use_recovery_code(ada.id, "c-2", 520));
+        ASSERT_TRUE(s_.totp->begin_totp_enrolment(bob.id, "bob-sealed", {"c-1"}, 600));
     }
 
     static signing_key_record key(std::string kid, std::int64_t created_at) {
@@ -89,6 +102,7 @@ void expect_same(store_rows const& a, store_rows const& b) {
         EXPECT_EQ(a.users[i].created_at, b.users[i].created_at);
         EXPECT_EQ(a.users[i].updated_at, b.users[i].updated_at);
         EXPECT_EQ(a.users[i].token_version, b.users[i].token_version);
+        EXPECT_EQ(a.users[i].is_verified, b.users[i].is_verified);
     }
     EXPECT_EQ(a.families, b.families);
     EXPECT_EQ(a.refresh_tokens, b.refresh_tokens);
@@ -96,6 +110,9 @@ void expect_same(store_rows const& a, store_rows const& b) {
     EXPECT_EQ(a.revoked, b.revoked);
     EXPECT_EQ(a.signing_keys, b.signing_keys);
     EXPECT_EQ(a.clients, b.clients);
+    EXPECT_EQ(a.one_time_tokens, b.one_time_tokens);
+    EXPECT_EQ(a.totp, b.totp);
+    EXPECT_EQ(a.recovery_codes, b.recovery_codes);
 }
 
 TEST_P(transfer, a_deployment_moves_to_either_backend_whole) {
@@ -110,6 +127,16 @@ TEST_P(transfer, a_deployment_moves_to_either_backend_whole) {
     EXPECT_EQ(source->signing_keys[0].expires_at, 1300);
     ASSERT_EQ(source->clients.size(), 2U);
     EXPECT_EQ(source->clients[0].client_id, "svc-a");
+    EXPECT_TRUE(source->users[0].is_verified);
+    EXPECT_FALSE(source->users[1].is_verified);
+    ASSERT_EQ(source->one_time_tokens.size(), 2U);
+    EXPECT_EQ(source->one_time_tokens[0].token_hash, std::string("\x00\xfft-bob", 7));
+    EXPECT_EQ(source->one_time_tokens[1].used_at, 450);
+    ASSERT_EQ(source->totp.size(), 2U);
+    EXPECT_EQ(source->totp[0].sealed_secret, std::string("\x00\xffsealed", 8));
+    EXPECT_EQ(source->totp[0].last_accepted_step, 77);
+    EXPECT_EQ(source->totp[1].confirmed_at, std::nullopt);
+    EXPECT_EQ(source->recovery_codes.size(), 3U);
     for (auto const kind : {test::backend::sqlite, test::backend::postgresql}) {
         SCOPED_TRACE(test::to_string(kind));
         auto to = target(kind);
@@ -135,6 +162,20 @@ TEST_P(transfer, a_deployment_moves_to_either_backend_whole) {
         // The copy signs with the same key set and knows the same clients.
         EXPECT_EQ(*to->keys->signing_keys(), source->signing_keys);
         EXPECT_EQ(to->clients->find_client("svc-b")->secret_hash, client("svc-b", {}).secret_hash);
+        // Verification, reset tokens and TOTP carry over: Bob's pending token works once, Ada's
+        // sealed secret is the same bytes, her used code and her accepted step stay so.
+        EXPECT_EQ(
+            to->one_time_tokens->redeem_verification(std::string{"\x00\xfft-bob", 7}, 700)->email,
+            "Bob@X.io");
+        EXPECT_EQ(to->one_time_tokens->redeem_verification("t-ada", 700).error(), errc::not_found);
+        auto const ada_totp = to->totp->totp_of(1);
+        ASSERT_TRUE(ada_totp.has_value());
+        EXPECT_EQ(ada_totp->sealed_secret, std::string("\x00\xffsealed", 8));
+        EXPECT_TRUE(ada_totp->confirmed);
+        EXPECT_EQ(ada_totp->recovery_codes_left, 1);
+        EXPECT_FALSE(*to->totp->accept_totp_step(1, 77));
+        EXPECT_FALSE(*to->totp->use_recovery_code(1, "c-2", 700));
+        EXPECT_TRUE(*to->totp->use_recovery_code(1, "c-1", 700));
         // Into a deployment that has rows: refused unless it is replaced, and then whole.
         EXPECT_FALSE(to->transfer->write_all(*source, false).has_value());
         auto const revision = *to->keys->key_set_revision();

@@ -330,6 +330,59 @@ TEST_P(users, list_refuses_negative_limit_or_offset) {
     EXPECT_EQ(s_.users->list_users(1, -1).error(), errc::invalid_argument);
 }
 
+TEST_P(users, a_user_is_created_unverified_unless_said_otherwise) {
+    auto const plain = add_user("plain@x.io");
+    EXPECT_FALSE(plain.is_verified);
+    EXPECT_FALSE(s_.users->find_user(plain.id)->is_verified);
+    auto const verified = s_.users->create_user(
+        {.email = "v@x.io", .password_hash = "h", .full_name = "V", .is_verified = true}, 5);
+    ASSERT_TRUE(verified.has_value());
+    EXPECT_TRUE(verified->is_verified);
+    EXPECT_TRUE(s_.users->find_user(verified->id)->is_verified);
+    auto const batch =
+        s_.users->create_users({{.email = "b1@x.io", .password_hash = "h"},
+                                {.email = "b2@x.io", .password_hash = "h", .is_verified = true}},
+                               6, nullptr);
+    ASSERT_TRUE(batch.has_value());
+    EXPECT_FALSE((*batch)[0].is_verified);
+    EXPECT_TRUE((*batch)[1].is_verified);
+}
+
+TEST_P(users, is_verified_is_read_everywhere_a_user_is_read) {
+    auto const u = add_user("read@x.io");
+    user_update verify;
+    verify.is_verified = true;
+    auto const updated = s_.users->update_user(u.id, verify, 2000);
+    ASSERT_TRUE(updated.has_value());
+    EXPECT_TRUE(updated->is_verified);
+    EXPECT_EQ(updated->updated_at, 2000);
+    EXPECT_TRUE(s_.users->find_user(u.id)->is_verified);
+    EXPECT_TRUE(s_.users->find_user_by_email("READ@x.io")->is_verified);
+    EXPECT_TRUE(s_.users->find_token_subject(u.id, "jti")->row.is_verified);
+    EXPECT_TRUE(s_.users->find_token_subject(u.id, "")->row.is_verified);
+    EXPECT_FALSE(s_.users->find_token_subject(u.id, "jti")->jti_revoked);
+    ASSERT_TRUE(s_.revocations->revoke_jti("jti", 9000));
+    EXPECT_TRUE(s_.users->find_token_subject(u.id, "jti")->jti_revoked);
+    EXPECT_TRUE(s_.users->list_users(10, 0)->items.at(0).is_verified);
+}
+
+TEST_P(users, an_update_keeps_is_verified_unless_it_sets_it) {
+    auto const u = add_user("keep@x.io");
+    user_update verify;
+    verify.is_verified = true;
+    ASSERT_TRUE(s_.users->update_user(u.id, verify, 2000));
+    user_update rename;
+    rename.full_name = "Other";
+    rename.is_active = false;
+    EXPECT_TRUE(s_.users->update_user(u.id, rename, 2100)->is_verified);
+    user_update unverify;
+    unverify.is_verified = false;
+    auto const r = s_.users->update_user(u.id, unverify, 2200);
+    EXPECT_FALSE(r->is_verified);
+    EXPECT_EQ(r->full_name, "Other");
+    EXPECT_FALSE(r->is_active);
+}
+
 TEST_P(users, ping_answers) { EXPECT_TRUE(s_.users->ping()); }
 
 WARDEN_ON_EVERY_BACKEND(users);

@@ -23,8 +23,9 @@ enum class errc {
                           ///< caller checked it (`credential_check`): nothing was written;
                           ///< condition::conflict
     already_exists,       ///< a signing key's kid or a client's id is taken: condition::conflict
-    wrong_state,          ///< the signing key is not in the state the call needs (activating a key
-                          ///< that is not pending, retiring the current key): condition::conflict
+    wrong_state,          ///< the signing key or TOTP is not in the state the call needs
+                          ///< (activating a key that is not pending, retiring the current key,
+                          ///< enrolling or confirming TOTP that is confirmed): condition::conflict
 };
 
 [[nodiscard]] boost::system::error_category const& store_category() noexcept;

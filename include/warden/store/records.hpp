@@ -21,6 +21,9 @@ struct user {
     std::int64_t updated_at = 0;
     /// Bumped to revoke every access token issued before (tokens carry the version they saw).
     std::int64_t token_version = 0;
+    /// The user proved they read mail at `email` (issue 13). Users that existed before schema
+    /// version 4 start unverified.
+    bool is_verified = false;
 };
 
 /// The guard's per-request read: the token's user and whether the token's `jti` is revoked.
@@ -35,6 +38,7 @@ struct new_user {
     std::string full_name;
     bool is_active = true;
     std::vector<std::string> scopes;
+    bool is_verified = false;
 };
 
 /// A partial update: only the fields that are set change; `updated_at` always moves.
@@ -43,6 +47,7 @@ struct user_update {
     std::optional<std::string> password_hash;
     std::optional<std::string> full_name;
     std::optional<bool> is_active;
+    std::optional<bool> is_verified;
     std::optional<std::vector<std::string>> scopes;
     bool bump_token_version = false;  ///< revoke every token issued so far
 };

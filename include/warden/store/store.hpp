@@ -16,10 +16,12 @@
 #include <warden/store/client_store.hpp>
 #include <warden/store/counter_store.hpp>
 #include <warden/store/errc.hpp>
+#include <warden/store/one_time_token_store.hpp>
 #include <warden/store/records.hpp>
 #include <warden/store/revocation_store.hpp>
 #include <warden/store/session_store.hpp>
 #include <warden/store/signing_key_store.hpp>
+#include <warden/store/totp_store.hpp>
 #include <warden/store/transfer_store.hpp>
 #include <warden/store/user_store.hpp>
 
@@ -37,6 +39,9 @@ struct backends {
     /// The signing keys and the OAuth2 clients: always in the database (Redis or not).
     std::shared_ptr<signing_key_store> keys;
     std::shared_ptr<client_store> clients;
+    /// The e-mail verification and password-reset tokens, and TOTP: always in the database.
+    std::shared_ptr<one_time_token_store> one_time_tokens;
+    std::shared_ptr<totp_store> totp;
 };
 
 /// How to open a store; the defaults suit a single process.

@@ -9,6 +9,7 @@
 #include <warden/core/result.hpp>
 #include <warden/store/client_store.hpp>
 #include <warden/store/errc.hpp>
+#include <warden/store/one_time_token_store.hpp>
 #include <warden/store/records.hpp>
 #include <warden/store/signing_key_store.hpp>
 
@@ -40,6 +41,32 @@ struct access_row {
     bool operator==(access_row const&) const = default;
 };
 
+struct one_time_token_row {
+    std::string token_hash;  ///< exact bytes
+    one_time_token_kind kind = one_time_token_kind::verify;
+    user_id user = 0;
+    std::int64_t created_at = 0;
+    std::int64_t expires_at = 0;
+    std::optional<std::int64_t> used_at;
+    bool operator==(one_time_token_row const&) const = default;
+};
+
+struct totp_row {
+    user_id user = 0;
+    std::string sealed_secret;  ///< exact bytes, still sealed
+    std::optional<std::int64_t> confirmed_at;
+    std::int64_t last_accepted_step = 0;
+    std::int64_t created_at = 0;
+    bool operator==(totp_row const&) const = default;
+};
+
+struct recovery_code_row {
+    user_id user = 0;
+    std::string code_hash;  ///< exact bytes
+    std::optional<std::int64_t> used_at;
+    bool operator==(recovery_code_row const&) const = default;
+};
+
 /// Everything but the login-failure counters (transient: a copy starts without lockouts).
 struct store_rows {
     std::vector<user> users;  ///< ordered by id, ids kept
@@ -53,7 +80,10 @@ struct store_rows {
     /// Oldest first, states and times kept; the private keys stay sealed (the copy needs the
     /// same key-encryption key file to use them).
     std::vector<signing_key_record> signing_keys;
-    std::vector<client_record> clients;  ///< ordered by id, secret hashes kept
+    std::vector<client_record> clients;               ///< ordered by id, secret hashes kept
+    std::vector<one_time_token_row> one_time_tokens;  ///< ordered by hash
+    std::vector<totp_row> totp;                       ///< ordered by user, sealed bytes kept
+    std::vector<recovery_code_row> recovery_codes;    ///< ordered by user, then hash
 };
 
 class transfer_store {

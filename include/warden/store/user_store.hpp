@@ -14,7 +14,8 @@ namespace warden::store {
 class user_store {
   public:
     virtual ~user_store() = default;
-    /// Inserts a user (scopes stored sorted, without duplicates; a fresh id never used before);
+    /// Inserts a user (scopes stored sorted, without duplicates; a fresh id never used before;
+    /// unverified unless `u.is_verified`);
     /// `errc::email_taken` if the email exists in any ASCII letter case; `errc::invalid_argument`
     /// for an empty email, a NUL byte in the email, or a scope that is not an RFC 6749 scope-token.
     [[nodiscard]] virtual result<user> create_user(new_user const& u, std::int64_t now) = 0;
@@ -34,7 +35,8 @@ class user_store {
                                                                    std::string_view jti) = 0;
     /// Case-insensitive (ASCII) lookup; `errc::not_found` if none.
     [[nodiscard]] virtual result<user> find_user_by_email(std::string_view email) = 0;
-    /// Applies the set fields (an empty update only moves `updated_at`) and returns the new row;
+    /// Applies the set fields (an empty update only moves `updated_at`; `is_verified` as the
+    /// admin sets it) and returns the new row;
     /// with `bump_token_version`, every refresh family of the user is revoked and its access
     /// tokens put on the revocation list in the same transaction (no session survives it).
     /// `errc::not_found`, `errc::email_taken`, `errc::invalid_argument` (as for create_user).

@@ -69,6 +69,24 @@ enum class sql_pg : std::size_t {
     client_list,
     client_set_secret,
     client_delete,
+    // one-time tokens (verification, reset)
+    user_lock,
+    ott_delete_older,
+    ott_insert,
+    ott_spend,
+    ott_purge,
+    user_verify,
+    user_reset_password,
+    // TOTP
+    totp_lock_state,
+    totp_delete,
+    totp_insert,
+    recovery_insert,
+    totp_confirm,
+    totp_state,
+    totp_get,
+    totp_accept,
+    recovery_use,
     // a whole deployment (transfer_store)
     export_users,
     export_last_user_id,
@@ -81,6 +99,10 @@ enum class sql_pg : std::size_t {
     import_family,
     import_refresh,
     import_access,
+    export_one_time_tokens,
+    export_totp,
+    export_recovery_codes,
+    import_one_time_token,
     raise_sequence,
     // the change feed
     feed_end,
@@ -95,7 +117,7 @@ inline constexpr std::size_t sql_pg_count = static_cast<std::size_t>(sql_pg::cou
 // The user columns in the order `read_user` expects them.
 #define WARDEN_PG_USER_COLUMNS                                                         \
     "id, email, password_hash, full_name, is_active, scopes, created_at, updated_at, " \
-    "token_version"
+    "token_version, is_verified"
 
 // The signing-key columns in the order `read_signing_key` expects them.
 #define WARDEN_PG_KEY_COLUMNS                                                                \
@@ -112,7 +134,8 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     "DELETE FROM login_failures WHERE key = 'probe:readiness'",
     // users
     "INSERT INTO users(email, password_hash, full_name, is_active, scopes, created_at, updated_at,"
-    " token_version) VALUES($1, $2, $3, $4, $5, $6::bigint, $6::bigint, 0)"
+    " token_version, is_verified) VALUES($1, $2, $3, $4, $5, $6::bigint, $6::bigint, 0,"
+    " $7::boolean)"
     " RETURNING " WARDEN_PG_USER_COLUMNS,
     "SELECT " WARDEN_PG_USER_COLUMNS " FROM users WHERE id = $1::bigint",
     "SELECT " WARDEN_PG_USER_COLUMNS
@@ -122,7 +145,8 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     "UPDATE users SET email = coalesce($2::text, email),"
     " password_hash = coalesce($3::text, password_hash), full_name = coalesce($4::text, full_name),"
     " is_active = coalesce($5::boolean, is_active), scopes = coalesce($6::text, scopes),"
-    " token_version = token_version + $7::bigint, updated_at = $8::bigint"
+    " token_version = token_version + $7::bigint, updated_at = $8::bigint,"
+    " is_verified = coalesce($9::boolean, is_verified)"
     " WHERE id = $1::bigint RETURNING " WARDEN_PG_USER_COLUMNS,
     // locks the row: a use case's compare-and-set holds until its commit
     "SELECT token_version, is_active, password_hash FROM users WHERE id = $1::bigint FOR UPDATE",
@@ -220,6 +244,42 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     "UPDATE oauth_clients SET secret_hash = $2::bytea, updated_at = $3::bigint"
     " WHERE client_id = $1::text",
     "DELETE FROM oauth_clients WHERE client_id = $1::text",
+    // one-time tokens: a new request replaces the older token of its kind; issuing locks the
+    // user's row first, so two requests of one user take turns and one token remains
+    "SELECT 1 FROM users WHERE id = $1::bigint FOR NO KEY UPDATE",
+    "DELETE FROM one_time_tokens WHERE user_id = $1::bigint AND kind = $2::text",
+    "INSERT INTO one_time_tokens(token_hash, kind, user_id, created_at, expires_at)"
+    " VALUES($1::bytea, $2::text, $3::bigint, $4::bigint, $5::bigint)",
+    // single use: a conditional write (re-checked after a concurrent redeemer's commit), so of
+    // concurrent redeemers one spends it
+    "UPDATE one_time_tokens SET used_at = $3::bigint WHERE token_hash = $1::bytea"
+    " AND kind = $2::text AND used_at IS NULL AND expires_at > $3::bigint RETURNING user_id",
+    "DELETE FROM one_time_tokens WHERE expires_at <= $1::bigint OR used_at IS NOT NULL",
+    "UPDATE users SET is_verified = true, updated_at = $2::bigint"
+    " WHERE id = $1::bigint AND is_active RETURNING " WARDEN_PG_USER_COLUMNS,
+    "UPDATE users SET password_hash = $2::text, token_version = token_version + 1,"
+    " updated_at = $3::bigint WHERE id = $1::bigint AND is_active"
+    " RETURNING " WARDEN_PG_USER_COLUMNS,
+    // TOTP: an enrolment locks the user's row first, so two of one user take turns
+    "SELECT (SELECT confirmed_at IS NOT NULL FROM totp WHERE user_id = u.id) FROM users AS u"
+    " WHERE u.id = $1::bigint FOR NO KEY UPDATE OF u",
+    "DELETE FROM totp WHERE user_id = $1::bigint",
+    "INSERT INTO totp(user_id, sealed_secret, confirmed_at, last_accepted_step, created_at)"
+    " VALUES($1::bigint, $2::bytea, $3::bigint, $4::bigint, $5::bigint)",
+    "INSERT INTO totp_recovery_codes(user_id, code_hash, used_at)"
+    " VALUES($1::bigint, $2::bytea, $3::bigint)",
+    "UPDATE totp SET confirmed_at = $2::bigint WHERE user_id = $1::bigint AND confirmed_at IS NULL",
+    "SELECT confirmed_at IS NOT NULL FROM totp WHERE user_id = $1::bigint",
+    "SELECT sealed_secret, confirmed_at, last_accepted_step, created_at,"
+    " (SELECT count(*) FROM totp_recovery_codes AS r WHERE r.user_id = t.user_id"
+    " AND r.used_at IS NULL) FROM totp AS t WHERE user_id = $1::bigint",
+    // replay protection: only a later step than any accepted (re-checked after a concurrent
+    // acceptance's commit)
+    "UPDATE totp SET last_accepted_step = $2::bigint WHERE user_id = $1::bigint"
+    " AND last_accepted_step < $2::bigint",
+    "UPDATE totp_recovery_codes SET used_at = $3::bigint WHERE user_id = $1::bigint"
+    " AND code_hash = $2::bytea AND used_at IS NULL"
+    " AND EXISTS(SELECT 1 FROM totp WHERE user_id = $1::bigint AND confirmed_at IS NOT NULL)",
     // a whole deployment
     "SELECT " WARDEN_PG_USER_COLUMNS " FROM users ORDER BY id",
     "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('users', 'id')::regclass), 0)",
@@ -233,12 +293,19 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     " (SELECT count(*) FROM oauth_clients)",
     "INSERT INTO users(" WARDEN_PG_USER_COLUMNS
     ") VALUES($1::bigint, $2::text, $3::text,"
-    " $4::text, $5::boolean, $6::text, $7::bigint, $8::bigint, $9::bigint)",
+    " $4::text, $5::boolean, $6::text, $7::bigint, $8::bigint, $9::bigint, $10::boolean)",
     "INSERT INTO refresh_families(id, user_id, created_at, expires_at, revoked_at)"
     " VALUES($1::text, $2::bigint, $3::bigint, $4::bigint, $5::bigint)",
     "INSERT INTO refresh_tokens(token_hash, family_id, scope, issued_at, expires_at, spent_at)"
     " VALUES($1::bytea, $2::text, $3::text, $4::bigint, $5::bigint, $6::bigint)",
     "INSERT INTO access_tokens(jti, family_id, expires_at) VALUES($1::text, $2::text, $3::bigint)",
+    "SELECT token_hash, kind, user_id, created_at, expires_at, used_at FROM one_time_tokens"
+    " ORDER BY token_hash",
+    "SELECT user_id, sealed_secret, confirmed_at, last_accepted_step, created_at FROM totp"
+    " ORDER BY user_id",
+    "SELECT user_id, code_hash, used_at FROM totp_recovery_codes ORDER BY user_id, code_hash",
+    "INSERT INTO one_time_tokens(token_hash, kind, user_id, created_at, expires_at, used_at)"
+    " VALUES($1::bytea, $2::text, $3::bigint, $4::bigint, $5::bigint, $6::bigint)",
     // the next id after the highest ever handed out, here or in the source
     "SELECT setval(pg_get_serial_sequence('users', 'id'), greatest($1::bigint,"
     " (SELECT coalesce(max(id), 0) FROM users), 1), greatest($1::bigint,"

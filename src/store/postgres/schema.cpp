@@ -167,10 +167,43 @@ CREATE TABLE oauth_clients (
 );
 )sql";
 
-constexpr std::array<pg_migration, 3> migrations{{
+// Migration 4: e-mail verification, password reset and TOTP, as SQLite's (docs/store.md
+// "Verification, reset and TOTP"). Users that existed before it are unverified.
+constexpr char const* migration_4 = R"sql(
+ALTER TABLE users ADD COLUMN is_verified BOOLEAN NOT NULL DEFAULT false;
+
+CREATE TABLE one_time_tokens (
+    token_hash BYTEA  NOT NULL PRIMARY KEY CHECK (length(token_hash) > 0),  -- SHA-256
+    kind       TEXT   COLLATE "C" NOT NULL CHECK (kind IN ('verify', 'reset')),
+    user_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,  -- valid while now < expires_at
+    used_at    BIGINT            -- NULL until redeemed
+);
+CREATE INDEX one_time_tokens_user ON one_time_tokens (user_id, kind);
+CREATE INDEX one_time_tokens_expiry ON one_time_tokens (expires_at);
+
+CREATE TABLE totp (
+    user_id            BIGINT NOT NULL PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    sealed_secret      BYTEA  NOT NULL CHECK (length(sealed_secret) > 0),  -- AES-256-GCM
+    confirmed_at       BIGINT,           -- NULL: enrolment not confirmed, not active
+    last_accepted_step BIGINT NOT NULL,  -- replay protection: 0 until a code is accepted
+    created_at         BIGINT NOT NULL
+);
+
+CREATE TABLE totp_recovery_codes (
+    user_id   BIGINT NOT NULL REFERENCES totp (user_id) ON DELETE CASCADE,
+    code_hash BYTEA  NOT NULL CHECK (length(code_hash) > 0),
+    used_at   BIGINT,  -- NULL until used
+    PRIMARY KEY (user_id, code_hash)
+);
+)sql";
+
+constexpr std::array<pg_migration, 4> migrations{{
     {1, migration_1},
     {2, migration_2},
     {3, migration_3},
+    {4, migration_4},
 }};
 
 void explain(std::string* why, std::string text) {

@@ -3,6 +3,7 @@
 #include "store/postgres/postgres_store.hpp"
 #include "store/postgres/steps.hpp"
 #include "store/scopes.hpp"
+#include "store/token_kind.hpp"
 #include "store/values.hpp"
 
 namespace warden::store {
@@ -89,6 +90,23 @@ result<store_rows> postgres_store::read_all() {
         return r.error();
     if (auto r = read_rows(**c, sql_pg::client_list, out.clients, pg_steps::read_client); !r)
         return r.error();
+    auto token = [](pg_result const& r, int row) {
+        return one_time_token_row{r.bytes(row, 0), kind_of_text(r.text(row, 1)),
+                                  r.int64(row, 2), r.int64(row, 3),
+                                  r.int64(row, 4), optional_int(r, row, 5)};
+    };
+    if (auto r = read_rows(**c, sql_pg::export_one_time_tokens, out.one_time_tokens, token); !r)
+        return r.error();
+    auto totp = [](pg_result const& r, int row) {
+        return totp_row{r.int64(row, 0), r.bytes(row, 1), optional_int(r, row, 2), r.int64(row, 3),
+                        r.int64(row, 4)};
+    };
+    if (auto r = read_rows(**c, sql_pg::export_totp, out.totp, totp); !r) return r.error();
+    auto code = [](pg_result const& r, int row) {
+        return recovery_code_row{r.int64(row, 0), r.bytes(row, 1), optional_int(r, row, 2)};
+    };
+    if (auto r = read_rows(**c, sql_pg::export_recovery_codes, out.recovery_codes, code); !r)
+        return r.error();
     if (auto r = tx->commit(); !r) return r.error();
     return out;
 }
@@ -110,8 +128,10 @@ result<void> postgres_store::write_all(store_rows const& rows, bool replace) {
     // Before any signing-key row, as every key change does.
     if (auto r = pg_steps::lock_key_set(**c); !r) return r;
     if (replace) {
-        if (auto r = (*c)->exec("TRUNCATE users, refresh_families, refresh_tokens, access_tokens,"
-                                " revoked_jtis, login_failures, oauth_clients");
+        if (auto r =
+                (*c)->exec("TRUNCATE users, refresh_families, refresh_tokens, access_tokens,"
+                           " revoked_jtis, login_failures, oauth_clients, one_time_tokens, totp,"
+                           " totp_recovery_codes");
             !r)
             return r.error();
         // Deleted, not truncated: TRUNCATE fires no row trigger, and the revision must move.
@@ -124,7 +144,8 @@ result<void> postgres_store::write_all(store_rows const& rows, bool replace) {
         auto scopes = encode_scopes(u.scopes);
         if (!scopes) return scopes.error();
         if (auto r = execute(**c, sql_pg::import_user, u.id, u.email, u.password_hash, u.full_name,
-                             u.is_active, *scopes, u.created_at, u.updated_at, u.token_version);
+                             u.is_active, *scopes, u.created_at, u.updated_at, u.token_version,
+                             u.is_verified);
             !r)
             return r;
     }
@@ -155,6 +176,25 @@ result<void> postgres_store::write_all(store_rows const& rows, bool replace) {
     }
     for (auto const& client : rows.clients) {
         if (auto r = pg_steps::insert_client(**c, client); !r) return taken_as_invalid(r);
+    }
+    // One-time tokens and TOTP as they are (hashes and sealed secrets exactly).
+    for (auto const& t : rows.one_time_tokens) {
+        if (auto r = execute(**c, sql_pg::import_one_time_token, pg_bytes{t.token_hash},
+                             kind_text(t.kind), t.user, t.created_at, t.expires_at, t.used_at);
+            !r)
+            return r;
+    }
+    for (auto const& t : rows.totp) {
+        if (auto r = execute(**c, sql_pg::totp_insert, t.user, pg_bytes{t.sealed_secret},
+                             t.confirmed_at, t.last_accepted_step, t.created_at);
+            !r)
+            return r;
+    }
+    for (auto const& code : rows.recovery_codes) {
+        if (auto r = execute(**c, sql_pg::recovery_insert, code.user, pg_bytes{code.code_hash},
+                             code.used_at);
+            !r)
+            return r;
     }
     return tx->commit();
 }

@@ -19,7 +19,7 @@ result<user> insert_user(pg_connection& c, new_user const& u, std::int64_t now) 
     auto scopes = encode_scopes(u.scopes);
     if (!scopes) return scopes.error();
     auto q = first_row(c, sql_pg::user_insert, u.email, u.password_hash, u.full_name, u.is_active,
-                       *scopes, now);
+                       *scopes, now, u.is_verified);
     if (!q) return q.error() == errc::not_found ? errc::backend_error : q.error();
     return pg_steps::read_user(*q);
 }
@@ -39,6 +39,7 @@ user read_user(pg_result const& r, int row) {
     u.created_at = r.int64(row, 6);
     u.updated_at = r.int64(row, 7);
     u.token_version = r.int64(row, 8);
+    u.is_verified = r.boolean(row, 9);
     return u;
 }
 
@@ -105,7 +106,7 @@ result<token_subject> postgres_store::find_token_subject(user_id id, std::string
     // One statement: one round trip, one snapshot.
     auto q = first_row(**c, sql_pg::user_for_token, id, jti);
     if (!q) return q.error() == errc::invalid_argument ? find_token_subject(id, {}) : q.error();
-    return token_subject{pg_steps::read_user(*q), q->boolean(0, 9)};
+    return token_subject{pg_steps::read_user(*q), q->boolean(0, 10)};
 }
 
 result<user> postgres_store::find_user_by_email(std::string_view email) {
@@ -132,7 +133,7 @@ result<user> postgres_store::update_user(user_id id, user_update const& change, 
     // Unset fields bind NULL and coalesce() keeps the stored value.
     auto q = first_row(**c, sql_pg::user_update, id, change.email, change.password_hash,
                        change.full_name, change.is_active, scopes,
-                       std::int64_t{change.bump_token_version ? 1 : 0}, now);
+                       std::int64_t{change.bump_token_version ? 1 : 0}, now, change.is_verified);
     if (!q) return q.error();
     if (change.bump_token_version) {
         auto revoked = pg_steps::revoke_user_families(**c, external_.get(), id, {}, now);

@@ -71,6 +71,22 @@ enum class sql : std::size_t {
     client_list,
     client_set_secret,
     client_delete,
+    // one-time tokens (verification, reset)
+    ott_delete_older,
+    ott_insert,
+    ott_spend,
+    ott_purge,
+    user_verify,
+    user_reset_password,
+    // TOTP
+    totp_lock_state,
+    totp_delete,
+    totp_insert,
+    recovery_insert,
+    totp_confirm,
+    totp_get,
+    totp_accept,
+    recovery_use,
     // a whole deployment (transfer_store)
     export_users,
     export_last_user_id,
@@ -83,6 +99,10 @@ enum class sql : std::size_t {
     import_family,
     import_refresh,
     import_access,
+    export_one_time_tokens,
+    export_totp,
+    export_recovery_codes,
+    import_one_time_token,
     import_sequence,
     raise_sequence,
     // the change feed
@@ -98,7 +118,7 @@ inline constexpr std::size_t sql_count = static_cast<std::size_t>(sql::count_);
 // The user columns in the order `read_user` expects them.
 #define WARDEN_USER_COLUMNS                                                            \
     "id, email, password_hash, full_name, is_active, scopes, created_at, updated_at, " \
-    "token_version"
+    "token_version, is_verified"
 
 // The signing-key columns in the order `read_signing_key` expects them.
 #define WARDEN_KEY_COLUMNS                                                                   \
@@ -120,14 +140,16 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "DELETE FROM login_failures WHERE key = 'probe:readiness'",
     // users
     "INSERT INTO users(email, password_hash, full_name, is_active, scopes, created_at, updated_at,"
-    " token_version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6, 0) RETURNING " WARDEN_USER_COLUMNS,
+    " token_version, is_verified) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6, 0, ?7)"
+    " RETURNING " WARDEN_USER_COLUMNS,
     "SELECT " WARDEN_USER_COLUMNS " FROM users WHERE id = ?1",
     "SELECT " WARDEN_USER_COLUMNS
     ", EXISTS(SELECT 1 FROM revoked_jtis WHERE jti = ?2) FROM users WHERE id = ?1",
     "SELECT " WARDEN_USER_COLUMNS " FROM users WHERE email = ?1 COLLATE NOCASE",
     "UPDATE users SET email = coalesce(?2, email), password_hash = coalesce(?3, password_hash),"
     " full_name = coalesce(?4, full_name), is_active = coalesce(?5, is_active),"
-    " scopes = coalesce(?6, scopes), token_version = token_version + ?7, updated_at = ?8"
+    " scopes = coalesce(?6, scopes), token_version = token_version + ?7, updated_at = ?8,"
+    " is_verified = coalesce(?9, is_verified)"
     " WHERE id = ?1 RETURNING " WARDEN_USER_COLUMNS,
     "SELECT token_version, is_active, password_hash FROM users WHERE id = ?1",
     // compare-and-set: only over the hash the caller verified
@@ -199,6 +221,34 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "SELECT " WARDEN_CLIENT_COLUMNS " FROM oauth_clients ORDER BY client_id",
     "UPDATE oauth_clients SET secret_hash = ?2, updated_at = ?3 WHERE client_id = ?1",
     "DELETE FROM oauth_clients WHERE client_id = ?1",
+    // one-time tokens: a new request replaces the older token of its kind
+    "DELETE FROM one_time_tokens WHERE user_id = ?1 AND kind = ?2",
+    "INSERT INTO one_time_tokens(token_hash, kind, user_id, created_at, expires_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5)",
+    // single use: a conditional write, so of concurrent redeemers one spends it
+    "UPDATE one_time_tokens SET used_at = ?3 WHERE token_hash = ?1 AND kind = ?2"
+    " AND used_at IS NULL AND expires_at > ?3 RETURNING user_id",
+    "DELETE FROM one_time_tokens WHERE expires_at <= ?1 OR used_at IS NOT NULL",
+    "UPDATE users SET is_verified = 1, updated_at = ?2 WHERE id = ?1 AND is_active = 1"
+    " RETURNING " WARDEN_USER_COLUMNS,
+    "UPDATE users SET password_hash = ?2, token_version = token_version + 1, updated_at = ?3"
+    " WHERE id = ?1 AND is_active = 1 RETURNING " WARDEN_USER_COLUMNS,
+    // TOTP (the write transaction holds the lock: no row lock needed)
+    "SELECT EXISTS(SELECT 1 FROM users WHERE id = ?1),"
+    " (SELECT confirmed_at IS NOT NULL FROM totp WHERE user_id = ?1)",
+    "DELETE FROM totp WHERE user_id = ?1",
+    "INSERT INTO totp(user_id, sealed_secret, confirmed_at, last_accepted_step, created_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO totp_recovery_codes(user_id, code_hash, used_at) VALUES(?1, ?2, ?3)",
+    "UPDATE totp SET confirmed_at = ?2 WHERE user_id = ?1 AND confirmed_at IS NULL",
+    "SELECT sealed_secret, confirmed_at, last_accepted_step, created_at,"
+    " (SELECT count(*) FROM totp_recovery_codes AS r WHERE r.user_id = t.user_id"
+    " AND r.used_at IS NULL) FROM totp AS t WHERE user_id = ?1",
+    // replay protection: only a later step than any accepted
+    "UPDATE totp SET last_accepted_step = ?2 WHERE user_id = ?1 AND last_accepted_step < ?2",
+    "UPDATE totp_recovery_codes SET used_at = ?3 WHERE user_id = ?1 AND code_hash = ?2"
+    " AND used_at IS NULL"
+    " AND EXISTS(SELECT 1 FROM totp WHERE user_id = ?1 AND confirmed_at IS NOT NULL)",
     // a whole deployment
     "SELECT " WARDEN_USER_COLUMNS " FROM users ORDER BY id",
     "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0)",
@@ -210,12 +260,19 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM refresh_families) +"
     " (SELECT count(*) FROM revoked_jtis) + (SELECT count(*) FROM signing_keys) +"
     " (SELECT count(*) FROM oauth_clients)",
-    "INSERT INTO users(" WARDEN_USER_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "INSERT INTO users(" WARDEN_USER_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     "INSERT INTO refresh_families(id, user_id, created_at, expires_at, revoked_at)"
     " VALUES(?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO refresh_tokens(token_hash, family_id, scope, issued_at, expires_at, spent_at)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO access_tokens(jti, family_id, expires_at) VALUES(?1, ?2, ?3)",
+    "SELECT token_hash, kind, user_id, created_at, expires_at, used_at FROM one_time_tokens"
+    " ORDER BY token_hash",
+    "SELECT user_id, sealed_secret, confirmed_at, last_accepted_step, created_at FROM totp"
+    " ORDER BY user_id",
+    "SELECT user_id, code_hash, used_at FROM totp_recovery_codes ORDER BY user_id, code_hash",
+    "INSERT INTO one_time_tokens(token_hash, kind, user_id, created_at, expires_at, used_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO sqlite_sequence(name, seq) SELECT 'users', 0"
     " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users')",
     "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'users'",

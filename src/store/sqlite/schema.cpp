@@ -145,10 +145,45 @@ CREATE TABLE oauth_clients (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-constexpr std::array<sqlite_migration, 3> migrations{{
+// Migration 4: e-mail verification, password reset and TOTP (issue 13; docs/store.md
+// "Verification, reset and TOTP"). Users that existed before it are unverified. One-time tokens
+// are kept by their SHA-256; a TOTP secret only sealed (by the caller, under the key-encryption
+// key). Everything hangs off the user and goes with it (ON DELETE CASCADE).
+constexpr char const* migration_4 = R"sql(
+ALTER TABLE users ADD COLUMN is_verified INTEGER NOT NULL DEFAULT 0 CHECK (is_verified IN (0, 1));
+
+CREATE TABLE one_time_tokens (
+    token_hash BLOB    NOT NULL PRIMARY KEY CHECK (length(token_hash) > 0),  -- SHA-256
+    kind       TEXT    NOT NULL CHECK (kind IN ('verify', 'reset')),
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,  -- valid while now < expires_at
+    used_at    INTEGER            -- NULL until redeemed
+) STRICT, WITHOUT ROWID;
+CREATE INDEX one_time_tokens_user ON one_time_tokens (user_id, kind);
+CREATE INDEX one_time_tokens_expiry ON one_time_tokens (expires_at);
+
+CREATE TABLE totp (
+    user_id            INTEGER NOT NULL PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    sealed_secret      BLOB    NOT NULL CHECK (length(sealed_secret) > 0),  -- AES-256-GCM
+    confirmed_at       INTEGER,            -- NULL: enrolment not confirmed, not active
+    last_accepted_step INTEGER NOT NULL,   -- replay protection: 0 until a code is accepted
+    created_at         INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE totp_recovery_codes (
+    user_id   INTEGER NOT NULL REFERENCES totp (user_id) ON DELETE CASCADE,
+    code_hash BLOB    NOT NULL CHECK (length(code_hash) > 0),
+    used_at   INTEGER,  -- NULL until used
+    PRIMARY KEY (user_id, code_hash)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr std::array<sqlite_migration, 4> migrations{{
     {1, migration_1},
     {2, migration_2},
     {3, migration_3},
+    {4, migration_4},
 }};
 
 result<std::int64_t> read_int(sqlite_connection& c, std::string_view text) {

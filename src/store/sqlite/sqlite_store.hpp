@@ -22,6 +22,8 @@ class sqlite_store final : public user_store,
                            public transfer_store,
                            public signing_key_store,
                            public client_store,
+                           public one_time_token_store,
+                           public totp_store,
                            public change_feed {
   public:
     /// Opens `path` (a file name; created if missing, its directory is not), switches it to WAL
@@ -123,6 +125,28 @@ class sqlite_store final : public user_store,
                                                  std::string_view secret_hash,
                                                  std::int64_t now) override;
     [[nodiscard]] result<void> delete_client(std::string_view client_id) override;
+
+    // one_time_token_store
+    [[nodiscard]] result<void> issue_one_time_token(one_time_token_kind kind, user_id user,
+                                                    std::string_view token_hash, std::int64_t now,
+                                                    std::int64_t expires_at) override;
+    [[nodiscard]] result<user> redeem_verification(std::string_view token_hash,
+                                                   std::int64_t now) override;
+    [[nodiscard]] result<password_reset> redeem_password_reset(std::string_view token_hash,
+                                                               std::string_view new_password_hash,
+                                                               std::int64_t now) override;
+    [[nodiscard]] result<std::int64_t> purge_expired_one_time_tokens(std::int64_t now) override;
+
+    // totp_store
+    [[nodiscard]] result<void> begin_totp_enrolment(
+        user_id user, std::string_view sealed_secret,
+        std::vector<std::string> const& recovery_code_hashes, std::int64_t now) override;
+    [[nodiscard]] result<void> confirm_totp(user_id user, std::int64_t now) override;
+    [[nodiscard]] result<totp_record> totp_of(user_id user) override;
+    [[nodiscard]] result<bool> accept_totp_step(user_id user, std::int64_t step) override;
+    [[nodiscard]] result<bool> use_recovery_code(user_id user, std::string_view code_hash,
+                                                 std::int64_t now) override;
+    [[nodiscard]] result<void> disable_totp(user_id user) override;
 
     // change_feed (table change_feed, filled by triggers; cursor: the decimal position)
     [[nodiscard]] result<std::string> feed_end() override;

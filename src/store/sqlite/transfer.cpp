@@ -3,6 +3,7 @@
 #include "store/scopes.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/steps.hpp"
+#include "store/token_kind.hpp"
 #include "store/values.hpp"
 
 namespace warden::store {
@@ -71,6 +72,27 @@ result<store_rows> sqlite_store::read_all() {
         return r.error();
     if (auto r = read_rows(**c, sql::client_list, out.clients, sqlite_steps::read_client); !r)
         return r.error();
+    auto token = [](sqlite_statement const& s) {
+        return one_time_token_row{std::string{s.column_blob(0)},
+                                  kind_of_text(s.column_text(1)),
+                                  s.column_int64(2),
+                                  s.column_int64(3),
+                                  s.column_int64(4),
+                                  optional_int(s, 5)};
+    };
+    if (auto r = read_rows(**c, sql::export_one_time_tokens, out.one_time_tokens, token); !r)
+        return r.error();
+    auto totp = [](sqlite_statement const& s) {
+        return totp_row{s.column_int64(0), std::string{s.column_blob(1)}, optional_int(s, 2),
+                        s.column_int64(3), s.column_int64(4)};
+    };
+    if (auto r = read_rows(**c, sql::export_totp, out.totp, totp); !r) return r.error();
+    auto code = [](sqlite_statement const& s) {
+        return recovery_code_row{s.column_int64(0), std::string{s.column_blob(1)},
+                                 optional_int(s, 2)};
+    };
+    if (auto r = read_rows(**c, sql::export_recovery_codes, out.recovery_codes, code); !r)
+        return r.error();
     if (auto r = tx->commit(); !r) return r.error();
     return out;
 }
@@ -104,7 +126,7 @@ result<void> sqlite_store::write_all(store_rows const& rows, bool replace) {
         if (!scopes) return scopes.error();
         auto q = bound(**c, sql::import_user, u.id, u.email, u.password_hash, u.full_name,
                        std::int64_t{u.is_active ? 1 : 0}, *scopes, u.created_at, u.updated_at,
-                       u.token_version);
+                       u.token_version, std::int64_t{u.is_verified ? 1 : 0});
         if (!q) return q.error();
         if (auto r = run_to_end(**q); !r) {
             return (*q)->rc() == SQLITE_CONSTRAINT_UNIQUE ? errc::email_taken : r.error();
@@ -138,6 +160,25 @@ result<void> sqlite_store::write_all(store_rows const& rows, bool replace) {
     }
     for (auto const& client : rows.clients) {
         if (auto r = sqlite_steps::insert_client(**c, client); !r) return taken_as_invalid(r);
+    }
+    // One-time tokens and TOTP as they are (hashes and sealed secrets exactly).
+    for (auto const& t : rows.one_time_tokens) {
+        if (auto r = execute(**c, sql::import_one_time_token, sqlite_blob{t.token_hash},
+                             kind_text(t.kind), t.user, t.created_at, t.expires_at, t.used_at);
+            !r)
+            return r;
+    }
+    for (auto const& t : rows.totp) {
+        if (auto r = execute(**c, sql::totp_insert, t.user, sqlite_blob{t.sealed_secret},
+                             t.confirmed_at, t.last_accepted_step, t.created_at);
+            !r)
+            return r;
+    }
+    for (auto const& code : rows.recovery_codes) {
+        if (auto r = execute(**c, sql::recovery_insert, code.user, sqlite_blob{code.code_hash},
+                             code.used_at);
+            !r)
+            return r;
     }
     return tx->commit();
 }

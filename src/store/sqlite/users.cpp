@@ -41,6 +41,7 @@ user read_user(sqlite_statement const& s) {
     u.created_at = s.column_int64(6);
     u.updated_at = s.column_int64(7);
     u.token_version = s.column_int64(8);
+    u.is_verified = s.column_int64(9) != 0;
     return u;
 }
 
@@ -62,8 +63,9 @@ result<user> insert_user(sqlite_connection& c, new_user const& u, std::int64_t n
     if (auto ok = check_user(u); !ok) return ok.error();
     auto scopes = encode_scopes(u.scopes);
     if (!scopes) return scopes.error();
-    auto q = bound(c, sql::user_insert, u.email, u.password_hash, u.full_name,
-                   std::int64_t{u.is_active ? 1 : 0}, *scopes, now);
+    auto q =
+        bound(c, sql::user_insert, u.email, u.password_hash, u.full_name,
+              std::int64_t{u.is_active ? 1 : 0}, *scopes, now, std::int64_t{u.is_verified ? 1 : 0});
     if (!q) return q.error();
     return returned_user(**q, errc::backend_error);
 }
@@ -122,7 +124,7 @@ result<token_subject> sqlite_store::find_token_subject(user_id id, std::string_v
     if (!c) return c.error();
     auto q = first_row(**c, sql::user_for_token, id, jti);
     if (!q) return q.error();
-    return token_subject{sqlite_steps::read_user(**q), (*q)->column_int64(9) != 0};
+    return token_subject{sqlite_steps::read_user(**q), (*q)->column_int64(10) != 0};
 }
 
 result<user> sqlite_store::find_user_by_email(std::string_view email) {
@@ -153,9 +155,11 @@ result<user> sqlite_store::update_user(user_id id, user_update const& change, st
     };
     std::optional<std::int64_t> active;
     if (change.is_active) active = *change.is_active ? 1 : 0;
+    std::optional<std::int64_t> verified;
+    if (change.is_verified) verified = *change.is_verified ? 1 : 0;
     auto q = bound(**c, sql::user_update, id, text(change.email), text(change.password_hash),
                    text(change.full_name), active, text(scopes),
-                   std::int64_t{change.bump_token_version ? 1 : 0}, now);
+                   std::int64_t{change.bump_token_version ? 1 : 0}, now, verified);
     if (!q) return q.error();
     auto updated = returned_user(**q, errc::not_found);
     if (!updated) return updated.error();
