@@ -15,11 +15,13 @@
 #include <warden/auth/login_limiter.hpp>
 #include <warden/auth/maintenance.hpp>
 #include <warden/auth/principal.hpp>
+#include <warden/auth/remote_key_set.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/sessions.hpp>
 #include <warden/auth/signing_keys.hpp>
 #include <warden/auth/store_subjects.hpp>
 #include <warden/auth/subject.hpp>
 #include <warden/auth/subject_cache.hpp>
+#include <warden/auth/token_guard.hpp>
 #include <warden/auth/tokens.hpp>
 #include <warden/auth/verification_floor.hpp>

@@ -58,8 +58,8 @@ class fetch_client {
     /// file when `ca_file` cannot be read as PEM certificates.
     explicit fetch_client(fetch_options options = {});
 
-    /// GETs `url` on the calling coroutine's executor. Errors: `fetch_errc` (each of condition
-    /// `unavailable`), or the socket's error code. Safe to call from many threads at once.
+    /// GETs `url` on the calling coroutine's executor. Errors: `fetch_errc`, each of condition
+    /// `unavailable` (network failures are `connection_failed`). Safe to call from many threads.
     [[nodiscard]] boost::asio::awaitable<result<fetched_document>> get(std::string url) const;
 
     [[nodiscard]] fetch_options const& options() const noexcept { return options_; }
