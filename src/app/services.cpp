@@ -9,6 +9,7 @@
 
 #include "app/data_files.hpp"
 #include "app/keys.hpp"
+#include "app/mail/configured_mailer.hpp"
 
 namespace warden::app {
 namespace {
@@ -65,6 +66,12 @@ first_keys initial_keys(services& svc, std::shared_ptr<store::signing_key_store>
 std::unique_ptr<services> build_services(config const& settings, notice_sink const& notice) {
     auto svc = std::make_unique<services>(settings);
     prepare_data_dir(settings.data_dir, notice);
+    // The mail settings and templates are checked before the store is opened.
+    if (settings.smtp_url) {
+        std::string mail_problem;
+        svc->mailer = configured_mailer(settings, svc->clock, &mail_problem);
+        if (!svc->mailer) throw startup_error(mail_problem);
+    }
 
     std::string why;
     prepare_database_file(settings.database, notice);

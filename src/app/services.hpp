@@ -16,6 +16,7 @@
 
 #include "app/config/config.hpp"
 #include "app/docs_ui.hpp"
+#include "app/mail/mailer.hpp"
 
 namespace warden::app {
 
@@ -60,6 +61,9 @@ struct services {
     std::unique_ptr<auth::introspection_service> introspection;  ///< RFC 7662
     /// The Swagger UI's files, loaded by wardend at start-up; null when not found (/docs: 503).
     std::unique_ptr<docs_ui const> swagger_ui;
+    /// Sends the account mails (docs/mail.md); null without --smtp-url: nothing is sent, and
+    /// the routes answer the same. wardend starts it once listening; last, so stopped first.
+    std::unique_ptr<app::mailer> mailer;
 };
 
 /// Builds the services: prepares the data directory, opens the store (running migrations),

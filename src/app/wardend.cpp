@@ -31,6 +31,7 @@
 #include "app/descriptor_limit.hpp"
 #include "app/keys.hpp"
 #include "app/logging.hpp"
+#include "app/mail/configured_mailer.hpp"
 #include "app/metrics/registry.hpp"
 #include "app/metrics/request_metrics.hpp"
 #include "app/metrics/wardend_metrics.hpp"
@@ -335,6 +336,17 @@ int main(int argc, char** argv) {
                     app::to_string(app::listen_address{settings.listen.host, bound->port()}),
                     settings.threads, settings.algorithm, app::redact_url(settings.database)));
 
+    // Mail: links under --public-url (default: the address just bound); lines to the log.
+    if (svc->mailer) {
+        svc->mailer->start(
+            app::effective_public_url(settings, bound->port()),
+            [log, &settings](spdlog::level::level_enum level, std::string const& text) {
+                log->log(level, quoted_if_json(settings, text));
+            });
+    } else {
+        say("no --smtp-url: no mail will be sent");
+    }
+
     housekeeping jobs{io};
     asio::co_spawn(jobs.strand, purge_every_minute(*svc, jobs, *log), asio::detached);
     asio::co_spawn(jobs.strand, release_memory_when_idle(*svc, jobs), asio::detached);
@@ -359,6 +371,8 @@ int main(int argc, char** argv) {
     svc->hashes->join();
     svc->store_pool->join();
     svc->lookup_pool->join();
+    // Mails still due get a short grace period (docs/mail.md), then the rest is dropped.
+    if (svc->mailer) svc->mailer->stop();
     say("stopped");
     log->flush();
     return 0;

@@ -139,6 +139,16 @@ std::string describe(config const& settings) {
     if (settings.metrics_listen) {
         line(out, "metrics_listen", toml_string(to_string(*settings.metrics_listen)));
     }
+    optional_line(out, "public_url", settings.public_url, false);
+    optional_line(out, "smtp_url", settings.smtp_url, false);  // never holds a password
+    if (!settings.smtp_user.empty()) line(out, "smtp_user", toml_string(settings.smtp_user));
+    if (settings.smtp_password) out += "# smtp_password: set in WARDEN_SMTP_PASSWORD (not shown)\n";
+    if (!settings.mail_from.empty()) line(out, "mail_from", toml_string(settings.mail_from));
+    if (!settings.mail_templates.empty()) {
+        line(out, "mail_templates", toml_string(settings.mail_templates.string()));
+    }
+    line(out, "mail_retries", std::to_string(settings.mail_retries));
+    line(out, "mail_retry_delay", toml_string(format_duration(settings.mail_retry_delay)));
     line(out, "log_level", toml_string(to_string(settings.log_level)));
     line(out, "log_format", toml_string(to_string(settings.log_format)));
     return out;

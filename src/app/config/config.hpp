@@ -84,6 +84,15 @@ struct config {
     bool docs = true;                              ///< `/docs` and `/openapi.json`
     bool metrics = true;                           ///< `/metrics` and the counting behind it
     std::optional<listen_address> metrics_listen;  ///< none: `/metrics` on the main listener
+    /// Base of the links in mails; none: `http(s)://<listen>` with the port actually bound.
+    std::optional<std::string> public_url;
+    std::optional<std::string> smtp_url;        ///< `smtp://` or `smtps://`; none: no mail sent
+    std::string smtp_user;                      ///< empty: no SMTP AUTH
+    std::optional<secret_bytes> smtp_password;  ///< from `WARDEN_SMTP_PASSWORD` only
+    std::string mail_from;                      ///< `ADDR` or `Name <ADDR>`; needed by smtp_url
+    std::filesystem::path mail_templates;       ///< overrides of the mail templates; empty: none
+    unsigned mail_retries = 8;                  ///< attempts after a mail's first, then dropped
+    std::chrono::seconds mail_retry_delay{5};   ///< before the first retry; doubles, at most 5m
     app::log_level log_level = app::log_level::info;
     app::log_format log_format = app::log_format::text;
 };

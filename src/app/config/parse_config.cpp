@@ -242,6 +242,38 @@ error_code apply_metrics(config& c, raw_value& v, std::string* why) {
 error_code apply_metrics_listen(config& c, raw_value& v, std::string* why) {
     return assign(parse_listen(text_of(v), why), c.metrics_listen.emplace());
 }
+error_code apply_public_url(config& c, raw_value& v, std::string* why) {
+    if (auto const ok = check_public_url(text_of(v), why); !ok) return ok.error();
+    std::string url = text_of(v);
+    while (url.back() == '/') url.pop_back();  // links append "/verify-email?..."
+    c.public_url = std::move(url);
+    return {};
+}
+error_code apply_smtp_url(config& c, raw_value& v, std::string* why) {
+    if (auto const ok = check_smtp_url(text_of(v), why); !ok) return ok.error();
+    c.smtp_url = text_of(v);
+    return {};
+}
+error_code apply_smtp_user(config& c, raw_value& v, std::string* why) {
+    return assign_text(v, why, c.smtp_user);
+}
+error_code apply_mail_from(config& c, raw_value& v, std::string* why) {
+    return assign_text(v, why, c.mail_from);
+}
+error_code apply_mail_templates(config& c, raw_value& v, std::string* why) {
+    return assign_path(v, why, c.mail_templates);
+}
+error_code apply_mail_retries(config& c, raw_value& v, std::string* why) {
+    return assign_integer(v, 0, 100, why, c.mail_retries);
+}
+error_code apply_mail_retry_delay(config& c, raw_value& v, std::string* why) {
+    auto delay = parse_duration(text_of(v), why);
+    if (delay && *delay > std::chrono::hours{1}) {
+        set_why(why, "the mail retry delay must be from 1s to 1h");
+        return config_errc::bad_value;
+    }
+    return assign(std::move(delay), c.mail_retry_delay);
+}
 error_code apply_max_connections(config& c, raw_value& v, std::string* why) {
     return assign_integer(v, 1, 1'000'000, why, c.max_connections);
 }
@@ -271,7 +303,7 @@ error_code apply_log_format(config& c, raw_value& v, std::string* why) {
 }
 
 // SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
-constexpr std::array<setting, 42> setting_table{{
+constexpr std::array<setting, 49> setting_table{{
     {"listen", "WARDEN_LISTEN", "HOST:PORT",
      "Address to serve on; IPv6 as [::1]:8000; port 0 picks a free port and prints it.",
      "127.0.0.1:8000", value_kind::text, apply_listen},
@@ -392,6 +424,28 @@ constexpr std::array<setting, 42> setting_table{{
     {"metrics_listen", "WARDEN_METRICS_LISTEN", "HOST:PORT",
      "Serve /metrics on this address alone instead of on the main listener.",
      "none; /metrics on the main listener", value_kind::text, apply_metrics_listen},
+    {"public_url", "WARDEN_PUBLIC_URL", "URL",
+     "Base of the links in mails, such as https://auth.example.com (http or https, no query).",
+     "http://<listen>", value_kind::text, apply_public_url},
+    {"smtp_url", "WARDEN_SMTP_URL", "URL",
+     "SMTP server for mails: smtp://HOST:PORT (STARTTLS when offered) or smtps://HOST:PORT\n"
+     "(TLS); needs --mail-from. The password comes from WARDEN_SMTP_PASSWORD only.",
+     "none; no mail is sent", value_kind::text, apply_smtp_url},
+    {"smtp_user", "WARDEN_SMTP_USER", "USER", "SMTP AUTH user name.", "none; no AUTH",
+     value_kind::text, apply_smtp_user},
+    {"mail_from", "WARDEN_MAIL_FROM", "ADDR",
+     "Sender of mails: noreply@example.com or \"Example <noreply@example.com>\".", "none",
+     value_kind::text, apply_mail_from},
+    {"mail_templates", "WARDEN_MAIL_TEMPLATES", "DIR",
+     "Directory of mail templates overriding the built-in ones by name (verify.subject,\n"
+     "verify.txt, verify.html, reset.subject, reset.txt, reset.html).",
+     "none; the built-in templates", value_kind::text, apply_mail_templates},
+    {"mail_retries", "WARDEN_MAIL_RETRIES", "N",
+     "Attempts after a mail's first that failed (0 to 100), then it is dropped.", "8",
+     value_kind::integer, apply_mail_retries},
+    {"mail_retry_delay", "WARDEN_MAIL_RETRY_DELAY", "DURATION",
+     "Wait before a mail's first retry (1s to 1h); it doubles per retry, at most 5m.", "5s",
+     value_kind::text, apply_mail_retry_delay},
     {"log_level", "WARDEN_LOG_LEVEL", "LEVEL", "trace, debug, info, warn, error or off.", "info",
      value_kind::text, apply_log_level},
     {"log_format", "WARDEN_LOG_FORMAT", "text|json", "Log line format.", "text", value_kind::text,
@@ -608,6 +662,18 @@ result<config> config_options::resolve(environment const& env, std::string* why)
         settings.signing_key_file = settings.data_dir / "signing-key.pem";
     }
     if (settings.kek_file.empty()) settings.kek_file = settings.data_dir / "kek.key";
+    // The SMTP password is never a flag or a file key: others can read argv, and files leak.
+    if (auto password = env("WARDEN_SMTP_PASSWORD"); password && !password->empty()) {
+        settings.smtp_password.emplace(std::move(*password));
+    }
+    if (settings.smtp_url && settings.mail_from.empty()) {
+        set_why(why, "--smtp-url needs --mail-from (the sender address of the mails)");
+        return config_errc::bad_value;
+    }
+    if (settings.smtp_password && settings.smtp_user.empty()) {
+        set_why(why, "WARDEN_SMTP_PASSWORD is set but --smtp-user is not: give both, or neither");
+        return config_errc::bad_value;
+    }
     if (settings.tls_cert.empty() != settings.tls_key.empty()) {
         set_why(why, "--tls-cert and --tls-key go together: give both for HTTPS, or neither");
         return config_errc::bad_value;

@@ -432,6 +432,86 @@ result<void> check_redis_url(std::string_view text, std::string* why) {
                                  scheme_of(text)));
 }
 
+namespace {
+
+// `HOST[:PORT]` of a URL (`[IPv6]` bracketed); `text` is the whole URL, for the message.
+result<void> check_authority(std::string_view authority, std::string_view text, std::string* why) {
+    std::string_view host = authority;
+    std::string_view port;
+    bool const bracketed = !authority.empty() && authority.front() == '[';
+    if (bracketed) {
+        auto const close = authority.find(']');
+        if (close == std::string_view::npos) {
+            return fail(why, fmt::format("{} has no closing ']'", quote(text)));
+        }
+        host = authority.substr(1, close - 1);
+        auto const after = authority.substr(close + 1);
+        if (!after.empty() && after.front() != ':') {
+            return fail(why, fmt::format("{}: expected ':' after ']'", quote(text)));
+        }
+        if (!after.empty()) port = after.substr(1);
+    } else if (auto const colon = authority.find(':'); colon != std::string_view::npos) {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+    }
+    if (auto const problem = host_problem(host, bracketed, false); !problem.empty()) {
+        return fail(why, fmt::format("{}: {}", quote(text), problem));
+    }
+    if (authority.find(':', bracketed ? authority.find(']') : 0) != std::string_view::npos) {
+        auto const number = to_unsigned(port);
+        if (!number || *number < 1 || *number > 65535) {
+            return fail(why, fmt::format("{}: the port {} is not a number from 1 to 65535",
+                                         quote(text), quote(port)));
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+result<void> check_public_url(std::string_view text, std::string* why) {
+    std::string_view rest;
+    if (starts_with(text, "https://"))
+        rest = text.substr(8);
+    else if (starts_with(text, "http://"))
+        rest = text.substr(7);
+    else
+        return fail(why, fmt::format("expected an http:// or https:// URL such as "
+                                     "https://auth.example.com, got {}",
+                                     quote(text)));
+    if (auto const ok = check_text(text, why); !ok) return ok;
+    if (rest.find_first_of("?#@ ") != std::string_view::npos) {
+        return fail(why, fmt::format("{}: no query, fragment, user or spaces in the public URL",
+                                     quote(text)));
+    }
+    return check_authority(rest.substr(0, rest.find('/')), text, why);
+}
+
+result<void> check_smtp_url(std::string_view text, std::string* why) {
+    std::string_view rest;
+    if (starts_with(text, "smtps://"))
+        rest = text.substr(8);
+    else if (starts_with(text, "smtp://"))
+        rest = text.substr(7);
+    else
+        return fail(why, fmt::format("expected smtp://HOST[:PORT] (STARTTLS when offered) or "
+                                     "smtps://HOST[:PORT] (TLS), got {}",
+                                     quote(text)));
+    if (rest.find('@') != std::string_view::npos) {
+        // Never quote it: the part before '@' may hold a password.
+        return fail(why,
+                    "no user or password in the SMTP URL: give the user with --smtp-user "
+                    "and the password in WARDEN_SMTP_PASSWORD");
+    }
+    if (auto const ok = check_text(text, why); !ok) return ok;
+    if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    if (rest.find_first_of("/?# ") != std::string_view::npos) {
+        return fail(
+            why, fmt::format("{}: an SMTP URL is a scheme, a host and a port only", quote(text)));
+    }
+    return check_authority(rest, text, why);
+}
+
 result<void> check_text(std::string_view text, std::string* why) {
     if (text.empty()) return fail(why, "must not be empty");
     bool const control = std::any_of(text.begin(), text.end(), [](char c) {

@@ -72,6 +72,15 @@ inline constexpr std::chrono::seconds max_duration{std::chrono::hours{24 * 36500
 /// (`rediss://` is refused: no TLS in Debian 12's hiredis). Errors: `bad_value`.
 [[nodiscard]] result<void> check_redis_url(std::string_view text, std::string* why);
 
+/// Checks `--public-url`: `http://` or `https://`, a host, then an optional port and path; no
+/// query, fragment, user information, spaces or control characters. Errors: `bad_value`.
+[[nodiscard]] result<void> check_public_url(std::string_view text, std::string* why);
+
+/// Checks `--smtp-url`: `smtp://HOST[:PORT]` or `smtps://HOST[:PORT]`, an optional `/` and
+/// nothing else; user information is refused (the user goes in `--smtp-user`, the password in
+/// `WARDEN_SMTP_PASSWORD`, never on the command line). Errors: `bad_value`.
+[[nodiscard]] result<void> check_smtp_url(std::string_view text, std::string* why);
+
 /// Checks free text (issuer, audience, a path): not empty, no control characters.
 /// Errors: `bad_value`.
 [[nodiscard]] result<void> check_text(std::string_view text, std::string* why);
