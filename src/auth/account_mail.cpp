@@ -1,5 +1,6 @@
 #include <warden/auth/account_mail.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -23,6 +24,10 @@ namespace {
 
 /// The longest token text looked up; longer is refused unread (a real one has 43 characters).
 constexpr std::size_t max_token_length = 256;
+
+/// The soonest a request answers, whatever the floor measured so far: after a quiet while (the
+/// floor decays) the first request for a known address must not stand out by its store write.
+constexpr std::chrono::milliseconds min_answer_time{25};
 
 std::string lower_ascii(std::string_view text) {
     std::string out;
@@ -111,8 +116,9 @@ asio::awaitable<result<void>> account_mail_service::request(account_mail kind, s
         if (send_) send_(kind, done->user->email, done->token->token.view(), ttl);
         floor_.observe(steady::now() - start);
     }
-    // Every request answers no sooner than a known user's recently took.
-    asio::steady_timer floor{co_await asio::this_coro::executor, start + floor_.floor()};
+    // Every request answers no sooner than a known user's recently took, nor than the minimum.
+    auto const wait = std::max<steady::duration>(floor_.floor(), min_answer_time);
+    asio::steady_timer floor{co_await asio::this_coro::executor, start + wait};
     boost::system::error_code cancelled;  // shutting down: answer at once
     co_await floor.async_wait(asio::redirect_error(asio::use_awaitable, cancelled));
     co_return result<void>{};
