@@ -416,6 +416,27 @@ class smtp_down(unittest.TestCase):
         self.assertEqual(r.status_code, 204, r.text)
 
 
+    def test_dropped_after_the_retry_budget_and_logged_without_the_token(self):
+        mail = MailServer("--mail-retries", "1")
+        self.addCleanup(mail.close)
+        email = unique_email()
+        mail.server.register(email)
+        mail.wait_for_mails_to(email, 1)
+        mail.sink.stop()
+        r = mail.server.post("/api/auth/forgot-password", json={"email": email})
+        self.assertEqual(r.status_code, 202, r.text)
+        deadline = time.monotonic() + 15
+        while "dropped after 2 attempts" not in mail.server.stderr():
+            self.assertLess(time.monotonic(), deadline, mail.server.stderr())
+            time.sleep(0.05)
+        log = mail.server.stderr()
+        self.assertNotIn(email, log)  # the recipient's domain only
+        self.assertNotIn("token=", log)
+        mail.sink.start()
+        time.sleep(2)
+        self.assertEqual(len(mail.mails_to(email)), 1)  # only the registration's
+
+
 class without_smtp(unittest.TestCase):
     def test_routes_answer_the_same(self):
         with Wardend(*FAST_HASHING) as server:
