@@ -218,6 +218,8 @@ class require_verified_email(MailTestCase):
         self.assertEqual((r.status_code, r.json()["detail"]), (400, "Email not verified"), r.text)
         # A wrong password stays a wrong password: nothing tells the account's state.
         self.assertEqual(self.server.login(email, "wrong password").status_code, 401)
+        metrics = self.server.get("/metrics").text
+        self.assertIn('warden_logins_total{outcome="unverified"} 1', metrics)
         token = self.verify_token_for(email)
         self.assertEqual(self.server.post("/api/auth/verify", json={"token": token}).status_code, 200)
         self.assertEqual(self.server.login(email).status_code, 200)
