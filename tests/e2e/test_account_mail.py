@@ -17,6 +17,7 @@ import urllib.parse
 import requests
 
 from smtp_sink import SmtpSink
+from test_servers import shared_postgres
 from wardend import FAST_HASHING, WARDEN_CLI, Wardend
 
 PASSWORD = "correct horse"
@@ -292,6 +293,23 @@ class password_reset(MailTestCase):
             self.assertIsNone(mail.message["Bcc"])
             self.assertEqual(mail.message.get_all("To"), mail.rcpt_tos)
             self.assertEqual(len(mail.rcpt_tos), 1)
+
+
+class postgres_store:
+    """Mixin: the class's wardend keeps its users and tokens in a fresh PostgreSQL database."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.postgres = shared_postgres(cls)
+        url = cls.postgres.create_database()
+        cls.addClassCleanup(cls.postgres.drop_database, url)
+        cls.wardend_args = ["--database", url]
+        super().setUpClass()
+
+
+class password_reset_on_postgres(postgres_store, password_reset):
+    test_register_mails_a_link_that_verifies = verification.test_register_mails_a_link_that_verifies
+    test_a_token_is_single_use = verification.test_a_token_is_single_use
 
 
 def source_client(url, source):
