@@ -1,5 +1,6 @@
 #pragma once
 // warden::auth: tokens, sessions, the password grant, accounts and the guard.
+#include <warden/auth/account_mail.hpp>
 #include <warden/auth/accounts.hpp>
 #include <warden/auth/clients.hpp>
 #include <warden/auth/database.hpp>

@@ -142,6 +142,24 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
         auth::account_policy{settings.registration == registration_policy::open,
                              settings.default_scopes},
         svc->clock);
+    svc->logins->require_verified_email(settings.require_verified_email);
+    auth::send_account_mail send;
+    if (svc->mailer) {
+        send = [mailer = svc->mailer.get()](auth::account_mail kind, std::string_view to,
+                                            std::string_view token,
+                                            std::chrono::seconds valid_for) {
+            (void)mailer->send(kind == auth::account_mail::verify_email ? mail_kind::verify_email
+                                                                        : mail_kind::reset_password,
+                               to, token, valid_for);
+        };
+    }
+    svc->account_mail = std::make_unique<auth::account_mail_service>(
+        *svc->db, *svc->hashes, svc->logins->limiter(),
+        auth::account_mail_policy{.verify_token_ttl = settings.verify_token_ttl,
+                                  .reset_token_ttl = settings.reset_token_ttl,
+                                  .limit_per_email = settings.mail_limit_per_email,
+                                  .limit_per_client = settings.mail_limit_per_client},
+        svc->clock, std::move(send));
     svc->stored_subjects = std::make_unique<auth::store_subjects>(*svc->db);
     auth::subject_source* subjects = svc->stored_subjects.get();
     if (settings.cache_size > 0 && svc->db->feed() != nullptr) {

@@ -59,6 +59,8 @@ struct services {
     std::unique_ptr<auth::guard> guard;
     std::unique_ptr<auth::client_service> clients;  ///< OAuth2 clients (client_credentials)
     std::unique_ptr<auth::introspection_service> introspection;  ///< RFC 7662
+    /// E-mail verification and password reset; sends through `mailer` (when there is one).
+    std::unique_ptr<auth::account_mail_service> account_mail;
     /// The Swagger UI's files, loaded by wardend at start-up; null when not found (/docs: 503).
     std::unique_ptr<docs_ui const> swagger_ui;
     /// Sends the account mails (docs/mail.md); null without --smtp-url: nothing is sent, and

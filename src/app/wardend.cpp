@@ -1,6 +1,7 @@
 // wardend: the auth service (SPEC §3-§5). `wardend --help` documents every setting.
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -90,8 +91,9 @@ asio::awaitable<void> purge_every_minute(app::services& svc, housekeeping& jobs,
         timer.expires_after(std::chrono::minutes{1});
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         if (ec) co_return;
-        auto const purged =
-            co_await auth::purge_expired(*svc.db, svc.tokens->now(), svc.settings.login_lockout);
+        auto const purged = co_await auth::purge_expired(
+            *svc.db, svc.tokens->now(),
+            std::max<std::chrono::seconds>(svc.settings.login_lockout, auth::mail_limit_window));
         if (!purged)
             log.warn("purge of expired rows failed: {}", purged.error().message());
         else if (*purged > 0)

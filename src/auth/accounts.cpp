@@ -43,6 +43,7 @@ asio::awaitable<result<store::user>> account_service::update(store::user_id id,
     update.email = std::move(change.email);
     update.full_name = std::move(change.full_name);
     update.is_active = change.is_active;
+    update.is_verified = change.is_verified;
     update.scopes = std::move(change.scopes);
     // Deactivation outdates every access token and revokes every family in the same commit.
     update.bump_token_version = change.is_active == false;

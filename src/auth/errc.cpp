@@ -52,6 +52,11 @@ class auth_category_impl final : public boost::system::error_category {
                 return "Client authentication failed";
             case errc::invalid_client_id:
                 return "A client id is 1 to 64 of A-Z a-z 0-9 . _ ~ -, not only digits";
+            case errc::invalid_mail_token:
+                return "Invalid or expired token";
+            case errc::email_not_verified:
+            case errc::unverified_user:
+                return "Email not verified";
         }
         return "unknown auth error";
     }
@@ -91,7 +96,11 @@ class auth_category_impl final : public boost::system::error_category {
             case errc::invalid_client:
                 return condition::invalid_credentials;
             case errc::invalid_client_id:
+            case errc::invalid_mail_token:
+            case errc::email_not_verified:
                 return condition::invalid_request;
+            case errc::unverified_user:
+                return condition::forbidden;
         }
         return {value, *this};
     }

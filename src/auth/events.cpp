@@ -134,6 +134,7 @@ login_outcome login_outcome_of(error_code ec) noexcept {
     if (ec == errc::wrong_credentials) return login_outcome::bad_credentials;
     if (ec == errc::locked_out) return login_outcome::locked;
     if (ec == errc::inactive_user) return login_outcome::inactive;
+    if (ec == errc::email_not_verified) return login_outcome::unverified;
     if (ec == errc::scope_not_granted) return login_outcome::invalid_scope;
     return login_outcome::error;
 }

@@ -25,7 +25,13 @@ std::string_view bearer_token(std::string_view authorization) noexcept {
 guard::requirement guard::require(scope_list scopes) const {
     std::sort(scopes.begin(), scopes.end());
     scopes.erase(std::unique(scopes.begin(), scopes.end()), scopes.end());
-    return requirement{*this, std::move(scopes)};
+    return requirement{*this, std::move(scopes), false};
+}
+
+guard::requirement guard::require_verified(scope_list scopes) const {
+    auto r = require(std::move(scopes));
+    r.verified_ = true;
+    return r;
 }
 
 error_code guard::refused(error_code ec) const noexcept {
@@ -36,14 +42,15 @@ error_code guard::refused(error_code ec) const noexcept {
 }
 
 asio::awaitable<result<principal>> guard::authenticate(std::string_view authorization,
-                                                       scope_list const& required) const {
+                                                       scope_list const& required,
+                                                       bool verified) const {
     auto const token = bearer_token(authorization);
     if (token.empty()) co_return refused(make_error_code(errc::missing_credentials));
-    co_return co_await check(token, required);
+    co_return co_await check(token, required, verified);
 }
 
-asio::awaitable<result<principal>> guard::check(std::string_view token,
-                                                scope_list const& required) const {
+asio::awaitable<result<principal>> guard::check(std::string_view token, scope_list const& required,
+                                                bool verified) const {
     // Signature and claims on this thread (CPU only); then the user and the revocation list,
     // from memory when cached.
     auto claims = tokens_.read_access(token);
@@ -59,6 +66,7 @@ asio::awaitable<result<principal>> guard::check(std::string_view token,
     if (found->jti_revoked) co_return refused(make_error_code(errc::token_revoked));
     if (claims->token_version < user.token_version)
         co_return refused(make_error_code(errc::token_outdated));
+    if (verified && !user.is_verified) co_return refused(make_error_code(errc::unverified_user));
     auto scopes = intersect(claims->scopes, user.scopes);
     if (!includes_all(scopes, required))
         co_return refused(make_error_code(errc::insufficient_scope));

@@ -73,6 +73,8 @@ asio::awaitable<grant_outcome> login_service::decide(password_login login) {
     auto const released = co_await db_.run([&]() { return limiter_.succeeded(*attempt, now); });
     if (!released) co_return grant_outcome{released.error()};
     if (!user->is_active) co_return grant_outcome{make_error_code(errc::inactive_user)};
+    if (require_verified_ && !user->is_verified)
+        co_return grant_outcome{make_error_code(errc::email_not_verified)};
     scope_list scopes = user->scopes;
     if (login.scope) {
         if (!includes_all(user->scopes, *login.scope))

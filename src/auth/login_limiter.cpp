@@ -77,6 +77,12 @@ result<void> login_limiter::succeeded(login_attempt const& attempt, std::int64_t
     return counters_.release_attempt(attempt.keys[1], now, policy_.lockout.count());
 }
 
+result<void> login_limiter::clear_account(std::string_view email) const {
+    auto const key = account_key(email);
+    if (auto r = counters_.reset_failures(key); !r) return r;
+    return counters_.reset_failures(lock_key(key));
+}
+
 result<void> login_limiter::withdrawn(login_attempt const& attempt, std::int64_t now) const {
     for (auto const& key : attempt.keys) {
         if (auto r = counters_.release_attempt(key, now, policy_.lockout.count()); !r) return r;

@@ -6,8 +6,8 @@
 namespace warden::auth {
 
 subject subject::of(store::user const& row) {
-    return {row.id,     row.email,      row.full_name,  row.is_active,
-            row.scopes, row.created_at, row.updated_at, row.token_version};
+    return {row.id,         row.email,      row.full_name,     row.is_active,  row.scopes,
+            row.created_at, row.updated_at, row.token_version, row.is_verified};
 }
 
 boost::asio::awaitable<result<subject_read>> store_subjects::find(store::user_id id,

@@ -201,8 +201,8 @@ class user_commands(CliCase):
         for ref in (str(user["id"]), user["email"], user["email"].upper()):
             shown = json.loads(self.ok("user", "show", ref).stdout)
             self.assertEqual(shown["id"], user["id"], ref)
-            self.assertEqual(set(shown), {"id", "email", "full_name", "is_active", "scopes", "created_at",
-                                          "updated_at", "password_scheme"})
+            self.assertEqual(set(shown), {"id", "email", "full_name", "is_active", "is_verified", "scopes",
+                                          "created_at", "updated_at", "password_scheme"})
 
     def test_list_is_json_lines_with_limit_and_offset(self):
         made = [self.add_user()["id"] for _ in range(3)]

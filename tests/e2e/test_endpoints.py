@@ -14,7 +14,9 @@ class register(WardendTestCase):
                                                          "full_name": "Jo Doe"})
         self.assertEqual(r.status_code, 201)
         body = r.json()
-        self.assertEqual(set(body), {"id", "email", "full_name", "is_active", "scopes", "created_at"})
+        self.assertEqual(set(body), {"id", "email", "full_name", "is_active", "is_verified", "scopes",
+                                     "created_at"})
+        self.assertIs(body["is_verified"], False)
         self.assertEqual(body["email"], email)
         self.assertEqual(body["full_name"], "Jo Doe")
         self.assertTrue(body["is_active"])

@@ -129,7 +129,8 @@ class openapi_document(WardendTestCase):
         for method in ("get", "patch", "delete"):
             self.assertEqual(paths["/api/users/{id}"][method]["security"], [{"OAuth2PasswordBearer": ["admin"]}])
         self.assertEqual(paths["/api/users"]["get"]["security"], [{"OAuth2PasswordBearer": ["admin"]}])
-        for public in (("post", "/api/auth/register"), ("post", "/api/auth/login"), ("get", "/healthz")):
+        for public in (("post", "/api/auth/register"), ("post", "/api/auth/login"), ("get", "/healthz"),
+                       ("post", "/api/auth/verify"), ("post", "/api/auth/forgot-password")):
             self.assertNotIn("security", paths[public[1]][public[0]], public)
         # Each operation that declares security answers 401 without a token; the others do not,
         # but introspection, which authenticates the calling client (RFC 7662 §2.1).

@@ -34,6 +34,7 @@ struct account_change {
     std::optional<std::string> email;
     std::optional<std::string> full_name;
     std::optional<bool> is_active;
+    std::optional<bool> is_verified;
     std::optional<scope_list> scopes;
 };
 

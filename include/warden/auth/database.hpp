@@ -63,6 +63,14 @@ class database {
     }
     [[nodiscard]] store::counter_store& counters() const noexcept { return *stores_.counters; }
     [[nodiscard]] store::client_store& clients() const noexcept { return *stores_.clients; }
+    /// Whether the stores include the one-time tokens (test fakes may not).
+    [[nodiscard]] bool has_one_time_tokens() const noexcept {
+        return stores_.one_time_tokens != nullptr;
+    }
+    /// The e-mail verification and password reset tokens.
+    [[nodiscard]] store::one_time_token_store& one_time_tokens() const noexcept {
+        return *stores_.one_time_tokens;
+    }
     /// The change feed; null for stores without one.
     [[nodiscard]] store::change_feed* feed() const noexcept { return stores_.feed.get(); }
 

@@ -26,7 +26,10 @@ enum class errc {
     wrong_current_password,  ///< password change with a wrong current password: invalid_request
     email_taken,             ///< conflict
     invalid_client,  ///< unknown client or wrong client secret (RFC 6749 §5.2): invalid_credentials
-    invalid_client_id,  ///< not 1-64 of [A-Za-z0-9._~-], or all digits: invalid_request
+    invalid_client_id,   ///< not 1-64 of [A-Za-z0-9._~-], or all digits: invalid_request
+    invalid_mail_token,  ///< unknown, spent or expired verification/reset token: invalid_request
+    email_not_verified,  ///< login refused under --require-verified-email: invalid_request
+    unverified_user,     ///< a route that needs a verified user: forbidden
 };
 
 [[nodiscard]] boost::system::error_category const& auth_category() noexcept;

@@ -15,8 +15,8 @@
 
 namespace warden::auth {
 
-/// How a password grant ended. `unverified` and `mfa_required` are reserved for the e-mail
-/// verification and second-factor checks (SPEC §3), which count there once they exist.
+/// How a password grant ended. `unverified`: refused by --require-verified-email; `mfa_required`
+/// is reserved for the second-factor check (SPEC §3), which counts there once it exists.
 enum class login_outcome {
     success,
     bad_credentials,  ///< unknown e-mail or wrong password

@@ -31,7 +31,7 @@ class guard {
         using principal_type = principal;
         [[nodiscard]] boost::asio::awaitable<result<principal>> authenticate(
             std::string_view authorization) const {
-            return guard_->authenticate(authorization, scopes_);
+            return guard_->authenticate(authorization, scopes_, verified_);
         }
         [[nodiscard]] std::string required_scope() const { return join_scopes(scopes_); }
         [[nodiscard]] std::string log_identity(principal const& p) const {
@@ -40,26 +40,33 @@ class guard {
 
       private:
         friend class guard;
-        requirement(guard const& g, scope_list scopes) : guard_(&g), scopes_(std::move(scopes)) {}
+        requirement(guard const& g, scope_list scopes, bool verified)
+            : guard_(&g), scopes_(std::move(scopes)), verified_(verified) {}
         guard const* guard_;
         scope_list scopes_;
+        bool verified_;
     };
 
     /// The requirement for a route; `scopes` need not be sorted.
     [[nodiscard]] requirement require(scope_list scopes = {}) const;
+    /// As `require`, and the user's e-mail address must be verified (`subject::is_verified`;
+    /// fastapi-users' `current_user(verified=True)`): otherwise `unverified_user` (403 Email not
+    /// verified).
+    [[nodiscard]] requirement require_verified(scope_list scopes = {}) const;
 
     /// Authenticates an `Authorization` header value. Errors: `missing_credentials` (absent, or
     /// not the Bearer scheme), the verifier's `jwt::errc` or `invalid_token` (both condition
     /// `invalid_token`), `token_revoked`, `user_gone`, `token_outdated`, `inactive_user`,
-    /// `insufficient_scope`, store errors.
+    /// `insufficient_scope`, `unverified_user` (with `verified`), store errors.
     [[nodiscard]] boost::asio::awaitable<result<principal>> authenticate(
-        std::string_view authorization, scope_list const& required) const;
+        std::string_view authorization, scope_list const& required, bool verified = false) const;
 
     /// As `authenticate`, for the token itself (no header): what the guard accepts is also what
     /// introspection calls live. A client's token (client_credentials) names no user:
     /// `insufficient_scope` on every route that needs one.
     [[nodiscard]] boost::asio::awaitable<result<principal>> check(std::string_view token,
-                                                                  scope_list const& required) const;
+                                                                  scope_list const& required,
+                                                                  bool verified = false) const;
 
   private:
     /// Counts a refusal by its reason (a store failure refuses no token: not counted here).

@@ -53,11 +53,15 @@ class login_service {
     /// Errors: `locked_out` (with `retry_after`), `wrong_credentials` (unknown email, wrong
     /// password, or the account changed or vanished while the password was checked: the same
     /// answer; at once for an email longer than `max_login_username`, which is never a counter
-    /// key), `inactive_user`, `scope_not_granted`, `core_errc::pool_full` (the hash pool is
-    /// saturated: 503), store errors.
+    /// key), `inactive_user`, `email_not_verified`, `scope_not_granted`, `core_errc::pool_full`
+    /// (the hash pool is saturated: 503), store errors.
     [[nodiscard]] boost::asio::awaitable<grant_outcome> password_grant(password_login login);
 
     [[nodiscard]] login_limiter const& limiter() const noexcept { return limiter_; }
+
+    /// With `on`, the right password of a user whose e-mail address is not verified answers
+    /// `email_not_verified` (--require-verified-email). Before any grant (not thread-safe).
+    void require_verified_email(bool on) noexcept { require_verified_ = on; }
 
   private:
     /// The grant itself; `password_grant` counts its outcome.
@@ -74,6 +78,7 @@ class login_service {
     warden::clock const& clock_;
     verification_floor& floor_;
     events* events_;
+    bool require_verified_ = false;
 };
 
 }  // namespace warden::auth

@@ -56,6 +56,10 @@ class login_limiter {
     /// The attempt ended without a verdict (the hash pool was full): both counts given back.
     [[nodiscard]] result<void> withdrawn(login_attempt const& attempt, std::int64_t now) const;
 
+    /// Forgets the account's failures and lifts its lock (a password reset by e-mail proved
+    /// the owner); the addresses' counts stay.
+    [[nodiscard]] result<void> clear_account(std::string_view email) const;
+
     /// Seconds until the account or the address may try again; 0 when neither is locked.
     [[nodiscard]] result<std::int64_t> locked_for(std::string_view email, std::string_view address,
                                                   std::int64_t now) const;

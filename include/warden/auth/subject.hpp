@@ -26,6 +26,7 @@ struct subject {
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     std::int64_t token_version = 0;
+    bool is_verified = false;  ///< the user proved they read mail at `email`
 
     [[nodiscard]] static subject of(store::user const& row);
 };

@@ -79,17 +79,17 @@ int print_user(result<store::user> const& user, services const& svc, std::string
 void print_table(store::user_page const& page, std::int64_t offset, services const& svc) {
     std::size_t email_width = 5;
     for (auto const& u : page.items) email_width = std::max(email_width, u.email.size());
-    auto line = [&](auto const& id, auto const& email, auto const& active, auto const& scheme,
-                    auto const& created, auto const& scopes) {
-        auto text = fmt::format("{:>6}  {:<{}}  {:<6}  {:<13}  {:<20}  {}", id, email, email_width,
-                                active, scheme, created, scopes);
+    auto line = [&](auto const& id, auto const& email, auto const& active, auto const& verified,
+                    auto const& scheme, auto const& created, auto const& scopes) {
+        auto text = fmt::format("{:>6}  {:<{}}  {:<6}  {:<8}  {:<13}  {:<20}  {}", id, email,
+                                email_width, active, verified, scheme, created, scopes);
         text.erase(text.find_last_not_of(' ') + 1);
         std::fputs((text + "\n").c_str(), stdout);
     };
-    line("ID", "EMAIL", "ACTIVE", "SCHEME", "CREATED", "SCOPES");
+    line("ID", "EMAIL", "ACTIVE", "VERIFIED", "SCHEME", "CREATED", "SCOPES");
     for (auto const& u : page.items) {
         auto const scheme = svc.hashes->hashing_context().identify(u.password_hash);
-        line(u.id, u.email, u.is_active ? "yes" : "no",
+        line(u.id, u.email, u.is_active ? "yes" : "no", u.is_verified ? "yes" : "no",
              scheme ? password::name(*scheme) : std::string_view{"unknown"}, rfc3339(u.created_at),
              fmt::format("{}", fmt::join(u.scopes, " ")));
     }

@@ -149,6 +149,11 @@ std::string describe(config const& settings) {
     }
     line(out, "mail_retries", std::to_string(settings.mail_retries));
     line(out, "mail_retry_delay", toml_string(format_duration(settings.mail_retry_delay)));
+    line(out, "require_verified_email", settings.require_verified_email ? "true" : "false");
+    line(out, "mail_limit_per_email", std::to_string(settings.mail_limit_per_email));
+    line(out, "mail_limit_per_client", std::to_string(settings.mail_limit_per_client));
+    line(out, "verify_token_ttl", toml_string(format_duration(settings.verify_token_ttl)));
+    line(out, "reset_token_ttl", toml_string(format_duration(settings.reset_token_ttl)));
     line(out, "log_level", toml_string(to_string(settings.log_level)));
     line(out, "log_format", toml_string(to_string(settings.log_format)));
     return out;

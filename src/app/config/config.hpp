@@ -93,6 +93,11 @@ struct config {
     std::filesystem::path mail_templates;       ///< overrides of the mail templates; empty: none
     unsigned mail_retries = 8;                  ///< attempts after a mail's first, then dropped
     std::chrono::seconds mail_retry_delay{5};   ///< before the first retry; doubles, at most 5m
+    bool require_verified_email = false;        ///< an unverified user's login: 400
+    std::uint32_t mail_limit_per_email = 5;     ///< mails an hour to one address
+    std::uint32_t mail_limit_per_client = 20;   ///< mail requests an hour from one client address
+    std::chrono::seconds verify_token_ttl{std::chrono::hours{24}};
+    std::chrono::seconds reset_token_ttl{std::chrono::hours{1}};
     app::log_level log_level = app::log_level::info;
     app::log_format log_format = app::log_format::text;
 };

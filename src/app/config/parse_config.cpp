@@ -34,7 +34,7 @@ using apply_fn = error_code (*)(config&, raw_value&, std::string* why);
 
 // TOML type a key takes; `list` (a repeatable flag) takes an array of strings, `scopes` a
 // string or an array of strings.
-enum class value_kind { text, integer, list, scopes };
+enum class value_kind { text, integer, list, scopes, flag };
 
 struct setting {
     std::string_view key;  // TOML key; the flag is "--" + key with '-' for '_'
@@ -274,6 +274,40 @@ error_code apply_mail_retry_delay(config& c, raw_value& v, std::string* why) {
     }
     return assign(std::move(delay), c.mail_retry_delay);
 }
+error_code apply_require_verified_email(config& c, raw_value& v, std::string* why) {
+    auto const text = text_of(v);
+    if (text == "on" || text == "true" || text == "1" || text == "yes") {
+        c.require_verified_email = true;
+        return {};
+    }
+    if (text == "off" || text == "false" || text == "0" || text == "no") {
+        c.require_verified_email = false;
+        return {};
+    }
+    set_why(why, fmt::format("expected on or off, got {}", quote(text)));
+    return config_errc::bad_value;
+}
+error_code apply_mail_limit_per_email(config& c, raw_value& v, std::string* why) {
+    return assign_integer(v, 1, 1'000'000, why, c.mail_limit_per_email);
+}
+error_code apply_mail_limit_per_client(config& c, raw_value& v, std::string* why) {
+    return assign_integer(v, 1, 1'000'000, why, c.mail_limit_per_client);
+}
+/// A one-time token's lifetime: 1 minute to 30 days.
+error_code assign_token_ttl(raw_value& v, std::string* why, std::chrono::seconds& out) {
+    auto ttl = parse_duration(text_of(v), why);
+    if (ttl && (*ttl < std::chrono::seconds{1} || *ttl > std::chrono::hours{30 * 24})) {
+        set_why(why, "a mail token's lifetime must be from 1s to 30d");
+        return config_errc::bad_value;
+    }
+    return assign(std::move(ttl), out);
+}
+error_code apply_verify_token_ttl(config& c, raw_value& v, std::string* why) {
+    return assign_token_ttl(v, why, c.verify_token_ttl);
+}
+error_code apply_reset_token_ttl(config& c, raw_value& v, std::string* why) {
+    return assign_token_ttl(v, why, c.reset_token_ttl);
+}
 error_code apply_max_connections(config& c, raw_value& v, std::string* why) {
     return assign_integer(v, 1, 1'000'000, why, c.max_connections);
 }
@@ -303,7 +337,7 @@ error_code apply_log_format(config& c, raw_value& v, std::string* why) {
 }
 
 // SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
-constexpr std::array<setting, 49> setting_table{{
+constexpr std::array<setting, 54> setting_table{{
     {"listen", "WARDEN_LISTEN", "HOST:PORT",
      "Address to serve on; IPv6 as [::1]:8000; port 0 picks a free port and prints it.",
      "127.0.0.1:8000", value_kind::text, apply_listen},
@@ -446,6 +480,24 @@ constexpr std::array<setting, 49> setting_table{{
     {"mail_retry_delay", "WARDEN_MAIL_RETRY_DELAY", "DURATION",
      "Wait before a mail's first retry (1s to 1h); it doubles per retry, at most 5m.", "5s",
      value_kind::text, apply_mail_retry_delay},
+    {"require_verified_email", "WARDEN_REQUIRE_VERIFIED_EMAIL", "on|off",
+     "Refuse the login of a user whose e-mail address is not verified (400 Email not\n"
+     "verified). The flag alone means on.",
+     "off", value_kind::flag, apply_require_verified_email},
+    {"mail_limit_per_email", "WARDEN_MAIL_LIMIT_PER_EMAIL", "N",
+     "Most verification and reset mails an hour to one address; past it requests still\n"
+     "answer 202 and no mail is sent.",
+     "5", value_kind::integer, apply_mail_limit_per_email},
+    {"mail_limit_per_client", "WARDEN_MAIL_LIMIT_PER_CLIENT", "N",
+     "Most verification and reset requests an hour from one client address; past it they\n"
+     "still answer 202 and no mail is sent.",
+     "20", value_kind::integer, apply_mail_limit_per_client},
+    {"verify_token_ttl", "WARDEN_VERIFY_TOKEN_TTL", "DURATION",
+     "Lifetime of an e-mail verification token (1s to 30d).", "24h", value_kind::text,
+     apply_verify_token_ttl},
+    {"reset_token_ttl", "WARDEN_RESET_TOKEN_TTL", "DURATION",
+     "Lifetime of a password reset token (1s to 30d).", "1h", value_kind::text,
+     apply_reset_token_ttl},
     {"log_level", "WARDEN_LOG_LEVEL", "LEVEL", "trace, debug, info, warn, error or off.", "info",
      value_kind::text, apply_log_level},
     {"log_format", "WARDEN_LOG_FORMAT", "text|json", "Log line format.", "text", value_kind::text,
@@ -563,6 +615,14 @@ result<file_values> read_config_file(std::string const& path, std::string* why) 
                 raw.from_list = true;
                 if (!strings_of(node, raw.items)) expected = "an array of strings";
                 break;
+            case value_kind::flag:
+                if (auto const* v = node.as_boolean())
+                    raw.items.push_back(v->get() ? "on" : "off");
+                else if (auto const* t = node.as_string())
+                    raw.items.push_back(t->get());
+                else
+                    expected = "a boolean";
+                break;
             case value_kind::scopes:
                 if (auto const* v = node.as_string()) {
                     raw.items.push_back(v->get());
@@ -620,6 +680,7 @@ config_options::config_options(CLI::App& app) {
         if (s.kind == value_kind::list) {
             option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
         }
+        if (s.kind == value_kind::flag) option->expected(0, 1);  // alone: on
         options_.push_back(option);
     }
 }
@@ -639,6 +700,10 @@ result<config> config_options::resolve(environment const& env, std::string* why)
         std::optional<raw_value> raw;
         if (option->count() > 0) {
             raw = raw_value{flag_name(s.key), option->results(), s.kind == value_kind::list};
+            if (s.kind == value_kind::flag &&
+                (raw->items.empty() || (raw->items.size() == 1 && raw->items.front().empty()))) {
+                raw->items = {"on"};
+            }
             if (s.key == "secret_key") settings.secret_key_on_command_line = true;
         } else if (auto value = env(s.env); value && !value->empty()) {
             raw = raw_value{std::string{s.env}, {std::move(*value)}, false};

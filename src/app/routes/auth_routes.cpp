@@ -84,6 +84,8 @@ asio::awaitable<response> register_user(services& svc,
                                std::move(input->full_name)};
     auto created = co_await svc.accounts->register_user(std::move(request));
     if (!created) co_return http::render(http::problem_for(created.error()));
+    // With a mailer, the verification mail; the user exists whatever happens to it.
+    (void)co_await svc.account_mail->welcome(*created);
     co_return http::json_response(status::created, user_json(*created));
 }
 

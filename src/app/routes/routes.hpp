@@ -10,6 +10,8 @@ namespace warden::app {
 
 /// `/api/auth/*`: register, login (token endpoint), logout, revoke.
 void add_auth_routes(http::router& routes, services& svc);
+/// `/api/auth/request-verify-token`, `/verify`, `/forgot-password`, `/reset-password`.
+void add_account_mail_routes(http::router& routes, services& svc);
 /// `/api/users/*`: the current user, password change, and the admin API.
 void add_user_routes(http::router& routes, services& svc);
 /// `/healthz`, `/readyz`, `/.well-known/*`.

@@ -136,6 +136,7 @@ void add_service_routes(http::router& routes, services& svc) {
 http::router make_router(services& svc) {
     http::router routes;
     add_auth_routes(routes, svc);
+    add_account_mail_routes(routes, svc);
     add_user_routes(routes, svc);
     add_service_routes(routes, svc);
     add_docs_routes(routes, svc);

@@ -127,4 +127,17 @@ template <class Body, class Member>
             }};
 }
 
+/// `is_verified`: optional boolean (admins only).
+template <class Body, class Member>
+[[nodiscard]] http::json_field<Body> is_verified_field(Member Body::*member) {
+    return {"is_verified",
+            http::json_kind::boolean,
+            false,
+            false,
+            boost::json::object{{"description", "Whether the user's e-mail address is verified"}},
+            [member](Body& body, boost::json::value const& v, http::validation_errors&) {
+                body.*member = v.get_bool();
+            }};
+}
+
 }  // namespace warden::app

@@ -26,6 +26,7 @@ boost::json::object user_json(auth::subject const& u) {
         {"email", u.email},
         {"full_name", u.full_name},
         {"is_active", u.is_active},
+        {"is_verified", u.is_verified},
         {"scopes", std::move(scopes)},
         {"created_at", rfc3339(u.created_at)},
     };
@@ -39,6 +40,7 @@ http::named_schema user_schema() {
         {"email", {{"type", "string"}, {"format", "email"}}},
         {"full_name", {{"type", "string"}}},
         {"is_active", {{"type", "boolean"}}},
+        {"is_verified", {{"type", "boolean"}}},
         {"scopes", {{"type", "array"}, {"items", {{"type", "string"}}}}},
         {"created_at", {{"type", "string"}, {"format", "date-time"}}},
     };

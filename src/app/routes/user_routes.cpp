@@ -67,6 +67,7 @@ struct user_bodies {
                        {email_field(&auth::account_change::email, false),
                         full_name_field(&auth::account_change::full_name),
                         is_active_field(&auth::account_change::is_active),
+                        is_verified_field(&auth::account_change::is_verified),
                         scopes_field(&auth::account_change::scopes)}},
           password_change{
               "PasswordChange",

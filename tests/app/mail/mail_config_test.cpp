@@ -126,11 +126,31 @@ TEST(mail_config, checks_the_retry_settings) {
 
 TEST(mail_config, help_lists_every_mail_setting) {
     auto const help = parse({"--help"}).message;
-    for (auto const* name :
-         {"--public-url", "WARDEN_PUBLIC_URL", "--smtp-url", "WARDEN_SMTP_URL", "--smtp-user",
-          "WARDEN_SMTP_USER", "WARDEN_SMTP_PASSWORD", "--mail-from", "WARDEN_MAIL_FROM",
-          "--mail-templates", "WARDEN_MAIL_TEMPLATES", "--mail-retries", "--mail-retry-delay",
-          "[default: none; no mail is sent]", "[default: http://<listen>]"}) {
+    for (auto const* name : {"--public-url",
+                             "WARDEN_PUBLIC_URL",
+                             "--smtp-url",
+                             "WARDEN_SMTP_URL",
+                             "--smtp-user",
+                             "WARDEN_SMTP_USER",
+                             "WARDEN_SMTP_PASSWORD",
+                             "--mail-from",
+                             "WARDEN_MAIL_FROM",
+                             "--mail-templates",
+                             "WARDEN_MAIL_TEMPLATES",
+                             "--mail-retries",
+                             "--mail-retry-delay",
+                             "--require-verified-email",
+                             "WARDEN_REQUIRE_VERIFIED_EMAIL",
+                             "--mail-limit-per-email",
+                             "WARDEN_MAIL_LIMIT_PER_EMAIL",
+                             "--mail-limit-per-client",
+                             "WARDEN_MAIL_LIMIT_PER_CLIENT",
+                             "--verify-token-ttl",
+                             "WARDEN_VERIFY_TOKEN_TTL",
+                             "--reset-token-ttl",
+                             "WARDEN_RESET_TOKEN_TTL",
+                             "[default: none; no mail is sent]",
+                             "[default: http://<listen>]"}) {
         EXPECT_TRUE(contains(help, name)) << name;
     }
 }
@@ -155,6 +175,56 @@ TEST(mail_config, describe_reads_back_and_never_shows_the_password) {
     EXPECT_EQ(again.mail_templates, original.mail_templates);
     EXPECT_EQ(again.mail_retries, 3U);
     EXPECT_EQ(again.mail_retry_delay, 60s);
+}
+
+TEST(account_mail_config, defaults) {
+    auto const c = run({});
+    EXPECT_FALSE(c.require_verified_email);
+    EXPECT_EQ(c.mail_limit_per_email, 5U);
+    EXPECT_EQ(c.mail_limit_per_client, 20U);
+    EXPECT_EQ(c.verify_token_ttl, 24h);
+    EXPECT_EQ(c.reset_token_ttl, 1h);
+}
+
+TEST(account_mail_config, flags_variables_and_file) {
+    auto const flags =
+        run({"--require-verified-email", "--mail-limit-per-email", "2", "--mail-limit-per-client",
+             "9", "--verify-token-ttl", "2d", "--reset-token-ttl", "15m"});
+    EXPECT_TRUE(flags.require_verified_email);
+    EXPECT_EQ(flags.mail_limit_per_email, 2U);
+    EXPECT_EQ(flags.mail_limit_per_client, 9U);
+    EXPECT_EQ(flags.verify_token_ttl, 48h);
+    EXPECT_EQ(flags.reset_token_ttl, 15min);
+    EXPECT_FALSE(run({"--require-verified-email", "off"}).require_verified_email);
+    EXPECT_TRUE(run({"--require-verified-email", "on"}).require_verified_email);
+    auto const env = run({}, {{"WARDEN_REQUIRE_VERIFIED_EMAIL", "true"},
+                              {"WARDEN_MAIL_LIMIT_PER_EMAIL", "7"},
+                              {"WARDEN_MAIL_LIMIT_PER_CLIENT", "70"},
+                              {"WARDEN_VERIFY_TOKEN_TTL", "1h"},
+                              {"WARDEN_RESET_TOKEN_TTL", "10m"}});
+    EXPECT_TRUE(env.require_verified_email);
+    EXPECT_EQ(env.mail_limit_per_email, 7U);
+    EXPECT_EQ(env.mail_limit_per_client, 70U);
+    EXPECT_EQ(env.verify_token_ttl, 1h);
+    EXPECT_EQ(env.reset_token_ttl, 10min);
+    auto const text = describe(flags);
+    test::temp_dir const dir;
+    auto const file = dir.path() / "w.toml";
+    std::ofstream{file} << text;
+    auto const again = run({"--config", file.string()});
+    EXPECT_TRUE(again.require_verified_email) << text;
+    EXPECT_EQ(again.mail_limit_per_email, 2U);
+    EXPECT_EQ(again.mail_limit_per_client, 9U);
+    EXPECT_EQ(again.verify_token_ttl, 48h);
+    EXPECT_EQ(again.reset_token_ttl, 15min);
+}
+
+TEST(account_mail_config, refuses_bad_values) {
+    EXPECT_TRUE(contains(failure({"--require-verified-email", "maybe"}), "on or off"));
+    EXPECT_TRUE(contains(failure({"--mail-limit-per-email", "0"}), "--mail-limit-per-email"));
+    EXPECT_TRUE(contains(failure({"--mail-limit-per-client", "0"}), "--mail-limit-per-client"));
+    EXPECT_TRUE(contains(failure({"--verify-token-ttl", "31d"}), "1s to 30d"));
+    EXPECT_TRUE(contains(failure({"--reset-token-ttl", "0s"}), "--reset-token-ttl"));
 }
 
 TEST(configured_mailer, is_built_from_valid_settings) {

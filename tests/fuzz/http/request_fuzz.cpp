@@ -83,6 +83,9 @@ struct world {
                                                             svc->login_floor);
         svc->accounts = std::make_unique<auth::account_service>(
             *svc->db, *svc->hashes, svc->logins->limiter(), auth::account_policy{}, svc->clock);
+        svc->account_mail = std::make_unique<auth::account_mail_service>(
+            *svc->db, *svc->hashes, svc->logins->limiter(), auth::account_mail_policy{}, svc->clock,
+            auth::send_account_mail{});
         svc->stored_subjects = std::make_unique<auth::store_subjects>(*svc->db);
         svc->guard = std::make_unique<auth::guard>(*svc->tokens, *svc->stored_subjects);
         routes = app::make_router(*svc);
