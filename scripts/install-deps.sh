@@ -19,6 +19,7 @@ packages=(
     openssl python3-cryptography  # certificates made by the TLS tests (tests/e2e/test_tls.py)
     python3-authlib  # an OAuth2 client library of the client_credentials tests (tests/e2e/test_clients.py)
     python3-aiosmtpd  # the real SMTP server of the mail tests (tests/support/smtp_sink.py)
+    python3-pyotp  # an authenticator app's TOTP codes for the second-factor tests (tests/e2e/test_totp.py)
     # npm fetches the Swagger UI (web/) and playwright-core, which drives chromium (tests/browser)
     nodejs chromium
     # the Debian package (cpack -G DEB: dpkg-shlibdeps, file) and its check (scripts/package-check.sh)

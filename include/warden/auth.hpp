@@ -25,4 +25,5 @@
 #include <warden/auth/subject_cache.hpp>
 #include <warden/auth/token_guard.hpp>
 #include <warden/auth/tokens.hpp>
+#include <warden/auth/totp.hpp>
 #include <warden/auth/verification_floor.hpp>

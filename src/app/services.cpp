@@ -35,7 +35,7 @@ struct first_keys {
 /// not expired verifies (their public halves); on first start the signing key file is imported
 /// or a key generated. Sets `svc.signing_keys` then.
 first_keys initial_keys(services& svc, std::shared_ptr<store::signing_key_store> const& store,
-                        notice_sink const& notice) {
+                        secret_bytes const& kek, notice_sink const& notice) {
     auto const& settings = svc.settings;
     auto const alg = jwt::algorithm_from_string(settings.algorithm);
     if (!alg) throw startup_error(fmt::format("unknown algorithm {}", settings.algorithm));
@@ -50,8 +50,8 @@ first_keys initial_keys(services& svc, std::shared_ptr<store::signing_key_store>
                         redact_url(settings.database)));
     }
     svc.key_store = store;
-    svc.signing_keys = std::make_unique<auth::signing_keys>(
-        *store, load_key_encryption_key(settings, notice), key_lifetimes(settings), svc.clock);
+    svc.signing_keys = std::make_unique<auth::signing_keys>(*store, kek.clone(),
+                                                            key_lifetimes(settings), svc.clock);
     ensure_current_signing_key(*svc.signing_keys, settings, notice);
     auto loaded = svc.signing_keys->load();
     if (!loaded) throw startup_error("cannot read the signing keys: " + loaded.error().message());
@@ -97,9 +97,11 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
         std::make_unique<auth::database>(std::move(*stores), *svc->store_pool, *svc->lookup_pool);
     svc->db->count_failures_in(svc->events);
 
+    // Private signing keys and TOTP secrets are sealed under it: every deployment has one.
+    auto const kek = load_key_encryption_key(settings, notice);
     // HS*: the secret. Otherwise the store's key set, sealed under --kek-file; a key that does
     // not open refuses the start (not a failure at the first login).
-    auto const first = initial_keys(*svc, key_store, notice);
+    auto const first = initial_keys(*svc, key_store, kek, notice);
     auto signer = jwt::signer::create(first.signing);
     if (!signer) throw startup_error("the signing key cannot sign: " + signer.error().message());
     auto keys = jwt::key_set::from_keys(first.verifying);
@@ -143,6 +145,11 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
                              settings.default_scopes},
         svc->clock);
     svc->logins->require_verified_email(settings.require_verified_email);
+    if (svc->db->has_totp()) {
+        svc->totp = std::make_unique<auth::totp_service>(*svc->db, kek.clone(),
+                                                         settings.totp_issuer, svc->clock);
+        svc->logins->check_second_factor_with(svc->totp.get());
+    }
     auth::send_account_mail send;
     if (svc->mailer) {
         send = [mailer = svc->mailer.get()](auth::account_mail kind, std::string_view to,

@@ -61,6 +61,8 @@ struct services {
     std::unique_ptr<auth::introspection_service> introspection;  ///< RFC 7662
     /// E-mail verification and password reset; sends through `mailer` (when there is one).
     std::unique_ptr<auth::account_mail_service> account_mail;
+    /// The TOTP second factor; its secrets are sealed under the key-encryption key.
+    std::unique_ptr<auth::totp_service> totp;
     /// The Swagger UI's files, loaded by wardend at start-up; null when not found (/docs: 503).
     std::unique_ptr<docs_ui const> swagger_ui;
     /// Sends the account mails (docs/mail.md); null without --smtp-url: nothing is sent, and

@@ -53,38 +53,46 @@ asio::awaitable<result<store::user>> account_service::update(store::user_id id,
     co_return updated;
 }
 
-asio::awaitable<password_change_outcome> account_service::change_password(
-    principal caller, secret_bytes current, secret_bytes replacement, std::string client_address) {
-    auto const allowed = hashes_.hashing_context().check_new_password(replacement.view());
-    if (!allowed) co_return password_change_outcome{allowed.error()};
+asio::awaitable<password_check> account_service::check_current_password(
+    store::user_id id, secret_bytes current, std::string client_address) {
     auto const at = now();
     // The guard's view of the user carries no hash: the row the password is checked against.
-    auto const stored = co_await db_.run([&]() { return db_.users().find_user(caller.user->id); });
+    auto stored = co_await db_.run([&]() { return db_.users().find_user(id); });
     if (!stored) {
-        co_return password_change_outcome{stored.error() == store::errc::not_found
-                                              ? make_error_code(errc::user_gone)
-                                              : stored.error()};
+        co_return password_check{stored.error() == store::errc::not_found
+                                     ? make_error_code(errc::user_gone)
+                                     : stored.error()};
     }
     // A stolen access token must not buy unlimited guesses at the password: counted as logins.
     auto const attempt =
         co_await db_.run([&]() { return limiter_.admit(stored->email, client_address, at); });
-    if (!attempt) co_return password_change_outcome{attempt.error()};
-    if (!attempt->admitted) {
-        co_return password_change_outcome{make_error_code(errc::locked_out), attempt->retry_after};
-    }
-    auto const matched =
-        co_await hashes_.verify(secret_bytes{current.view()}, stored->password_hash);
+    if (!attempt) co_return password_check{attempt.error()};
+    if (!attempt->admitted)
+        co_return password_check{make_error_code(errc::locked_out), attempt->retry_after};
+    auto const matched = co_await hashes_.verify(std::move(current), stored->password_hash);
     if (!matched && matched.error() == condition::unavailable) {
         (void)co_await db_.run([&]() { return limiter_.withdrawn(*attempt, at); });
-        co_return password_change_outcome{matched.error()};
+        co_return password_check{matched.error()};
     }
     if (!matched || *matched != password::verdict::match) {
         auto const counted = co_await db_.run([&]() { return limiter_.failed(*attempt, at); });
-        if (!counted) co_return password_change_outcome{counted.error()};
-        co_return password_change_outcome{make_error_code(errc::wrong_current_password)};
+        if (!counted) co_return password_check{counted.error()};
+        co_return password_check{make_error_code(errc::wrong_current_password)};
     }
     auto const released = co_await db_.run([&]() { return limiter_.succeeded(*attempt, at); });
-    if (!released) co_return password_change_outcome{released.error()};
+    if (!released) co_return password_check{released.error()};
+    co_return password_check{std::move(*stored)};
+}
+
+asio::awaitable<password_change_outcome> account_service::change_password(
+    principal caller, secret_bytes current, secret_bytes replacement, std::string client_address) {
+    auto const allowed = hashes_.hashing_context().check_new_password(replacement.view());
+    if (!allowed) co_return password_change_outcome{allowed.error()};
+    auto const checked = co_await check_current_password(
+        caller.user->id, secret_bytes{current.view()}, std::move(client_address));
+    if (!checked.user) co_return password_change_outcome{checked.user.error(), checked.retry_after};
+    auto const at = now();
+    auto const& stored = checked.user;
     auto hash = co_await hashes_.hash(std::move(replacement));
     if (!hash) co_return password_change_outcome{hash.error()};
     // Compare-and-set over the hash just verified, with the sweep of the other sessions. A

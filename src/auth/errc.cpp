@@ -57,6 +57,18 @@ class auth_category_impl final : public boost::system::error_category {
             case errc::email_not_verified:
             case errc::unverified_user:
                 return "Email not verified";
+            case errc::mfa_required:
+                return "Second factor required";
+            case errc::wrong_second_factor:
+                return "Invalid second factor";
+            case errc::wrong_totp_code:
+                return "Invalid TOTP code";
+            case errc::totp_not_enrolled:
+                return "TOTP enrolment not started";
+            case errc::totp_already_enabled:
+                return "TOTP is already enabled";
+            case errc::totp_not_enabled:
+                return "TOTP is not enabled";
         }
         return "unknown auth error";
     }
@@ -101,6 +113,15 @@ class auth_category_impl final : public boost::system::error_category {
                 return condition::invalid_request;
             case errc::unverified_user:
                 return condition::forbidden;
+            case errc::mfa_required:
+            case errc::wrong_second_factor:
+                return condition::invalid_credentials;
+            case errc::wrong_totp_code:
+            case errc::totp_not_enrolled:
+            case errc::totp_not_enabled:
+                return condition::invalid_request;
+            case errc::totp_already_enabled:
+                return condition::conflict;
         }
         return {value, *this};
     }

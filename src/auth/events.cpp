@@ -131,7 +131,9 @@ std::string_view to_string(refresh_outcome o) noexcept {
 
 login_outcome login_outcome_of(error_code ec) noexcept {
     if (!ec) return login_outcome::success;
-    if (ec == errc::wrong_credentials) return login_outcome::bad_credentials;
+    if (ec == errc::wrong_credentials || ec == errc::wrong_second_factor)
+        return login_outcome::bad_credentials;
+    if (ec == errc::mfa_required) return login_outcome::mfa_required;
     if (ec == errc::locked_out) return login_outcome::locked;
     if (ec == errc::inactive_user) return login_outcome::inactive;
     if (ec == errc::email_not_verified) return login_outcome::unverified;

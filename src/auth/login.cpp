@@ -16,13 +16,13 @@ namespace asio = boost::asio;
 using steady = std::chrono::steady_clock;
 
 asio::awaitable<grant_outcome> login_service::refuse(login_attempt const& attempt, std::int64_t now,
-                                                     steady::time_point start) {
+                                                     steady::time_point start, error_code answer) {
     auto const counted = co_await db_.run([&]() { return limiter_.failed(attempt, now); });
     if (!counted) co_return grant_outcome{counted.error()};
     asio::steady_timer floor{co_await asio::this_coro::executor, start + floor_.floor()};
     boost::system::error_code cancelled;  // shutting down: answer at once
     co_await floor.async_wait(asio::redirect_error(asio::use_awaitable, cancelled));
-    co_return grant_outcome{make_error_code(errc::wrong_credentials)};
+    co_return grant_outcome{answer};
 }
 
 asio::awaitable<grant_outcome> login_service::password_grant(password_login login) {
@@ -69,7 +69,21 @@ asio::awaitable<grant_outcome> login_service::decide(password_login login) {
     // A password the policy cannot take or a stored hash we cannot read never matches.
     if (!checked || !checked->matched) co_return co_await refuse(*attempt, now, start);
 
-    // The password is right: the attempt is not a failure, whatever follows.
+    if (totp_ != nullptr) {
+        auto const factor =
+            co_await db_.run([&]() { return totp_->check(user->id, login.otp.view(), now); });
+        if (!factor) co_return co_await withdraw(factor.error());
+        // Not a guess: the attempt is given back, and the account's earlier failures stay (a
+        // right password must not reset the count of wrong codes).
+        if (*factor == second_factor::missing)
+            co_return co_await withdraw(make_error_code(errc::mfa_required));
+        if (*factor == second_factor::refused)
+            co_return co_await refuse(*attempt, now, start,
+                                      make_error_code(errc::wrong_second_factor));
+    }
+
+    // The password (and the second factor) are right: the attempt is not a failure, whatever
+    // follows.
     auto const released = co_await db_.run([&]() { return limiter_.succeeded(*attempt, now); });
     if (!released) co_return grant_outcome{released.error()};
     if (!user->is_active) co_return grant_outcome{make_error_code(errc::inactive_user)};

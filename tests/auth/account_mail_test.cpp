@@ -78,7 +78,7 @@ class account_mail_test : public ::testing::Test {
 
     grant_outcome login(std::string email, std::string password, std::string address = "10.0.0.1") {
         password_login request{std::move(email), secret_bytes{std::move(password)}, std::nullopt,
-                               std::move(address)};
+                               std::move(address), secret_bytes{}};
         return test::run(logins_->password_grant(std::move(request)));
     }
 

@@ -95,7 +95,7 @@ TEST_F(sqlite_auth, a_saturated_hash_pool_refuses_logins_at_once) {
     std::vector<grant_outcome> outcomes;
     for (int i = 0; i < 3; ++i) {
         password_login login{"busy@example.com", secret_bytes{std::string_view{"correct horse"}},
-                             std::nullopt, "10.0.0.1"};
+                             std::nullopt, "10.0.0.1", secret_bytes{}};
         boost::asio::co_spawn(
             io, logins.password_grant(std::move(login)),
             [&](std::exception_ptr, grant_outcome o) { outcomes.push_back(std::move(o)); });

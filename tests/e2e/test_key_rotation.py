@@ -273,7 +273,8 @@ class key_rotation(unittest.TestCase):
     def test_hs256_has_no_key_set(self):
         with Wardend(*FAST_HASHING) as server:
             self.assertEqual(server.get("/.well-known/jwks.json").json(), {"keys": []})
-            self.assertFalse(os.path.exists(os.path.join(server.data_dir, "kek.key")))
+            # The key-encryption key is there (it seals TOTP secrets), with no key to seal.
+            self.assertEqual(os.stat(os.path.join(server.data_dir, "kek.key")).st_mode & 0o777, 0o600)
             for args in (["key", "list"], ["key", "rotate"], ["key", "generate"]):
                 done = cli(server.data_dir, "HS256", *args)
                 self.assertEqual(done.returncode, 2, args)

@@ -170,8 +170,9 @@ class openapi_document(WardendTestCase):
             self.assertLessEqual(entry_required, set(entry))
         form = schemas["LoginForm"]["properties"]
         self.assertEqual(set(form), {"grant_type", "username", "password", "scope", "client_id",
-                                     "client_secret", "refresh_token"})
+                                     "client_secret", "refresh_token", "otp"})
         self.assertEqual(form["password"]["format"], "password")
+        self.assertEqual(form["otp"]["format"], "password")
         login = self.document["paths"]["/api/auth/login"]["post"]["requestBody"]["content"]
         self.assertEqual(list(login), ["application/x-www-form-urlencoded"])
         self.assertEqual(schemas["Registration"]["properties"]["full_name"]["maxLength"], 200)

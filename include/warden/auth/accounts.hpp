@@ -44,6 +44,13 @@ struct password_change_outcome {
     std::int64_t retry_after = 0;  ///< set with `errc::locked_out`
 };
 
+/// A check of a user's current password, with the seconds to wait when it was refused for
+/// throttling.
+struct password_check {
+    result<store::user> user;      ///< the stored row the password matched
+    std::int64_t retry_after = 0;  ///< set with `errc::locked_out`
+};
+
 class account_service {
   public:
     /// `limiter` counts wrong current passwords like failed logins (the same keys and limits).
@@ -67,6 +74,13 @@ class account_service {
     /// caller's account and `client_address`. Errors: `locked_out` (with `retry_after`),
     /// `wrong_current_password` (also when the password changed meanwhile), the password policy
     /// errors, `core_errc::pool_full`, store errors.
+    /// Checks `current` against user `id`'s stored password before a sensitive change (turning
+    /// TOTP off). Counted like a login for the user's account and `client_address`: a stolen
+    /// access token buys no more guesses than the login form. Errors: `user_gone`, `locked_out`
+    /// (with `retry_after`), `wrong_current_password`, `core_errc::pool_full`, store errors.
+    [[nodiscard]] boost::asio::awaitable<password_check> check_current_password(
+        store::user_id id, secret_bytes current, std::string client_address);
+
     [[nodiscard]] boost::asio::awaitable<password_change_outcome> change_password(
         principal caller, secret_bytes current, secret_bytes replacement,
         std::string client_address);

@@ -71,6 +71,10 @@ class database {
     [[nodiscard]] store::one_time_token_store& one_time_tokens() const noexcept {
         return *stores_.one_time_tokens;
     }
+    /// Whether the stores include TOTP (test fakes may not).
+    [[nodiscard]] bool has_totp() const noexcept { return stores_.totp != nullptr; }
+    /// The users' TOTP second factors.
+    [[nodiscard]] store::totp_store& totp() const noexcept { return *stores_.totp; }
     /// The change feed; null for stores without one.
     [[nodiscard]] store::change_feed* feed() const noexcept { return stores_.feed.get(); }
 

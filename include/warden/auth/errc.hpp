@@ -30,6 +30,12 @@ enum class errc {
     invalid_mail_token,  ///< unknown, spent or expired verification/reset token: invalid_request
     email_not_verified,  ///< login refused under --require-verified-email: invalid_request
     unverified_user,     ///< a route that needs a verified user: forbidden
+    mfa_required,  ///< TOTP is on and the password grant has no `otp`: invalid_credentials (401)
+    wrong_second_factor,   ///< a wrong, replayed or spent `otp`: invalid_credentials (401)
+    wrong_totp_code,       ///< TOTP confirmation with a code that does not match: invalid_request
+    totp_not_enrolled,     ///< TOTP confirmation without an enrolment: invalid_request
+    totp_already_enabled,  ///< TOTP enrolment or confirmation while it is on: conflict
+    totp_not_enabled,      ///< turning TOTP off while it is off: invalid_request
 };
 
 [[nodiscard]] boost::system::error_category const& auth_category() noexcept;

@@ -16,6 +16,7 @@
 #include <warden/auth/login_limiter.hpp>
 #include <warden/auth/scopes.hpp>
 #include <warden/auth/sessions.hpp>
+#include <warden/auth/totp.hpp>
 #include <warden/auth/verification_floor.hpp>
 #include <warden/core/clock.hpp>
 #include <warden/core/secret.hpp>
@@ -28,6 +29,8 @@ struct password_login {
     secret_bytes password;
     std::optional<scope_list> scope;  ///< absent: every granted scope
     std::string client_address;       ///< for the per-address failure count
+    /// The form's `otp`: a TOTP code or a recovery code; empty when none was given.
+    secret_bytes otp;
 };
 
 /// A grant's result, with the seconds to wait when it was refused for throttling.
@@ -53,8 +56,10 @@ class login_service {
     /// Errors: `locked_out` (with `retry_after`), `wrong_credentials` (unknown email, wrong
     /// password, or the account changed or vanished while the password was checked: the same
     /// answer; at once for an email longer than `max_login_username`, which is never a counter
-    /// key), `inactive_user`, `email_not_verified`, `scope_not_granted`, `core_errc::pool_full`
-    /// (the hash pool is saturated: 503), store errors.
+    /// key), `mfa_required` (TOTP is on and no `otp` was given: not a failure),
+    /// `wrong_second_factor` (counted as a failure), `inactive_user`, `email_not_verified`,
+    /// `scope_not_granted`, `core_errc::pool_full` (the hash pool is saturated: 503), store
+    /// errors.
     [[nodiscard]] boost::asio::awaitable<grant_outcome> password_grant(password_login login);
 
     [[nodiscard]] login_limiter const& limiter() const noexcept { return limiter_; }
@@ -63,13 +68,17 @@ class login_service {
     /// `email_not_verified` (--require-verified-email). Before any grant (not thread-safe).
     void require_verified_email(bool on) noexcept { require_verified_ = on; }
 
+    /// Users with TOTP on then need a second factor after the right password (null: nobody).
+    /// Before any grant (not thread-safe).
+    void check_second_factor_with(totp_service const* totp) noexcept { totp_ = totp; }
+
   private:
     /// The grant itself; `password_grant` counts its outcome.
     [[nodiscard]] boost::asio::awaitable<grant_outcome> decide(password_login login);
     /// Settles a failed attempt: counts it, then waits until the floor has passed since `start`.
     [[nodiscard]] boost::asio::awaitable<grant_outcome> refuse(
-        login_attempt const& attempt, std::int64_t now,
-        std::chrono::steady_clock::time_point start);
+        login_attempt const& attempt, std::int64_t now, std::chrono::steady_clock::time_point start,
+        error_code answer = make_error_code(errc::wrong_credentials));
 
     database& db_;
     password::hash_pool& hashes_;
@@ -79,6 +88,7 @@ class login_service {
     verification_floor& floor_;
     events* events_;
     bool require_verified_ = false;
+    totp_service const* totp_ = nullptr;
 };
 
 }  // namespace warden::auth

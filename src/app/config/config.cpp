@@ -154,6 +154,7 @@ std::string describe(config const& settings) {
     line(out, "mail_limit_per_client", std::to_string(settings.mail_limit_per_client));
     line(out, "verify_token_ttl", toml_string(format_duration(settings.verify_token_ttl)));
     line(out, "reset_token_ttl", toml_string(format_duration(settings.reset_token_ttl)));
+    line(out, "totp_issuer", toml_string(settings.totp_issuer));
     line(out, "log_level", toml_string(to_string(settings.log_level)));
     line(out, "log_format", toml_string(to_string(settings.log_format)));
     return out;

@@ -98,6 +98,7 @@ struct config {
     std::uint32_t mail_limit_per_client = 20;   ///< mail requests an hour from one client address
     std::chrono::seconds verify_token_ttl{std::chrono::hours{24}};
     std::chrono::seconds reset_token_ttl{std::chrono::hours{1}};
+    std::string totp_issuer = "warden";  ///< the name authenticator apps show
     app::log_level log_level = app::log_level::info;
     app::log_format log_format = app::log_format::text;
 };

@@ -308,6 +308,13 @@ error_code apply_verify_token_ttl(config& c, raw_value& v, std::string* why) {
 error_code apply_reset_token_ttl(config& c, raw_value& v, std::string* why) {
     return assign_token_ttl(v, why, c.reset_token_ttl);
 }
+error_code apply_totp_issuer(config& c, raw_value& v, std::string* why) {
+    if (text_of(v).size() > 64) {
+        set_why(why, "the TOTP issuer is at most 64 characters");
+        return config_errc::bad_value;
+    }
+    return assign_text(v, why, c.totp_issuer);
+}
 error_code apply_max_connections(config& c, raw_value& v, std::string* why) {
     return assign_integer(v, 1, 1'000'000, why, c.max_connections);
 }
@@ -337,7 +344,7 @@ error_code apply_log_format(config& c, raw_value& v, std::string* why) {
 }
 
 // SPEC §5, in its order. The names are a contract: scripts and tests rely on them.
-constexpr std::array<setting, 54> setting_table{{
+constexpr std::array<setting, 55> setting_table{{
     {"listen", "WARDEN_LISTEN", "HOST:PORT",
      "Address to serve on; IPv6 as [::1]:8000; port 0 picks a free port and prints it.",
      "127.0.0.1:8000", value_kind::text, apply_listen},
@@ -498,6 +505,9 @@ constexpr std::array<setting, 54> setting_table{{
     {"reset_token_ttl", "WARDEN_RESET_TOKEN_TTL", "DURATION",
      "Lifetime of a password reset token (1s to 30d).", "1h", value_kind::text,
      apply_reset_token_ttl},
+    {"totp_issuer", "WARDEN_TOTP_ISSUER", "NAME",
+     "The name authenticator apps show for TOTP accounts (in the otpauth:// URI).", "warden",
+     value_kind::text, apply_totp_issuer},
     {"log_level", "WARDEN_LOG_LEVEL", "LEVEL", "trace, debug, info, warn, error or off.", "info",
      value_kind::text, apply_log_level},
     {"log_format", "WARDEN_LOG_FORMAT", "text|json", "Log line format.", "text", value_kind::text,

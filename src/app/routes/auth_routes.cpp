@@ -30,6 +30,12 @@ using http::status;
 response token_error(error_code ec, std::int64_t retry_after = 0) {
     auto p = http::problem_for(ec);
     if (retry_after > 0) p.retry_after = retry_after;
+    // The second factor's answers say what to send next, in the 401 of wrong credentials.
+    if (ec == auth::errc::mfa_required || ec == auth::errc::wrong_second_factor) {
+        p.detail = ec.message();
+        p.error_description = ec.message();
+        if (ec == auth::errc::mfa_required) p.oauth_error = "mfa_required";
+    }
     auto res = http::render(p);
     http::set_no_store(res);
     return res;
@@ -105,7 +111,7 @@ asio::awaitable<response> password_grant(services& svc, request_context& ctx,
     // counter (the login service refuses one longer than any address at once).
     auto account = auth::normalize_email(*username).value_or(std::string{*username});
     auth::password_login request{std::move(account), secret_bytes{*password}, std::move(scope),
-                                 ctx.client_address};
+                                 ctx.client_address, secret_bytes{form.get("otp").value_or("")}};
     auto outcome = co_await svc.logins->password_grant(std::move(request));
     if (!outcome.tokens) co_return token_error(outcome.tokens.error(), outcome.retry_after);
     co_return token_success(*outcome.tokens);
@@ -276,6 +282,9 @@ http::body_descriptor login_form() {
         {"grant_type", std::move(grant_type)},
         {"username", form_field("The account's e-mail address (grant_type=password)")},
         {"password", form_field("The account's password (grant_type=password)", true)},
+        {"otp", form_field("A current TOTP code or an unused recovery code, for users with TOTP "
+                           "on (grant_type=password)",
+                           true)},
         {"scope", form_field("Space-separated scopes to ask for; absent: all the user (or the "
                              "client) holds")},
         {"client_id", form_field("A registered client's id (client_secret_post, with "
@@ -417,9 +426,11 @@ void add_auth_routes(http::router& routes, services& svc) {
                                           "invalid_request (client credentials given twice), "
                                           "or inactive user"),
                               token_error(401,
-                                          "Incorrect email or password (invalid_grant), or "
-                                          "bad client credentials (invalid_client, "
-                                          "WWW-Authenticate: Basic)"),
+                                          "Incorrect email or password (invalid_grant), "
+                                          "Second factor required (mfa_required: send otp), "
+                                          "Invalid second factor (invalid_grant), or bad client "
+                                          "credentials (invalid_client, WWW-Authenticate: "
+                                          "Basic)"),
                               token_error(429, "Too many failed logins (Retry-After)")}},
                [&svc](request_context& ctx) { return login(svc, ctx); });
     add_guarded(routes, *svc.guard,

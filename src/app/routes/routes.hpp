@@ -14,6 +14,9 @@ void add_auth_routes(http::router& routes, services& svc);
 void add_account_mail_routes(http::router& routes, services& svc);
 /// `/api/users/*`: the current user, password change, and the admin API.
 void add_user_routes(http::router& routes, services& svc);
+/// `/api/users/me/totp`, `/api/users/me/totp/confirm`: the current user's second factor (none
+/// without `svc.totp`).
+void add_totp_routes(http::router& routes, services& svc);
 /// `/healthz`, `/readyz`, `/.well-known/*`.
 void add_service_routes(http::router& routes, services& svc);
 /// `/docs` and `/docs/{file}`: the Swagger UI (`svc.swagger_ui`); none with `--docs off`.

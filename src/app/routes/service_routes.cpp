@@ -138,6 +138,7 @@ http::router make_router(services& svc) {
     add_auth_routes(routes, svc);
     add_account_mail_routes(routes, svc);
     add_user_routes(routes, svc);
+    add_totp_routes(routes, svc);
     add_service_routes(routes, svc);
     add_docs_routes(routes, svc);
     add_openapi_route(routes, svc);  // last: the document describes every route added before
