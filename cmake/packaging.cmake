@@ -16,7 +16,7 @@ install(FILES ${debian_dir}/warden.service DESTINATION /lib/systemd/system
 install(FILES ${debian_dir}/wardend.toml DESTINATION /etc/warden COMPONENT debian EXCLUDE_FROM_ALL)
 install(FILES ${debian_dir}/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR}
     COMPONENT debian EXCLUDE_FROM_ALL)
-install(FILES docs/operations.md docs/configuration.md docs/cli.md docs/keys.md
+install(FILES docs/operations.md docs/configuration.md docs/cli.md docs/keys.md docs/mail.md
     DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)

@@ -45,6 +45,26 @@ def token_of(mail, kind):
     return found.group(2)
 
 
+def mail_metrics(server):
+    """The warden_mail_* samples of wardend's /metrics, by name."""
+    r = server.get("/metrics")
+    assert r.status_code == 200, r.text
+    return {name: float(value) for name, value in re.findall(r"^(warden_mail_\w+) (\S+)$", r.text, re.M)}
+
+
+def wait_for_mail_metric(server, name, at_least, timeout=10.0):
+    """The mail metrics once `name` reached `at_least`: the queue counts a mail as sent just after
+    the SMTP server has it, so a test that has read the mail may scrape a moment too soon."""
+    deadline = time.monotonic() + timeout
+    while True:
+        metrics = mail_metrics(server)
+        if metrics.get(name, 0) >= at_least:
+            return metrics
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{name} stayed below {at_least}: {metrics}")
+        time.sleep(0.02)
+
+
 class MailServer:
     """A sink and a wardend sending to it, both stopped by `close`."""
 
@@ -132,6 +152,9 @@ class verification(MailTestCase):
         self.assertIs(r.json()["is_verified"], True)
         me = self.server.get("/api/users/me", token=self.server.token(email)["access_token"])
         self.assertIs(me.json()["is_verified"], True)
+        # /metrics counted the mail the sink received.
+        metrics = wait_for_mail_metric(self.server, "warden_mail_sent_total", 1)
+        self.assertEqual(metrics["warden_mail_queue_full_total"], 0)
 
     def test_a_token_is_single_use(self):
         email = unique_email()
@@ -452,6 +475,12 @@ class smtp_down(unittest.TestCase):
         log = mail.server.stderr()
         self.assertNotIn(email, log)  # the recipient's domain only
         self.assertNotIn("token=", log)
+        # Counted before the line is logged: the registration's mail sent, then two attempts
+        # of the reset mail failed and it was dropped; nothing waits.
+        self.assertEqual(mail_metrics(mail.server),
+                         {"warden_mail_sent_total": 1, "warden_mail_failed_total": 2,
+                          "warden_mail_dropped_total": 1, "warden_mail_queue_full_total": 0,
+                          "warden_mail_queued": 0})
         mail.sink.start()
         time.sleep(2)
         self.assertEqual(len(mail.mails_to(email)), 1)  # only the registration's

@@ -185,6 +185,15 @@ class user_commands(CliCase):
         self.assertEqual(r.status_code, 400)
         self.assertEqual(r.json()["detail"], "Inactive user")
 
+    def test_verified_flag(self):
+        self.assertIs(self.add_user()["is_verified"], False)
+        user = self.add_user(None, "--verified")
+        self.assertIs(user["is_verified"], True)
+        shown = json.loads(self.ok("user", "show", str(user["id"])).stdout)
+        self.assertIs(shown["is_verified"], True)
+        token = self.server.token(user["email"])["access_token"]
+        self.assertIs(self.server.get("/api/users/me", token=token).json()["is_verified"], True)
+
     def test_configuration_before_or_after_the_command_or_from_the_environment(self):
         user = self.add_user()
         after = cli("user", "show", str(user["id"]), "--data-dir", self.data_dir, *self.database_args())
@@ -239,6 +248,26 @@ class user_commands(CliCase):
         self.assertEqual(self.server.get("/api/users/me", token=token).status_code, 401)
         self.assertEqual(self.server.login(user["email"]).status_code, 200)
 
+    def test_set_verified_marks_the_address_and_back(self):
+        user = self.add_user()
+        token = self.server.token(user["email"])["access_token"]
+        r = self.ok("user", "set-verified", user["email"], "true")
+        self.assertIs(json.loads(r.stdout)["is_verified"], True)
+        # wardend reads the store (--cache-size 0): the API shows it at once, the session lives on.
+        me = self.server.get("/api/users/me", token=token)
+        self.assertEqual(me.status_code, 200, me.text)
+        self.assertIs(me.json()["is_verified"], True)
+        table = self.ok("user", "list", "--table", "--limit", "100000").stdout.splitlines()
+        self.assertEqual(table[0].split()[3], "VERIFIED")
+        self.assertEqual(next(line.split() for line in table if user["email"] in line)[3], "yes")
+        r = self.ok("user", "set-verified", str(user["id"]), "false")
+        self.assertIs(json.loads(r.stdout)["is_verified"], False)
+        self.assertIs(self.server.get("/api/users/me", token=token).json()["is_verified"], False)
+        # Nothing else changed.
+        shown = json.loads(self.ok("user", "show", str(user["id"])).stdout)
+        self.assertEqual({k: shown[k] for k in ("is_active", "scopes", "email")},
+                         {k: user[k] for k in ("is_active", "scopes", "email")})
+
     def test_set_scopes_replaces_the_granted_scopes(self):
         user = self.add_user(None, "--scopes", "a b")
         r = self.ok("user", "set-scopes", str(user["id"]), "admin users:write")
@@ -263,7 +292,8 @@ class user_commands(CliCase):
 
     def test_unknown_user_is_exit_1(self):
         for args in (["user", "show", "999999"], ["user", "show", "nobody@example.com"],
-                     ["user", "set-active", "999999", "false"], ["user", "set-scopes", "999999", "a"],
+                     ["user", "set-active", "999999", "false"], ["user", "set-verified", "999999", "true"],
+                     ["user", "set-scopes", "999999", "a"],
                      ["user", "delete", "nobody@example.com"], ["token", "issue", "--user", "999999"]):
             self.assert_fails(self.warden(*args), 1, "no such user")
 
@@ -281,6 +311,11 @@ class user_commands(CliCase):
             ["user", "show", "bob"],
             ["user", "show", "0"],
             ["user", "set-active", "1", "maybe"],
+            ["user", "set-verified", "1", "yes"],
+            ["user", "set-verified", "1", "TRUE"],
+            ["user", "set-verified", "1"],
+            ["user", "set-verified", "bob", "true"],
+            ["user", "add", "--email", "a@example.com", "--verified=false", "--password-stdin"],
             ["user", "list", "--limit", "0"],
             ["user", "list", "--limit", "ten"],
             ["token", "issue"],
@@ -324,11 +359,12 @@ class user_commands(CliCase):
                      "Exit status"):
             self.assertIn(word, r.stdout)
         commands = {
-            ("user",): ["add", "list", "show", "set-active", "set-scopes", "delete"],
-            ("user", "add"): ["--email", "--full-name", "--scopes", "--inactive", "--password-stdin"],
+            ("user",): ["add", "list", "show", "set-active", "set-verified", "set-scopes", "delete"],
+            ("user", "add"): ["--email", "--full-name", "--scopes", "--inactive", "--verified", "--password-stdin"],
             ("user", "list"): ["--limit", "--offset", "--table"],
             ("user", "show"): ["ID|EMAIL"],
             ("user", "set-active"): ["true|false"],
+            ("user", "set-verified"): ["ID|EMAIL", "true|false"],
             ("user", "set-scopes"): ["LIST"],
             ("user", "delete"): ["ID|EMAIL"],
             ("token",): ["issue", "decode", "verify"],

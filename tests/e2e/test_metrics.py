@@ -175,6 +175,11 @@ class MetricsTest(WardendTestCase):
             "warden_hash_pool_rejected_total": "counter",
             "warden_store_errors_total": "counter",
             "warden_open_connections": "gauge",
+            "warden_mail_sent_total": "counter",
+            "warden_mail_failed_total": "counter",
+            "warden_mail_dropped_total": "counter",
+            "warden_mail_queue_full_total": "counter",
+            "warden_mail_queued": "gauge",
             "process_resident_memory_bytes": "gauge",
             "process_virtual_memory_bytes": "gauge",
             "process_cpu_seconds_total": "counter",
@@ -194,6 +199,10 @@ class MetricsTest(WardendTestCase):
         self.assertGreaterEqual(samples[labels_key("warden_open_connections")], 1)  # the scrape's own
         self.assertLessEqual(samples[labels_key("process_start_time_seconds")], time.time())
         self.assertEqual(samples[labels_key("warden_hash_pool_queue_depth")], 0)
+        # No --smtp-url here: the mail metrics are there all the same, at zero.
+        for name in ["warden_mail_sent_total", "warden_mail_failed_total", "warden_mail_dropped_total",
+                     "warden_mail_queue_full_total", "warden_mail_queued"]:
+            self.assertEqual(samples[labels_key(name)], 0, name)
 
     def test_counts_match_the_requests_made(self):
         email = self.unique_email("metrics")

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 #include <warden/auth/email.hpp>
 #include <warden/store/errc.hpp>
@@ -61,6 +62,18 @@ asio::awaitable<result<store::user>> delete_account(services& svc, user_ref ref)
     co_return found;
 }
 
+/// The `true|false` argument of set-active and set-verified; empty for anything else.
+std::optional<bool> parse_true_false(std::string_view value) {
+    if (value == "true") return true;
+    if (value == "false") return false;
+    return std::nullopt;
+}
+
+int not_true_false(std::string_view command, std::string const& value) {
+    return fail(exit_status::bad_usage,
+                fmt::format("{}: expected true or false, got {}", command, quote(value)));
+}
+
 int store_failure(error_code ec, std::string_view who) {
     if (ec == store::errc::not_found)
         return fail(exit_status::failed, fmt::format("{}: no such user", who));
@@ -104,8 +117,8 @@ void print_table(store::user_page const& page, std::int64_t offset, services con
 
 user_commands::user_commands(CLI::App& root) {
     group_ = root.add_subcommand("user",
-                                 "Manage users: add, list, show, set-active, set-scopes, delete,\n"
-                                 "normalize-emails.");
+                                 "Manage users: add, list, show, set-active, set-verified,\n"
+                                 "set-scopes, delete, normalize-emails.");
     group_->require_subcommand(1)->fallthrough()->footer(std::string{config_footer});
 
     add_ = group_->add_subcommand(
@@ -123,6 +136,10 @@ user_commands::user_commands(CLI::App& root) {
         "Default: the configured --default-scopes.");
     scopes_option_->type_name("LIST");
     add_->add_flag("--inactive", inactive_, "Create the user deactivated.")
+        ->disable_flag_override();
+    add_->add_flag("--verified", verified_,
+                   "Create the user with its e-mail address verified (no verification mail\n"
+                   "needed to log in under --require-verified-email).")
         ->disable_flag_override();
     add_->add_flag("--password-stdin", password_stdin_,
                    "Required: read the password from standard input (never from the command line).")
@@ -156,6 +173,18 @@ user_commands::user_commands(CLI::App& root) {
         ->required()
         ->type_name("ID|EMAIL");
     set_active_->add_option("active", active_, "true or false.")
+        ->required()
+        ->type_name("true|false");
+
+    set_verified_ = group_->add_subcommand(
+        "set-verified",
+        "Mark a user's e-mail address verified or not (as PATCH /api/users/{id} with\n"
+        "is_verified). Prints the user as JSON.");
+    set_verified_->fallthrough()->footer(std::string{config_footer});
+    set_verified_->add_option("user", user_, "The user's id or email.")
+        ->required()
+        ->type_name("ID|EMAIL");
+    set_verified_->add_option("verified", verified_arg_, "true or false.")
         ->required()
         ->type_name("true|false");
 
@@ -214,7 +243,7 @@ int user_commands::run(config const& settings) const {
                         fmt::format("--password-stdin: {} (the policy is {} to {} bytes of UTF-8)",
                                     ok.error().message(), policy.min_length, policy.max_length));
         }
-        store::new_user user{*email, {}, full_name_, !inactive_, std::move(scopes)};
+        store::new_user user{*email, {}, full_name_, !inactive_, std::move(scopes), verified_};
         auto const created = run_sync(create_account(*svc, std::move(user), std::move(*password)));
         return print_user(created, *svc, *email);
     }
@@ -243,11 +272,12 @@ int user_commands::run(config const& settings) const {
     if (!ref) return fail(exit_status::bad_usage, why);
     auth::account_change change;
     if (set_active_->parsed()) {
-        if (active_ != "true" && active_ != "false") {
-            return fail(exit_status::bad_usage,
-                        fmt::format("set-active: expected true or false, got {}", quote(active_)));
-        }
-        change.is_active = active_ == "true";
+        change.is_active = parse_true_false(active_);
+        if (!change.is_active) return not_true_false("set-active", active_);
+    }
+    if (set_verified_->parsed()) {
+        change.is_verified = parse_true_false(verified_arg_);
+        if (!change.is_verified) return not_true_false("set-verified", verified_arg_);
     }
     if (set_scopes_->parsed()) {
         auto parsed = parse_grantable_scopes(scopes_, &why);

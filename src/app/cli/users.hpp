@@ -1,6 +1,7 @@
 #pragma once
-// `warden user add|list|show|set-active|set-scopes|delete|normalize-emails`: the accounts in the
-// configured store, so the first admin can be created before anyone can log in (SPEC §5, issue 5).
+// `warden user add|list|show|set-active|set-verified|set-scopes|delete|normalize-emails`: the
+// accounts in the configured store, so the first admin can be created before anyone can log in
+// (SPEC §5, issue 5).
 #include <cstdint>
 #include <string>
 
@@ -36,6 +37,7 @@ class user_commands {
     CLI::App* list_ = nullptr;
     CLI::App* show_ = nullptr;
     CLI::App* set_active_ = nullptr;
+    CLI::App* set_verified_ = nullptr;
     CLI::App* set_scopes_ = nullptr;
     CLI::App* delete_ = nullptr;
     CLI::App* normalize_emails_ = nullptr;
@@ -45,12 +47,14 @@ class user_commands {
     std::string full_name_;
     std::string scopes_;
     bool inactive_ = false;
+    bool verified_ = false;  ///< --verified of add
     bool password_stdin_ = false;
     std::int64_t limit_ = 100;
     std::int64_t offset_ = 0;
     bool table_ = false;
-    std::string user_;    ///< ID|EMAIL of show, set-active, set-scopes, delete
-    std::string active_;  ///< true|false of set-active
+    std::string user_;          ///< ID|EMAIL of show, set-active, set-verified, set-scopes, delete
+    std::string active_;        ///< true|false of set-active
+    std::string verified_arg_;  ///< true|false of set-verified
 };
 
 }  // namespace warden::app::cli

@@ -42,4 +42,24 @@ void write_hash_pool_metrics(exposition& out, password::hash_pool const& pool) {
     out.sample("warden_hash_pool_rejected_total", {}, static_cast<std::uint64_t>(pool.rejected()));
 }
 
+void write_mail_metrics(exposition& out, mail_counters const& counts) {
+    out.family("warden_mail_sent_total", "Mails the SMTP server accepted.", metric_type::counter);
+    out.sample("warden_mail_sent_total", {}, counts.sent());
+    out.family("warden_mail_failed_total",
+               "Mail delivery attempts that failed (a mail tried three times counts three).",
+               metric_type::counter);
+    out.sample("warden_mail_failed_total", {}, counts.failed());
+    out.family("warden_mail_dropped_total",
+               "Mails given up: refused by the SMTP server, out of retries, not composable, or "
+               "left at shutdown.",
+               metric_type::counter);
+    out.sample("warden_mail_dropped_total", {}, counts.dropped());
+    out.family("warden_mail_queue_full_total", "Mails not sent because the mail queue was full.",
+               metric_type::counter);
+    out.sample("warden_mail_queue_full_total", {}, counts.queue_full());
+    out.family("warden_mail_queued", "Mails waiting for their first attempt or a retry.",
+               metric_type::gauge);
+    out.sample("warden_mail_queued", {}, counts.queued());
+}
+
 }  // namespace warden::app

@@ -1,6 +1,7 @@
 #include "app/metrics/wardend_metrics.hpp"
 
 #include <cstdint>
+#include <memory>
 
 #include <warden/http/path_pattern.hpp>
 
@@ -28,6 +29,11 @@ void add_wardend_metrics(metrics_registry& metrics, request_metrics const& reque
     });
     metrics.add([&svc](exposition& out) { write_auth_metrics(out, svc.events); });
     metrics.add([&svc](exposition& out) { write_hash_pool_metrics(out, *svc.hashes); });
+    // Without --smtp-url the mail families are there all the same, at zero (as every outcome of
+    // the auth counters is): dashboards and alerts need no case for a deployment without mail.
+    metrics.add([&svc, none = std::make_shared<mail_counters const>()](exposition& out) {
+        write_mail_metrics(out, svc.mailer ? svc.mailer->counters() : *none);
+    });
     metrics.add([process = process_metrics{}](exposition& out) { process.write(out); });
 }
 

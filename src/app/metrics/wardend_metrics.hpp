@@ -1,6 +1,6 @@
 #pragma once
 // What wardend's /metrics shows, put together: the HTTP requests, the open connections, the
-// auth services' counts, the password hash pool and the process.
+// auth services' counts, the password hash pool, the mail queue and the process.
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -20,7 +20,8 @@ namespace warden::app {
 
 /// Adds the collectors of every wardend metric to `metrics`, in this order: HTTP requests
 /// (`requests`), `warden_open_connections` (`server`'s), logins, refused tokens, refreshes and
-/// store errors (`svc.events`), the hash pool (`svc.hashes`), then the `process_*` metrics.
+/// store errors (`svc.events`), the hash pool (`svc.hashes`), the mail queue (`svc.mailer`'s
+/// counters; zeros without a mailer), then the `process_*` metrics.
 /// Each argument must outlive `metrics`' scrapes.
 void add_wardend_metrics(metrics_registry& metrics, request_metrics const& requests,
                          http::server const& server, services const& svc);

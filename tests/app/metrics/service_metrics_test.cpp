@@ -56,5 +56,38 @@ TEST(service_metrics, the_hash_pool_shows_an_empty_queue_and_no_refusal_at_rest)
               "warden_hash_pool_rejected_total 0\n");
 }
 
+TEST(service_metrics, the_mail_queue_exports_its_counts_and_what_waits_now) {
+    mail_counters counts;
+    counts.count_sent();
+    counts.count_sent();
+    counts.count_sent();
+    counts.count_failed();
+    counts.count_failed();
+    counts.count_dropped(4);
+    counts.count_queue_full();
+    counts.set_queued(7);
+    exposition out;
+    write_mail_metrics(out, counts);
+    EXPECT_EQ(
+        out.text(),
+        "# HELP warden_mail_sent_total Mails the SMTP server accepted.\n"
+        "# TYPE warden_mail_sent_total counter\n"
+        "warden_mail_sent_total 3\n"
+        "# HELP warden_mail_failed_total Mail delivery attempts that failed (a mail tried "
+        "three times counts three).\n"
+        "# TYPE warden_mail_failed_total counter\n"
+        "warden_mail_failed_total 2\n"
+        "# HELP warden_mail_dropped_total Mails given up: refused by the SMTP server, out of "
+        "retries, not composable, or left at shutdown.\n"
+        "# TYPE warden_mail_dropped_total counter\n"
+        "warden_mail_dropped_total 4\n"
+        "# HELP warden_mail_queue_full_total Mails not sent because the mail queue was full.\n"
+        "# TYPE warden_mail_queue_full_total counter\n"
+        "warden_mail_queue_full_total 1\n"
+        "# HELP warden_mail_queued Mails waiting for their first attempt or a retry.\n"
+        "# TYPE warden_mail_queued gauge\n"
+        "warden_mail_queued 7\n");
+}
+
 }  // namespace
 }  // namespace warden::app
