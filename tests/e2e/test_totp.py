@@ -2,7 +2,9 @@
 Debian's python3-pyotp, as an authenticator app makes them; replays, recovery codes, lockout, turning it
 off, concurrent logins with one code, and no secret in clear in the database."""
 import concurrent.futures
+import json
 import os
+import subprocess
 import threading
 import time
 import unittest
@@ -11,7 +13,7 @@ import urllib.parse
 import pyotp
 
 from test_servers import shared_postgres
-from wardend import FAST_HASHING, Wardend, WardendTestCase
+from wardend import FAST_HASHING, WARDEN_CLI, Wardend, WardendTestCase
 
 PASSWORD = "correct horse"
 MFA_REQUIRED = {"detail": "Second factor required", "error": "mfa_required"}
@@ -193,6 +195,25 @@ class totp_flow(WardendTestCase):
         _, _, again = (email, access, self.server.post("/api/users/me/totp", token=access))
         self.assertEqual(again.status_code, 200, again.text)
         self.assertNotEqual(again.json()["secret"], totp.secret)
+
+    def cli(self, *args):
+        """warden on this server's data directory and store."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WARDEN_")}
+        return subprocess.run([WARDEN_CLI, *args, "--data-dir", self.server.data_dir, *self.wardend_args],
+                              capture_output=True, text=True, env=env, timeout=60)
+
+    def test_an_admin_turns_it_off_with_the_cli(self):
+        email, _, _, _ = self.enrolled()
+        done = self.cli("user", "disable-totp", email)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(json.loads(done.stdout)["email"], email)
+        self.assertEqual(self.server.login(email).status_code, 200)
+        again = self.cli("user", "disable-totp", email)
+        self.assertEqual(again.returncode, 1, again.stdout)
+        self.assertIn("TOTP is not enabled", again.stderr)
+        gone = self.cli("user", "disable-totp", "nobody@example.com")
+        self.assertEqual(gone.returncode, 1, gone.stdout)
+        self.assertIn("no such user", gone.stderr)
 
     def test_the_login_form_and_the_routes_are_documented(self):
         doc = self.server.get("/openapi.json").json()

@@ -62,6 +62,16 @@ asio::awaitable<result<store::user>> delete_account(services& svc, user_ref ref)
     co_return found;
 }
 
+/// Finds the user and turns its TOTP second factor off (a lost authenticator and spent recovery
+/// codes); returns the user.
+asio::awaitable<result<store::user>> disable_totp(services& svc, user_ref ref) {
+    auto found = co_await find_user(*svc.db, ref);
+    if (!found) co_return found.error();
+    auto const disabled = co_await svc.totp->disable(found->id);
+    if (!disabled) co_return disabled.error();
+    co_return found;
+}
+
 /// The `true|false` argument of set-active and set-verified; empty for anything else.
 std::optional<bool> parse_true_false(std::string_view value) {
     if (value == "true") return true;
@@ -118,7 +128,7 @@ void print_table(store::user_page const& page, std::int64_t offset, services con
 user_commands::user_commands(CLI::App& root) {
     group_ = root.add_subcommand("user",
                                  "Manage users: add, list, show, set-active, set-verified,\n"
-                                 "set-scopes, delete, normalize-emails.");
+                                 "set-scopes, disable-totp, delete, normalize-emails.");
     group_->require_subcommand(1)->fallthrough()->footer(std::string{config_footer});
 
     add_ = group_->add_subcommand(
@@ -205,6 +215,15 @@ user_commands::user_commands(CLI::App& root) {
         "(prints {\"id\", \"from\", \"to\"} per change; exit 1 if a look-alike collides).");
     normalize_emails_->fallthrough()->footer(std::string{config_footer});
 
+    disable_totp_ = group_->add_subcommand(
+        "disable-totp",
+        "Turn a user's TOTP second factor off, for a user who lost the authenticator and the\n"
+        "recovery codes (exit 1 if it is off). Prints the user as JSON.");
+    disable_totp_->fallthrough()->footer(std::string{config_footer});
+    disable_totp_->add_option("user", user_, "The user's id or email.")
+        ->required()
+        ->type_name("ID|EMAIL");
+
     delete_ = group_->add_subcommand(
         "delete", "Delete a user and its sessions. Prints the deleted user as JSON.");
     delete_->fallthrough()->footer(std::string{config_footer});
@@ -289,6 +308,7 @@ int user_commands::run(config const& settings) const {
     auto const who = describe(*ref);
     if (show_->parsed()) return print_user(run_sync(find_user(*svc->db, *ref)), *svc, who);
     if (delete_->parsed()) return print_user(run_sync(delete_account(*svc, *ref)), *svc, who);
+    if (disable_totp_->parsed()) return print_user(run_sync(disable_totp(*svc, *ref)), *svc, who);
     return print_user(run_sync(change_account(*svc, *ref, std::move(change))), *svc, who);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// `warden user add|list|show|set-active|set-verified|set-scopes|delete|normalize-emails`: the
-// accounts in the configured store, so the first admin can be created before anyone can log in
-// (SPEC §5, issue 5).
+// `warden user add|list|show|set-active|set-verified|set-scopes|disable-totp|delete|
+// normalize-emails`: the accounts in the configured store, so the first admin can be created
+// before anyone can log in (SPEC §5, issue 5).
 #include <cstdint>
 #include <string>
 
@@ -40,6 +40,7 @@ class user_commands {
     CLI::App* set_verified_ = nullptr;
     CLI::App* set_scopes_ = nullptr;
     CLI::App* delete_ = nullptr;
+    CLI::App* disable_totp_ = nullptr;
     CLI::App* normalize_emails_ = nullptr;
     CLI::Option* scopes_option_ = nullptr;
 
