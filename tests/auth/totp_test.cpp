@@ -63,7 +63,8 @@ class totp_test : public ::testing::Test {
 
     store::user add_user(std::string email) {
         auto const hash = hashes_.hashing_context().hash("correct horse").value();
-        return db_->users().create_user(store::new_user{std::move(email), hash, "", true, {}}, now())
+        return db_->users()
+            .create_user(store::new_user{std::move(email), hash, "", true, {}}, now())
             .value();
     }
 
@@ -200,8 +201,8 @@ TEST_F(totp_test, a_secret_sealed_under_another_key_does_not_open) {
     ASSERT_TRUE(test::run(totp().confirm(user_.id, code())));
     EXPECT_EQ(other.check(user_.id, code(1), now()).error(), seal_errc::not_authentic);
     // A store failure is no verdict: the login gives its attempt back.
-    login_service logins{*db_, hashes_, *sessions_, lockout_policy{.max_failures = 3}, clock_,
-                         floor_};
+    login_service logins{*db_,   hashes_, *sessions_, lockout_policy{.max_failures = 3},
+                         clock_, floor_};
     logins.check_second_factor_with(&other);
     for (int i = 0; i < 4; ++i) {
         password_login request{user_.email, secret_bytes{std::string_view{"correct horse"}},
