@@ -151,6 +151,20 @@ class totp_flow(WardendTestCase):
             self.assertEqual((r.status_code, subset(r.json(), WRONG_FACTOR)), (401, WRONG_FACTOR),
                              replay)
 
+    def test_logins_asked_for_a_code_are_counted_apart(self):
+        def count(outcome):
+            text = self.server.get("/metrics").text
+            line = next(l for l in text.splitlines()
+                        if l.startswith(f'warden_logins_total{{outcome="{outcome}"}} '))
+            return float(line.split()[1])
+
+        email, totp, _, _ = self.enrolled()
+        asked, bad = count("mfa_required"), count("bad_credentials")
+        self.assertEqual(self.server.login(email).status_code, 401)
+        self.assertEqual(self.server.login(email, otp=wrong_code(totp)).status_code, 401)
+        self.assertEqual(count("mfa_required") - asked, 1)
+        self.assertEqual(count("bad_credentials") - bad, 1)
+
     def test_the_confirmation_code_cannot_log_in(self):
         email, totp, _, _ = self.enrolled()
         r = self.server.login(email, otp=totp.now())
