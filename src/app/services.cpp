@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <warden/core/sealed_box.hpp>
 #include <warden/jwt/algorithm.hpp>
 #include <warden/jwt/key_set.hpp>
 
@@ -149,6 +150,15 @@ std::unique_ptr<services> build_services(config const& settings, notice_sink con
         svc->totp = std::make_unique<auth::totp_service>(*svc->db, kek.clone(),
                                                          settings.totp_issuer, svc->clock);
         svc->logins->check_second_factor_with(svc->totp.get());
+        if (auto const opens = svc->totp->check_key(); !opens) {
+            throw startup_error(
+                opens.error() == seal_errc::not_authentic
+                    ? fmt::format("the TOTP secrets in the store do not open with the "
+                                  "key-encryption key in {}: every process of a deployment "
+                                  "(wardend and the warden CLI) needs the same --kek-file",
+                                  settings.kek_file.string())
+                    : "cannot read the TOTP secrets: " + opens.error().message());
+        }
     }
     auth::send_account_mail send;
     if (svc->mailer) {

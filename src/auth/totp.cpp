@@ -167,6 +167,17 @@ asio::awaitable<result<void>> totp_service::disable(store::user_id user) {
     co_return disabled;
 }
 
+result<void> totp_service::check_key() const {
+    auto const user = db_.totp().first_totp_user();
+    if (!user) return user.error() == store::errc::not_found ? result<void>{} : user.error();
+    auto const record = db_.totp().totp_of(*user);
+    // Turned off since: nothing to open.
+    if (!record) return record.error() == store::errc::not_found ? result<void>{} : record.error();
+    auto const secret = open_sealed(kek_, record->sealed_secret, associated_data(*user));
+    if (!secret) return secret.error();
+    return {};
+}
+
 result<second_factor> totp_service::check(store::user_id user, std::string_view otp,
                                           std::int64_t now) const {
     auto const record = db_.totp().totp_of(user);

@@ -213,6 +213,19 @@ TEST_F(totp_test, a_secret_sealed_under_another_key_does_not_open) {
     EXPECT_TRUE(login(code(1)).tokens);
 }
 
+TEST_F(totp_test, the_start_up_check_opens_a_stored_secret_with_the_key) {
+    totp_service other{*db_, kek_of('o'), "warden", clock_};
+    EXPECT_TRUE(totp().check_key());
+    EXPECT_TRUE(other.check_key());  // nothing stored yet: any key will do
+    enrol();
+    EXPECT_TRUE(totp().check_key());
+    EXPECT_EQ(other.check_key().error(), seal_errc::not_authentic);
+    ASSERT_TRUE(test::run(totp().confirm(user_.id, code())));
+    EXPECT_EQ(other.check_key().error(), seal_errc::not_authentic);
+    ASSERT_TRUE(test::run(totp().disable(user_.id)));
+    EXPECT_TRUE(other.check_key());
+}
+
 TEST_F(totp_test, disabling_deletes_it) {
     auto const enrolment = enabled();
     ASSERT_TRUE(test::run(totp().disable(user_.id)));

@@ -326,6 +326,32 @@ class totp_lockout(unittest.TestCase):
         self.assertEqual(r.status_code, 429, r.text)
 
 
+class totp_key(unittest.TestCase):
+    def test_a_process_with_another_kek_refuses_to_start_once_a_secret_is_stored(self):
+        server = Wardend(*FAST_HASHING)
+        self.addCleanup(server.cleanup)
+        server.start()
+        kek = os.path.join(server.data_dir, "kek.key")
+        server.register("kek@example.com")
+        access = server.token("kek@example.com")["access_token"]
+        self.assertEqual(server.post("/api/users/me/totp", token=access).status_code, 200)
+        self.assertEqual(server.stop(), 0)
+        with open(kek) as f:
+            original = f.read()
+        with open(kek, "w") as f:
+            f.write("ab" * 32 + "\n")
+        server.start(expect_failure=True)
+        self.assertEqual(server.process.wait(timeout=60), 1)
+        time.sleep(0.1)
+        self.assertIn("TOTP secrets in the store do not open with the key-encryption key", server.stderr())
+        self.assertIn("same --kek-file", server.stderr())
+        with open(kek, "w") as f:
+            f.write(original)
+        server.start()
+        self.assertEqual(server.login("kek@example.com").status_code, 200)  # not confirmed
+        self.assertEqual(server.stop(), 0)
+
+
 class totp_on_postgres(totp_flow):
     """The races and the flows on the shared PostgreSQL cluster."""
 

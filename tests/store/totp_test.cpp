@@ -71,6 +71,20 @@ TEST_P(totp, an_enrolment_is_unconfirmed_until_confirmed) {
     EXPECT_EQ(t().totp_of(alice_.id)->confirmed_at, 110);
 }
 
+TEST_P(totp, the_first_totp_user_is_the_lowest_id_with_a_secret) {
+    EXPECT_EQ(t().first_totp_user().error(), errc::not_found);
+    auto const bob = add_user("bob@x.io");
+    auto const carol = add_user("carol@x.io");
+    ASSERT_TRUE(t().begin_totp_enrolment(carol.id, sealed('c'), codes('c'), 100));
+    EXPECT_EQ(t().first_totp_user().value(), carol.id);
+    enrol_and_confirm(bob.id);
+    EXPECT_EQ(t().first_totp_user().value(), bob.id);  // confirmed or not
+    ASSERT_TRUE(t().disable_totp(bob.id));
+    EXPECT_EQ(t().first_totp_user().value(), carol.id);
+    ASSERT_TRUE(t().disable_totp(carol.id));
+    EXPECT_EQ(t().first_totp_user().error(), errc::not_found);
+}
+
 TEST_P(totp, a_new_enrolment_replaces_an_unconfirmed_one_and_its_codes) {
     ASSERT_TRUE(t().begin_totp_enrolment(alice_.id, sealed('1'), codes('a'), 100));
     ASSERT_TRUE(t().accept_totp_step(alice_.id, 50).value());

@@ -68,6 +68,12 @@ class totp_service {
     [[nodiscard]] result<second_factor> check(store::user_id user, std::string_view otp,
                                               std::int64_t now) const;
 
+    /// Whether the key-encryption key opens the stored secrets (the first one: all are sealed
+    /// under one key), so a process with another key refuses to start rather than fail logins.
+    /// Errors: `seal_errc::not_authentic` (another key), store errors. Blocking: call inside
+    /// `database::run` or before serving.
+    [[nodiscard]] result<void> check_key() const;
+
   private:
     [[nodiscard]] std::int64_t now() const { return to_unix_seconds(clock_.now()); }
 

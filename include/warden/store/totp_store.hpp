@@ -42,6 +42,9 @@ class totp_store {
     [[nodiscard]] virtual result<void> confirm_totp(user_id user, std::int64_t now) = 0;
     /// The user's TOTP, confirmed or not. Errors: `errc::not_found` (none).
     [[nodiscard]] virtual result<totp_record> totp_of(user_id user) = 0;
+    /// The lowest id of a user with a TOTP secret, confirmed or not: a process checks at start
+    /// that its key-encryption key opens the stored secrets. Errors: `errc::not_found` (none).
+    [[nodiscard]] virtual result<user_id> first_totp_user() = 0;
     /// Records that a code of time step `step` was accepted, only if no code of that step or a
     /// later one was (a conditional write: of concurrent callers with one step, one gets true).
     /// False: a replay, nothing written. Errors: `errc::not_found` (no TOTP, confirmed or not).

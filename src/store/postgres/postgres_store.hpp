@@ -147,6 +147,7 @@ class postgres_store final : public user_store,
         std::vector<std::string> const& recovery_code_hashes, std::int64_t now) override;
     [[nodiscard]] result<void> confirm_totp(user_id user, std::int64_t now) override;
     [[nodiscard]] result<totp_record> totp_of(user_id user) override;
+    [[nodiscard]] result<user_id> first_totp_user() override;
     [[nodiscard]] result<bool> accept_totp_step(user_id user, std::int64_t step) override;
     [[nodiscard]] result<bool> use_recovery_code(user_id user, std::string_view code_hash,
                                                  std::int64_t now) override;

@@ -85,6 +85,7 @@ enum class sql_pg : std::size_t {
     totp_confirm,
     totp_state,
     totp_get,
+    totp_first_user,
     totp_accept,
     recovery_use,
     // a whole deployment (transfer_store)
@@ -273,6 +274,7 @@ inline constexpr std::array<std::string_view, sql_pg_count> sql_pg_text{
     "SELECT sealed_secret, confirmed_at, last_accepted_step, created_at,"
     " (SELECT count(*) FROM totp_recovery_codes AS r WHERE r.user_id = t.user_id"
     " AND r.used_at IS NULL) FROM totp AS t WHERE user_id = $1::bigint",
+    "SELECT user_id FROM totp ORDER BY user_id LIMIT 1",
     // replay protection: only a later step than any accepted (re-checked after a concurrent
     // acceptance's commit)
     "UPDATE totp SET last_accepted_step = $2::bigint WHERE user_id = $1::bigint"

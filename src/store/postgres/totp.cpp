@@ -77,6 +77,14 @@ result<totp_record> postgres_store::totp_of(user_id user) {
     return out;
 }
 
+result<user_id> postgres_store::first_totp_user() {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = first_row(**c, sql_pg::totp_first_user);
+    if (!q) return q.error();
+    return q->int64(0, 0);
+}
+
 result<bool> postgres_store::accept_totp_step(user_id user, std::int64_t step) {
     auto c = pool_.acquire();
     if (!c) return failed(c.error());

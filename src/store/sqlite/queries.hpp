@@ -85,6 +85,7 @@ enum class sql : std::size_t {
     recovery_insert,
     totp_confirm,
     totp_get,
+    totp_first_user,
     totp_accept,
     recovery_use,
     // a whole deployment (transfer_store)
@@ -244,6 +245,7 @@ inline constexpr std::array<std::string_view, sql_count> sql_text{
     "SELECT sealed_secret, confirmed_at, last_accepted_step, created_at,"
     " (SELECT count(*) FROM totp_recovery_codes AS r WHERE r.user_id = t.user_id"
     " AND r.used_at IS NULL) FROM totp AS t WHERE user_id = ?1",
+    "SELECT user_id FROM totp ORDER BY user_id LIMIT 1",
     // replay protection: only a later step than any accepted
     "UPDATE totp SET last_accepted_step = ?2 WHERE user_id = ?1 AND last_accepted_step < ?2",
     "UPDATE totp_recovery_codes SET used_at = ?3 WHERE user_id = ?1 AND code_hash = ?2"

@@ -79,6 +79,14 @@ result<totp_record> sqlite_store::totp_of(user_id user) {
     return out;
 }
 
+result<user_id> sqlite_store::first_totp_user() {
+    auto c = pool_.acquire();
+    if (!c) return c.error();
+    auto q = first_row(**c, sql::totp_first_user);
+    if (!q) return q.error();
+    return (*q)->column_int64(0);
+}
+
 result<bool> sqlite_store::accept_totp_step(user_id user, std::int64_t step) {
     auto c = pool_.acquire_writer();
     if (!c) return failed(c.error());
