@@ -166,8 +166,11 @@ class totp_flow(WardendTestCase):
         self.assertEqual(count("bad_credentials") - bad, 1)
 
     def test_the_confirmation_code_cannot_log_in(self):
-        email, totp, _, _ = self.enrolled()
-        r = self.server.login(email, otp=totp.now())
+        email, access, r = self.enrol()
+        code = pyotp.TOTP(r.json()["secret"]).now()
+        c = self.server.post("/api/users/me/totp/confirm", token=access, json={"code": code})
+        self.assertEqual(c.status_code, 204, c.text)
+        r = self.server.login(email, otp=code)
         self.assertEqual((r.status_code, subset(r.json(), WRONG_FACTOR)), (401, WRONG_FACTOR))
 
     def test_a_code_with_a_space_as_apps_show_it_is_accepted(self):
